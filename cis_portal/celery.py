@@ -1,0 +1,39 @@
+"""Celery application, following the Django recipe in Celery's documentation."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cis_portal.settings")
+
+app = Celery("cis_portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Every periodic job. Each one is also a management command, so it runs without a broker.
+app.conf.beat_schedule = {
+    # Re-queue outbox emails that were never handed to SMTP (broker or SMTP was down).
+    "sweep-outbox": {
+        "task": "notifications.sweep_outbox",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Warn RA providers before the acknowledge target, escalate at breach and to the national
+    # RA team when a request stays unresolved (python manage.py run_escalations).
+    "run-ra-escalations": {
+        "task": "ra_requests.run_escalations",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Remind staff 30 days before a module expires and when it is overdue
+    # (python manage.py send_training_reminders).
+    "send-training-reminders": {
+        "task": "training.send_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Monday-morning digest of training compliance for each IT lead
+    # (python manage.py send_training_reminders --digest).
+    "send-training-digests": {
+        "task": "training.send_digests",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
+}

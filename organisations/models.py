@@ -1,0 +1,241 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .validators import normalise_ods_code, validate_ods_code
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in with their work email address."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class RAProviderQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=RAProvider.Status.ACTIVE)
+
+    def icbs(self):
+        return self.filter(kind=RAProvider.Kind.ICB)
+
+    def national(self):
+        return self.filter(kind=RAProvider.Kind.NATIONAL)
+
+    def missing_contact_email(self):
+        return self.filter(ra_contact_email="")
+
+
+class RAProvider(TimeStampedModel):
+    """An ICB, CSU or the national RA team: somewhere an organisation can get RA support."""
+
+    class Kind(models.TextChoices):
+        ICB = "icb", "Integrated care board (ICB)"
+        CSU = "csu", "Commissioning support unit (CSU)"
+        NATIONAL = "national", "National RA team"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
+    ods_code = models.CharField("ODS code", max_length=6, unique=True, validators=[validate_ods_code])
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    region = models.CharField("NHS England region", max_length=100, blank=True)
+    region_code = models.CharField(max_length=10, blank=True)
+    ons_code = models.CharField("ONS code", max_length=12, blank=True)
+    ra_contact_email = models.EmailField(
+        "RA contact email",
+        blank=True,
+        help_text="Left empty where no source gives it. Requests route around a provider without one.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    closed_on = models.DateField(null=True, blank=True)
+    successors = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="predecessors",
+        blank=True,
+        help_text="The providers that took over this one's organisations when it closed.",
+    )
+    ra_support_provider = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supported_icbs",
+        help_text="Who actually gives RA support for this ICB's organisations: a CSU or the "
+        "national RA team. Leave empty when the ICB gives RA support itself.",
+    )
+    acknowledge_within_working_days = models.PositiveSmallIntegerField(default=2)
+    resolve_within_working_days = models.PositiveSmallIntegerField(default=10)
+    source_note = models.TextField(
+        blank=True, help_text="Where the reference data came from and what it leaves uncertain."
+    )
+
+    history = HistoricalRecords()
+    objects = RAProviderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "RA provider"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="active", closed_on__isnull=True) | Q(status="closed"),
+                name="raprovider_only_closed_has_closed_on",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.ods_code = normalise_ods_code(self.ods_code)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def has_contact_email(self) -> bool:
+        return bool(self.ra_contact_email)
+
+
+class Organisation(TimeStampedModel):
+    """A health or care organisation getting ready for CIS."""
+
+    class OrganisationType(models.TextChoices):
+        GP_PRACTICE = "gp_practice", "GP practice"
+        COMMUNITY_PHARMACY = "community_pharmacy", "Community pharmacy"
+        DENTAL_PRACTICE = "dental_practice", "Dental practice"
+        OPTOMETRY = "optometry", "Optometry"
+        NHS_TRUST = "nhs_trust", "NHS trust"
+        SOCIAL_CARE_PROVIDER = "social_care_provider", "Social care provider"
+        INDEPENDENT_PROVIDER = "independent_provider", "Independent provider"
+        OTHER = "other", "Other"
+
+    ods_code = models.CharField("ODS code", max_length=6, unique=True, validators=[validate_ods_code])
+    name = models.CharField(max_length=200)
+    organisation_type = models.CharField(max_length=30, choices=OrganisationType.choices)
+    icb = models.ForeignKey(
+        RAProvider,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        limit_choices_to={"kind": RAProvider.Kind.ICB},
+        verbose_name="ICB",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.ods_code})"
+
+    def save(self, *args, **kwargs):
+        self.ods_code = normalise_ods_code(self.ods_code)
+        super().save(*args, **kwargs)
+
+
+class Role(models.TextChoices):
+    ORG_ADMIN = "org_admin", "Organisation admin"
+    IT_LEAD = "it_lead", "IT lead"
+
+
+class Membership(TimeStampedModel):
+    """A user's role in an organisation. One user may hold several roles in several organisations."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} at {self.organisation}"
+
+
+class RATeamMembership(TimeStampedModel):
+    """Makes a user a member of one RA provider's team."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="ra_team_membership")
+    provider = models.ForeignKey(RAProvider, on_delete=models.CASCADE, related_name="team_members")
+
+    class Meta:
+        verbose_name = "RA team membership"
+
+    def __str__(self):
+        return f"{self.user} — {self.provider}"
+
+
+class Invitation(TimeStampedModel):
+    """An invitation, sent by an organisation admin, to join the organisation in a role."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} as {self.get_role_display()} at {self.organisation}"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None

@@ -1,0 +1,64 @@
+"""Every change to organisations, memberships and the RA directory goes through here."""
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from . import roles
+from .models import Membership, Organisation, RAProvider, RATeamMembership, Role, User
+from .validators import normalise_ods_code, validate_ods_code
+
+ROLE_GROUPS = {Role.ORG_ADMIN: roles.ORG_ADMINS, Role.IT_LEAD: roles.IT_LEADS}
+
+
+@transaction.atomic
+def create_organisation(*, ods_code: str, name: str, organisation_type: str, icb: RAProvider) -> Organisation:
+    ods_code = normalise_ods_code(ods_code)
+    validate_ods_code(ods_code)
+    if icb.kind != RAProvider.Kind.ICB:
+        raise ValidationError({"icb": "Select an integrated care board"})
+    if Organisation.objects.filter(ods_code=ods_code).exists():
+        raise ValidationError({"ods_code": "An organisation with this ODS code is already registered"})
+    return Organisation.objects.create(
+        ods_code=ods_code, name=name.strip(), organisation_type=organisation_type, icb=icb
+    )
+
+
+@transaction.atomic
+def update_organisation_icb(organisation: Organisation, *, icb: RAProvider, acting_user=None) -> Organisation:
+    """Move an organisation to another ICB, e.g. to one of the successors of a split ICB."""
+    if icb.kind != RAProvider.Kind.ICB:
+        raise ValidationError("Select an integrated care board")
+    if not icb.is_active:
+        raise ValidationError(f"{icb.name} closed on {icb.closed_on:%-d %B %Y}: select an active ICB")
+    organisation.icb = icb
+    if acting_user is not None:
+        organisation._history_user = acting_user
+    organisation.save(update_fields=["icb", "updated_at"])
+    return organisation
+
+
+@transaction.atomic
+def add_membership(organisation: Organisation, *, user: User, role: str) -> Membership:
+    """Give ``user`` ``role`` in ``organisation`` (and the matching group). Idempotent."""
+    membership, _ = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+    user.groups.add(Group.objects.get_or_create(name=ROLE_GROUPS[Role(role)])[0])
+    return membership
+
+
+@transaction.atomic
+def add_ra_team_member(provider: RAProvider, *, user: User) -> RATeamMembership:
+    """Make ``user`` a member of ``provider``'s RA team, with access to the admin triage site."""
+    membership, _ = RATeamMembership.objects.update_or_create(user=user, defaults={"provider": provider})
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(Group.objects.get_or_create(name=roles.RA_TEAM_MEMBERS)[0])
+    return membership
+
+
+@transaction.atomic
+def make_national_admin(user: User) -> User:
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(Group.objects.get_or_create(name=roles.NATIONAL_ADMINISTRATORS)[0])
+    return user

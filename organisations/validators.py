@@ -1,0 +1,20 @@
+import re
+
+from django.core.exceptions import ValidationError
+
+# ODS codes come in a few shapes: GP practices are a letter and five digits (A81001); trusts,
+# ICBs and CSUs three characters (RJ1, QE1, 0DE); pharmacies, trust sites, independent providers
+# and the ICBs formed in 2026 five characters (FA123, RJ121, 8HV48, S1Y5D). Every code has a letter.
+ODS_CODE_PATTERN = re.compile(r"^(?=.*[A-Z])(?:[A-Z0-9]{3}|[A-Z0-9]{5}|[A-Z][0-9]{5})$")
+
+
+def normalise_ods_code(value: str) -> str:
+    return "".join((value or "").split()).upper()
+
+
+def validate_ods_code(value: str) -> None:
+    if not ODS_CODE_PATTERN.match(normalise_ods_code(value)):
+        raise ValidationError(
+            "Enter a valid ODS code, like A81001 for a GP practice, RJ1 for a trust or FA123 for a pharmacy",
+            code="invalid_ods_code",
+        )

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class RaRequestsConfig(AppConfig):
+    name = "ra_requests"

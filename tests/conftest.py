@@ -1,0 +1,87 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from organisations import roles, services
+from organisations.models import Role
+
+from .factories import OrganisationFactory, RAProviderFactory, UserFactory
+
+
+@pytest.fixture
+def icb():
+    return RAProviderFactory(ods_code="QE1", name="NHS Lancashire and South Cumbria Integrated Care Board")
+
+
+@pytest.fixture
+def other_icb():
+    return RAProviderFactory(
+        ods_code="QWO",
+        name="NHS West Yorkshire Integrated Care Board",
+        region="North East and Yorkshire",
+        region_code="Y63",
+    )
+
+
+@pytest.fixture
+def organisation(icb):
+    return OrganisationFactory(ods_code="A81001", name="Riverside Surgery", icb=icb)
+
+
+@pytest.fixture
+def other_organisation(other_icb):
+    """A second organisation whose data must never show to the first one's users."""
+    return OrganisationFactory(ods_code="B82002", name="Hillside Surgery", icb=other_icb)
+
+
+@pytest.fixture
+def org_admin(organisation):
+    user = UserFactory(email="admin@riverside.example.org")
+    services.add_membership(organisation, user=user, role=Role.ORG_ADMIN)
+    return user
+
+
+@pytest.fixture
+def other_org_admin(other_organisation):
+    user = UserFactory(email="admin@hillside.example.org")
+    services.add_membership(other_organisation, user=user, role=Role.ORG_ADMIN)
+    return user
+
+
+@pytest.fixture
+def it_lead(organisation):
+    user = UserFactory(email="itlead@riverside.example.org")
+    services.add_membership(organisation, user=user, role=Role.IT_LEAD)
+    return user
+
+
+@pytest.fixture
+def other_it_lead(other_organisation):
+    user = UserFactory(email="itlead@hillside.example.org")
+    services.add_membership(other_organisation, user=user, role=Role.IT_LEAD)
+    return user
+
+
+@pytest.fixture
+def ra_team_member(icb):
+    user = UserFactory(email="ra@lsc.example.org")
+    services.add_ra_team_member(icb, user=user)
+    return user
+
+
+@pytest.fixture
+def other_ra_team_member(other_icb):
+    user = UserFactory(email="ra@wy.example.org")
+    services.add_ra_team_member(other_icb, user=user)
+    return user
+
+
+@pytest.fixture
+def national_admin():
+    user = UserFactory(email="national@example.org")
+    return services.make_national_admin(user)
+
+
+@pytest.fixture
+def role_groups(db):
+    roles.sync_role_group_permissions()
+    return {group.name: group for group in Group.objects.filter(name__in=roles.ROLE_GROUP_NAMES)}
