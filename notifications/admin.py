@@ -1,0 +1,63 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from . import services
+from .models import OutboundEmail
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = [
+        "subject",
+        "recipients",
+        "status_label",
+        "attempts",
+        "topic",
+        "organisation",
+        "created_at",
+        "sent_at",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["organisation"]
+    search_fields = ["to", "subject", "topic", "dedupe_key"]
+    date_hierarchy = "created_at"
+    actions = ["retry_sending"]
+    fieldsets = [
+        (None, {"fields": ["subject", "to", "body", "organisation", "topic", "dedupe_key"]}),
+        ("Delivery", {"fields": ["status", "attempts", "last_error", "queued_at", "sent_at", "created_at"]}),
+    ]
+
+    # The outbox is a record of what was sent: nothing in it is edited by hand.
+    def get_readonly_fields(self, request, obj=None):
+        return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Recipients", ordering="to")
+    def recipients(self, email):
+        return ", ".join(email.to)
+
+    @admin.display(description="Status", ordering="status")
+    def status_label(self, email):
+        if email.status == OutboundEmail.Status.FAILED:
+            return f"Failed: {email.last_error}"
+        return email.get_status_display()
+
+    @admin.action(description="Retry sending", permissions=["change"])
+    def retry_sending(self, request, queryset):
+        retried, refused = 0, []
+        for email in queryset:
+            try:
+                services.retry_failed_email(email, acting_user=request.user)
+            except ValidationError as error:
+                refused.append(f"{email.subject}: {' '.join(error.messages)}")
+            else:
+                retried += 1
+        if retried:
+            self.message_user(request, f"Queued {retried} email{'' if retried == 1 else 's'} to send again.")
+        for message in refused:
+            self.message_user(request, message, level=messages.WARNING)
