@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from organisations.views import HomeView
 
@@ -18,4 +19,19 @@ urlpatterns = [
     path("authenticators/", include("authenticators.urls")),
     path("training/", include("training.urls")),
     path("readiness/", include("onboarding.urls")),
+    path(
+        "pages/",
+        include(
+            (
+                [
+                    path(
+                        "accessibility/",
+                        TemplateView.as_view(template_name="pages/accessibility.html"),
+                        name="accessibility",
+                    )
+                ],
+                "pages",
+            )
+        ),
+    ),
 ]
