@@ -37,6 +37,10 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    # "change" only unlocks the retry action on the list; a single email is always view-only.
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
+
     @admin.display(description="Recipients", ordering="to")
     def recipients(self, email):
         return ", ".join(email.to)

@@ -221,8 +221,9 @@ def retry_failed_email(email: OutboundEmail, *, acting_user) -> OutboundEmail:
     email.status = OutboundEmail.Status.PENDING
     email.attempts = 0
     email.queued_at = timezone.now()
-    email.last_error = f"Retried by {acting_user}. Previous error: {email.last_error}"[:2000]
+    actor = getattr(acting_user, "email", "") or str(acting_user)
+    email.last_error = f"Retried by {actor}. Previous error: {email.last_error}"[:2000]
     email.save(update_fields=["status", "attempts", "queued_at", "last_error", "updated_at"])
-    logger.info("Email %s retried by %s", email.pk, acting_user)
+    logger.info("Email %s retried by %s", email.pk, actor)
     transaction.on_commit(partial(enqueue_email, email.pk))
     return email

@@ -1,0 +1,235 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from notifications import services
+from notifications.models import OutboundEmail
+
+pytestmark = pytest.mark.django_db
+
+
+def queue(key="ra_request:1:submitted", **overrides):
+    arguments = {
+        "dedupe_key": key,
+        "to": ["ra.team@example.org"],
+        "subject": "New RA request from Riverside Surgery",
+        "body": "Riverside Surgery asked for RA help.",
+        "topic": "ra_request:1",
+    }
+    arguments.update(overrides)
+    return services.queue_email(**arguments)
+
+
+def test_queue_email_twice_creates_one_row_and_sends_once(django_capture_on_commit_callbacks, organisation):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = queue(organisation=organisation)
+        second = queue(organisation=organisation)
+
+    assert first.pk == second.pk
+    assert OutboundEmail.objects.count() == 1
+    assert len(callbacks) == 1
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ra.team@example.org"]
+    assert mail.outbox[0].subject == "New RA request from Riverside Surgery"
+    assert mail.outbox[0].body == "Riverside Surgery asked for RA help."
+    first.refresh_from_db()
+    assert first.status == OutboundEmail.Status.SENT
+    assert first.attempts == 1
+    assert first.sent_at is not None
+    assert first.organisation == organisation
+
+
+def test_queue_email_sends_nothing_before_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        email = queue()
+
+    assert len(callbacks) == 1
+    assert mail.outbox == []
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.PENDING
+    assert email.attempts == 0
+
+
+def test_queue_email_rolled_back_leaves_no_row_and_sends_nothing(django_capture_on_commit_callbacks):
+    with (  # noqa: PT012 - the email is queued inside the transaction that fails
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        queue()
+        raise RuntimeError("the decision that caused the email failed")
+
+    assert OutboundEmail.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_queue_email_cleans_recipients():
+    email = queue(to=[" a@example.org ", "A@example.org", "", "b@example.org"])
+
+    assert email.to == ["a@example.org", "b@example.org"]
+
+
+def test_queue_email_without_recipients_raises_validation_error():
+    with pytest.raises(ValidationError) as error:
+        queue(to=["", "  "])
+
+    assert error.value.messages == ["An email needs at least one recipient address."]
+    assert OutboundEmail.objects.count() == 0
+
+
+def test_deliver_email_twice_sends_one_email():
+    email = queue()
+
+    services.deliver_email(email.pk)
+    services.deliver_email(email.pk)
+
+    assert len(mail.outbox) == 1
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    assert email.attempts == 1
+
+
+def test_deliver_email_unknown_id_raises_does_not_exist():
+    with pytest.raises(OutboundEmail.DoesNotExist):
+        services.deliver_email(987654)
+
+
+def test_deliver_email_over_smtp_reaches_the_server(smtp_server):
+    email = queue()
+
+    services.deliver_email(email.pk)
+
+    assert len(smtp_server.messages) == 1
+    assert b"Subject: New RA request from Riverside Surgery" in smtp_server.messages[0]
+    assert f"X-CIS-Portal-Email: {email.pk}".encode() in smtp_server.messages[0]
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+
+
+def test_deliver_email_connection_refused_leaves_pending_with_attempt_and_error(smtp_closed_port):
+    email = queue()
+
+    with pytest.raises(services.TransientEmailError):
+        services.deliver_email(email.pk)
+
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.PENDING
+    assert email.attempts == 1
+    assert email.last_error.startswith("ConnectionRefusedError")
+    assert email.sent_at is None
+
+
+def test_deliver_email_4xx_reply_is_transient(smtp_server):
+    smtp_server.data_reply = "451 4.3.0 Mail server temporarily unavailable"
+    email = queue()
+
+    with pytest.raises(services.TransientEmailError):
+        services.deliver_email(email.pk)
+
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.PENDING
+    assert email.last_error == "SMTPDataError: 451 4.3.0 Mail server temporarily unavailable"
+
+
+def test_deliver_email_550_recipient_refused_marks_failed(smtp_server):
+    smtp_server.rcpt_reply = "550 5.1.1 No such user"
+    email = queue()
+
+    services.deliver_email(email.pk)
+
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.FAILED
+    assert email.attempts == 1
+    assert email.last_error == "Recipients refused: ra.team@example.org: 550 5.1.1 No such user"
+    assert smtp_server.messages == []
+
+
+def test_deliver_email_5xx_data_reply_marks_failed(smtp_server):
+    smtp_server.data_reply = "554 5.6.0 Message rejected"
+    email = queue()
+
+    services.deliver_email(email.pk)
+
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.FAILED
+    assert email.last_error == "SMTPDataError: 554 5.6.0 Message rejected"
+
+
+def test_deliver_email_gives_up_after_max_attempts(smtp_closed_port):
+    email = queue()
+    OutboundEmail.objects.filter(pk=email.pk).update(attempts=services.MAX_DELIVERY_ATTEMPTS - 1)
+
+    services.deliver_email(email.pk)
+
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.FAILED
+    assert email.attempts == services.MAX_DELIVERY_ATTEMPTS
+    assert email.last_error.startswith(
+        f"Gave up after {services.MAX_DELIVERY_ATTEMPTS} attempts. ConnectionRefused"
+    )
+
+
+def test_requeue_stuck_emails_sends_only_stuck_pending_rows(django_capture_on_commit_callbacks):
+    long_ago = timezone.now() - timedelta(hours=1)
+    stuck = queue("stuck", subject="Stuck")
+    fresh = queue("fresh", subject="Fresh")
+    sent = queue("sent", subject="Sent")
+    failed = queue("failed", subject="Failed")
+    OutboundEmail.objects.filter(pk__in=[stuck.pk, sent.pk, failed.pk]).update(queued_at=long_ago)
+    OutboundEmail.objects.filter(pk=sent.pk).update(status="sent", sent_at=long_ago)
+    OutboundEmail.objects.filter(pk=failed.pk).update(status="failed", last_error="550 No such user")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        count = services.requeue_stuck_emails(older_than=timedelta(minutes=10))
+
+    assert count == 1
+    assert [message.subject for message in mail.outbox] == ["Stuck"]
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stuck.status == OutboundEmail.Status.SENT
+    assert stuck.queued_at > long_ago
+    assert fresh.status == OutboundEmail.Status.PENDING
+
+
+def test_requeue_stuck_emails_twice_sends_nothing_more(django_capture_on_commit_callbacks):
+    email = queue()
+    OutboundEmail.objects.filter(pk=email.pk).update(queued_at=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.requeue_stuck_emails(older_than=timedelta(minutes=10))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.requeue_stuck_emails(older_than=timedelta(0))
+
+    assert second == 0
+    assert len(mail.outbox) == 1
+
+
+def test_retry_failed_email_queues_it_again(django_capture_on_commit_callbacks, national_admin):
+    email = queue()
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status="failed", attempts=3, last_error="550 No such user"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = services.retry_failed_email(email, acting_user=national_admin)
+
+    assert retried.last_error == "Retried by national@example.org. Previous error: 550 No such user"
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    assert email.attempts == 1
+    assert len(mail.outbox) == 1
+
+
+def test_retry_failed_email_refuses_a_sent_email(national_admin):
+    email = queue()
+    services.deliver_email(email.pk)
+
+    with pytest.raises(ValidationError) as error:
+        services.retry_failed_email(email, acting_user=national_admin)
+
+    assert error.value.messages == ["Only failed emails can be retried; this one is sent."]
+    assert len(mail.outbox) == 1
