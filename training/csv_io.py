@@ -1,0 +1,107 @@
+"""CSV import and export of staff records, with tablib doing the parsing and writing."""
+
+from dataclasses import dataclass, field
+
+import tablib
+from django.core.exceptions import ValidationError
+
+from .models import EmploymentType, StaffRole
+
+COLUMNS = ["full_name", "email", "role", "employment_type", "supplier_name"]
+REQUIRED_COLUMNS = ["full_name", "email", "role", "employment_type"]
+MAX_ROWS = 2000
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (not a CSV, wrong columns, too many rows)."""
+
+
+@dataclass
+class PreviewRow:
+    line: int
+    values: dict
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+def _lookup(choices, raw: str) -> str:
+    text = (raw or "").strip().lower().replace("-", "_").replace(" ", "_")
+    for value, label in choices:
+        if text in {value, label.lower().replace("-", "_").replace(" ", "_")}:
+            return value
+    return (raw or "").strip()
+
+
+def read_rows(raw: bytes) -> list[dict]:
+    """The file's data rows as dicts with our column names. Raises ImportFileError."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError("The selected file must be a CSV saved as UTF-8") from error
+    if not text.strip():
+        raise ImportFileError("The selected file is empty")
+    try:
+        dataset = tablib.Dataset().load(text, format="csv")
+    except Exception as error:  # tablib raises several kinds for malformed input
+        raise ImportFileError("The selected file could not be read as a CSV") from error
+    headers = [(h or "").strip().lower().replace(" ", "_") for h in (dataset.headers or [])]
+    missing = [column for column in REQUIRED_COLUMNS if column not in headers]
+    if missing:
+        raise ImportFileError(f"The file's first row must name the columns; missing: {', '.join(missing)}")
+    if dataset.height == 0:
+        raise ImportFileError("The selected file has no rows under its header row")
+    if dataset.height > MAX_ROWS:
+        raise ImportFileError(f"The file has {dataset.height} rows; import at most {MAX_ROWS} at a time")
+    rows = []
+    for record in dataset:
+        values = dict(zip(headers, record, strict=False))
+        row = {column: str(values.get(column) or "").strip() for column in COLUMNS}
+        row["role"] = _lookup(StaffRole.choices, row["role"])
+        row["employment_type"] = _lookup(EmploymentType.choices, row["employment_type"])
+        row["email"] = row["email"].lower()
+        rows.append(row)
+    return rows
+
+
+def preview(organisation, rows: list[dict]) -> list[PreviewRow]:
+    """Check every row as the import will, without saving anything."""
+    from .services import _clean_staff_fields
+
+    previews = []
+    first_line_for_email = {}
+    for line, row in enumerate(rows, start=2):
+        item = PreviewRow(line=line, values=row)
+        try:
+            _clean_staff_fields(organisation, **row)
+        except ValidationError as error:
+            item.errors = [message for messages in error.message_dict.values() for message in messages]
+        email = row["email"]
+        if email and email in first_line_for_email:
+            item.errors.append(f"The email address is also on row {first_line_for_email[email]}")
+        first_line_for_email.setdefault(email, line)
+        previews.append(item)
+    return previews
+
+
+def _safe_cell(value: str) -> str:
+    # Spreadsheet programs run cells starting with these as formulas.
+    return f"'{value}" if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+
+
+def export_csv(staff_members) -> str:
+    dataset = tablib.Dataset(headers=[*COLUMNS, "left_on"])
+    for staff in staff_members.order_by("full_name", "id"):
+        dataset.append(
+            [
+                _safe_cell(staff.full_name),
+                _safe_cell(staff.email),
+                staff.role,
+                staff.employment_type,
+                _safe_cell(staff.supplier_name),
+                staff.left_on.isoformat() if staff.left_on else "",
+            ]
+        )
+    return dataset.export("csv")
