@@ -1,8 +1,32 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
+from .access import is_national_admin, ra_provider_for_user
+from .forms import AdminUserChangeForm, AdminUserCreationForm
 from .models import Invitation, Membership, Organisation, RAProvider, RATeamMembership, User
+
+
+class RATeamScopedAdminMixin:
+    """RA team members see only their own provider's rows; national admins and superusers see all.
+
+    Subclasses say how a queryset narrows to one provider in ``scope_to_provider``.
+    """
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        user = request.user
+        if user.is_superuser or is_national_admin(user):
+            return queryset
+        provider = ra_provider_for_user(user)
+        if provider is None:
+            return queryset.none()
+        return self.scope_to_provider(queryset, provider)
+
+    def scope_to_provider(self, queryset, provider):
+        raise NotImplementedError
 
 
 class MissingContactFilter(admin.SimpleListFilter):
@@ -21,7 +45,7 @@ class MissingContactFilter(admin.SimpleListFilter):
 
 
 @admin.register(RAProvider)
-class RAProviderAdmin(SimpleHistoryAdmin):
+class RAProviderAdmin(RATeamScopedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "ods_code",
@@ -58,6 +82,9 @@ class RAProviderAdmin(SimpleHistoryAdmin):
     def contact_email_column(self, provider):
         return provider.ra_contact_email or "⚠ missing"
 
+    def scope_to_provider(self, queryset, provider):
+        return queryset.filter(pk=provider.pk)
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership
@@ -66,13 +93,27 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(RATeamScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "ods_code", "organisation_type", "icb"]
     list_filter = ["organisation_type", "icb__region"]
     list_select_related = ["icb"]
     search_fields = ["name", "ods_code"]
     autocomplete_fields = ["icb"]
     inlines = [MembershipInline]
+
+    def scope_to_provider(self, queryset, provider):
+        # The ICB's own organisations, and those of ICBs whose RA support this provider gives.
+        return queryset.filter(Q(icb=provider) | Q(icb__ra_support_provider=provider))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        memberships = formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            membership.delete()
+        for membership in memberships:
+            services.add_membership(membership.organisation, user=membership.user, role=membership.role)
+        return None
 
 
 class RATeamMembershipInline(admin.StackedInline):
@@ -83,6 +124,10 @@ class RATeamMembershipInline(admin.StackedInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """National administrators create people here; adding an RA team inline makes them RA staff."""
+
+    form = AdminUserChangeForm
+    add_form = AdminUserCreationForm
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "email_confirmed_at"]
     search_fields = ["email", "first_name", "last_name"]
@@ -99,6 +144,54 @@ class UserAdmin(DjangoUserAdmin):
         )
     ]
     inlines = [RATeamMembershipInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Only superusers hand out superuser status or arbitrary groups.
+            readonly += ["is_superuser", "groups"]
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            services.create_user_by_admin(obj, acting_user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not RATeamMembership:
+            return super().save_formset(request, form, formset, change)
+        memberships = formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            services.remove_ra_team_member(membership)
+        for membership in memberships:
+            services.add_ra_team_member(membership.provider, user=form.instance)
+        return None
+
+
+@admin.register(RATeamMembership)
+class RATeamMembershipAdmin(RATeamScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "provider", "created_at"]
+    list_select_related = ["user", "provider"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "provider__name"]
+    autocomplete_fields = ["user", "provider"]
+
+    def scope_to_provider(self, queryset, provider):
+        return queryset.filter(provider=provider)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a membership to another person is a removal and a new membership.
+        return ["user"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        services.add_ra_team_member(obj.provider, user=obj.user)
+
+    def delete_model(self, request, obj):
+        services.remove_ra_team_member(obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            services.remove_ra_team_member(membership)
 
 
 @admin.register(Invitation)

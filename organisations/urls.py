@@ -1,9 +1,32 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from . import views
 
 app_name = "organisations"
 
 urlpatterns = [
-    path("sign-in/", auth_views.LoginView.as_view(template_name="organisations/login.html"), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-out/", views.SignOutView.as_view(), name="logout"),
+    path("sign-up/", views.SignUpView.as_view(), name="signup"),
+    path("sign-up/check-your-email/", views.SignUpDoneView.as_view(), name="signup_done"),
+    path("confirm-email/resend/", views.ResendConfirmationView.as_view(), name="resend_confirmation"),
+    path("confirm-email/<str:token>/", views.ConfirmEmailView.as_view(), name="confirm_email"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/complete/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
+    ),
+    path("invitation/<str:token>/", views.AcceptInvitationView.as_view(), name="accept_invitation"),
+    path("<str:ods_code>/team/", views.TeamView.as_view(), name="team"),
+    path("<str:ods_code>/team/remove/", views.RemoveMembershipView.as_view(), name="remove_membership"),
+    path(
+        "<str:ods_code>/team/invitations/<int:pk>/withdraw/",
+        views.CancelInvitationView.as_view(),
+        name="cancel_invitation",
+    ),
 ]

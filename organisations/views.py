@@ -1,21 +1,330 @@
-from django.views.generic import TemplateView
+"""Thin views for accounts, the team page and the home page: the work is in services.py."""
 
-from .access import is_national_admin, ra_provider_for_user
-from .models import Membership
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import FormView, TemplateView
+
+from . import forms, selectors, services
+from .access import OrganisationMemberMixin, is_national_admin, ra_provider_for_user
+from .models import Membership, Role, User
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+SIGNUP_EMAIL_SESSION_KEY = "organisations.signup_email"
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the field it names, else at the top."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for field_error in field_errors:
+                form.add_error(target, field_error)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
 
 
 class HomeView(TemplateView):
+    """What the portal is for when signed out; what each of the user's roles can do when signed in."""
+
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         if user.is_authenticated:
-            context["memberships"] = (
-                Membership.objects.filter(user=user)
-                .select_related("organisation")
-                .order_by("organisation__name")
-            )
+            context["organisations"] = _organisation_cards(user)
             context["ra_provider"] = ra_provider_for_user(user)
             context["is_national_admin"] = is_national_admin(user)
         return context
+
+
+def _organisation_cards(user: User) -> list[dict]:
+    cards: dict[int, dict] = {}
+    memberships = Membership.objects.filter(user=user).select_related("organisation", "organisation__icb")
+    for membership in memberships.order_by("organisation__name", "role"):
+        card = cards.setdefault(
+            membership.organisation_id,
+            {"organisation": membership.organisation, "roles": [], "is_admin": False, "is_it_lead": False},
+        )
+        card["roles"].append(membership.get_role_display())
+        card["is_admin"] |= membership.role == Role.ORG_ADMIN
+        card["is_it_lead"] |= membership.role == Role.IT_LEAD
+    return list(cards.values())
+
+
+# --- Signing in and out ----------------------------------------------------------------------
+
+
+class SignInView(auth_views.LoginView):
+    form_class = forms.SignInForm
+    template_name = "organisations/login.html"
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    """POST only (Django's default): a link or prefetch cannot sign anyone out."""
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = forms.OutboxPasswordResetForm
+    template_name = "organisations/password_reset_form.html"
+    success_url = reverse_lazy("organisations:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "organisations/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "organisations/password_reset_confirm.html"
+    success_url = reverse_lazy("organisations:password_reset_complete")
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["new_password1"].label = "New password"
+        form.fields["new_password1"].help_text = forms.NEW_PASSWORDS_HINT
+        form.fields["new_password2"].label = "Confirm your new password"
+        return form
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.clear_failed_sign_ins(form.user)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "organisations/password_reset_complete.html"
+
+
+# --- Signing up and confirming the email address ---------------------------------------------
+
+
+@method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
+class SignUpView(FormView):
+    form_class = forms.SignUpForm
+    template_name = "organisations/signup.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("home")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            user = services.register_organisation_admin(
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                password=data["password1"],
+                ods_code=data["ods_code"],
+                organisation_name=data["organisation_name"],
+                organisation_type=data["organisation_type"],
+                icb=data["icb"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        self.request.session[SIGNUP_EMAIL_SESSION_KEY] = user.email
+        return redirect("organisations:signup_done")
+
+
+class SignUpDoneView(TemplateView):
+    template_name = "organisations/signup_done.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["email"] = self.request.session.get(SIGNUP_EMAIL_SESSION_KEY, "")
+        context["resend_form"] = forms.ResendConfirmationForm(initial={"email": context["email"]})
+        return context
+
+
+class ConfirmEmailView(View):
+    """GET shows a button; POST confirms. Link checkers that open links do not sign anyone in."""
+
+    template_name = "organisations/confirm_email.html"
+    invalid_template_name = "organisations/link_problem.html"
+
+    def get(self, request, token):
+        try:
+            services.check_confirmation_token(token)
+        except ValidationError as error:
+            return self._problem(request, error)
+        return render(request, self.template_name)
+
+    def post(self, request, token):
+        try:
+            user = services.confirm_email(token)
+        except ValidationError as error:
+            return self._problem(request, error)
+        login(request, user, backend=MODEL_BACKEND)
+        messages.success(request, "Your email address is confirmed and you are signed in.")
+        return redirect("home")
+
+    def _problem(self, request, error):
+        return render(
+            request,
+            self.invalid_template_name,
+            {
+                "expired": error.code == services.LINK_EXPIRED,
+                "resend_form": forms.ResendConfirmationForm(),
+                "kind": "confirm",
+            },
+        )
+
+
+class ResendConfirmationView(FormView):
+    form_class = forms.ResendConfirmationForm
+    template_name = "organisations/resend_confirmation.html"
+
+    def form_valid(self, form):
+        services.resend_confirmation(email=form.cleaned_data["email"])
+        self.request.session[SIGNUP_EMAIL_SESSION_KEY] = form.cleaned_data["email"]
+        context = {"email": form.cleaned_data["email"]}
+        return render(self.request, "organisations/resend_confirmation_done.html", context)
+
+
+# --- The team page and invitations -----------------------------------------------------------
+
+
+def render_team_page(request, organisation, *, invite_form=None, remove_form=None, status=200):
+    members = selectors.team_members(organisation)
+    context = {
+        "organisation": organisation,
+        "members": members,
+        "admin_count": sum(1 for member in members if member["is_admin"]),
+        "invitations": selectors.pending_invitations(organisation),
+        "invite_form": invite_form or forms.InviteMemberForm(),
+        "remove_form": remove_form,
+    }
+    return render(request, "organisations/team.html", context, status=status)
+
+
+class TeamView(OrganisationMemberMixin, View):
+    """Members, waiting invitations and the invite form. Organisation admins only."""
+
+    allowed_roles = (Role.ORG_ADMIN,)
+
+    def get(self, request, ods_code):
+        return render_team_page(request, self.organisation)
+
+    def post(self, request, ods_code):
+        form = forms.InviteMemberForm(request.POST)
+        if form.is_valid():
+            try:
+                invitation = services.invite_member(
+                    self.organisation,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    invited_by=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                role = invitation.get_role_display().lower()
+                messages.success(request, f"Invitation sent to {invitation.email} as {role}.")
+                return redirect("organisations:team", ods_code=self.organisation.ods_code)
+        return render_team_page(request, self.organisation, invite_form=form, status=400)
+
+
+class RemoveMembershipView(OrganisationMemberMixin, View):
+    allowed_roles = (Role.ORG_ADMIN,)
+    http_method_names = ["post"]
+
+    def post(self, request, ods_code):
+        form = forms.RemoveMembershipForm(request.POST, organisation=self.organisation)
+        if form.is_valid():
+            membership = form.cleaned_data["membership"]
+            role = membership.get_role_display().lower()
+            description = f"{membership.user.display_name} is no longer {role} at {self.organisation.name}."
+            try:
+                services.remove_membership(membership, acting_user=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, description)
+                return redirect("organisations:team", ods_code=self.organisation.ods_code)
+        return render_team_page(request, self.organisation, remove_form=form, status=400)
+
+
+class CancelInvitationView(OrganisationMemberMixin, View):
+    allowed_roles = (Role.ORG_ADMIN,)
+    http_method_names = ["post"]
+
+    def post(self, request, ods_code, pk):
+        invitation = get_object_or_404(self.organisation.invitations, pk=pk, accepted_at=None)
+        services.cancel_invitation(invitation, acting_user=request.user)
+        messages.success(request, f"The invitation to {invitation.email} has been withdrawn.")
+        return redirect("organisations:team", ods_code=self.organisation.ods_code)
+
+
+@method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
+class AcceptInvitationView(View):
+    """Signed-in invitees accept with a button; new people choose a name and password."""
+
+    template_name = "organisations/accept_invitation.html"
+
+    def dispatch(self, request, token):
+        try:
+            self.invitation = services.invitation_for_token(token)
+        except ValidationError as error:
+            return render(
+                request,
+                "organisations/link_problem.html",
+                {"expired": error.code == services.LINK_EXPIRED, "kind": "invite", "code": error.code},
+            )
+        self.token = token
+        return super().dispatch(request, token)
+
+    def get(self, request, token):
+        return self._render(form=forms.AcceptInvitationForm())
+
+    def post(self, request, token):
+        user = request.user if request.user.is_authenticated else None
+        form = None if user else forms.AcceptInvitationForm(request.POST)
+        if form is not None and not form.is_valid():
+            return self._render(form=form, status=400)
+        try:
+            if user:
+                membership = services.accept_invitation(token, user=user)
+            else:
+                data = form.cleaned_data
+                membership = services.accept_invitation(
+                    token,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    password=data["password1"],
+                )
+        except ValidationError as error:
+            form = form or forms.AcceptInvitationForm()
+            add_service_errors(form, error)
+            return self._render(form=form, status=400)
+        if not user:
+            login(request, membership.user, backend=MODEL_BACKEND)
+        messages.success(
+            request,
+            f"You are now {membership.get_role_display().lower()} at {membership.organisation.name}.",
+        )
+        return redirect("home")
+
+    def _render(self, *, form, status=200):
+        user = self.request.user
+        email = self.invitation.email
+        context = {
+            "invitation": self.invitation,
+            "form": form,
+            "signed_in_as_invitee": user.is_authenticated and user.email.lower() == email.lower(),
+            "signed_in_as_someone_else": user.is_authenticated and user.email.lower() != email.lower(),
+            "account_exists": User.objects.filter(email__iexact=email).exists(),
+            "sign_in_url": f"{reverse('organisations:login')}?next={self.request.path}",
+            "non_field_errors": form.non_field_errors() if form is not None and form.is_bound else [],
+        }
+        return render(self.request, self.template_name, context, status=status)

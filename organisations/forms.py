@@ -1,0 +1,260 @@
+"""Forms for signing in, signing up, invitations and the team page."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordResetForm
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.core.exceptions import ValidationError
+
+from . import emails, selectors
+from .models import Membership, Organisation, Role, User
+from .validators import normalise_ods_code, validate_ods_code
+
+NEW_PASSWORDS_HINT = (
+    "Use at least 12 characters. Do not use a common password, your name or email address, or only numbers."
+)
+INVALID_LOGIN = (
+    "Enter a correct email address and password. If you have forgotten your password, you can reset it."
+)
+UNCONFIRMED_LOGIN = (
+    "You need to confirm your email address before you can sign in. Use the link in the email we sent "
+    "you, or ask for a new link below."
+)
+
+
+class EmailLowercaseField(forms.EmailField):
+    def clean(self, value):
+        return (super().clean(value) or "").lower()
+
+
+class SignInForm(AuthenticationForm):
+    """Email and password. The same message for an unknown email and a wrong password."""
+
+    username = EmailLowercaseField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        error_messages={"required": "Enter your email address", "invalid": INVALID_LOGIN},
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+
+    error_messages = {
+        "invalid_login": INVALID_LOGIN,
+        "inactive": UNCONFIRMED_LOGIN,
+        "unconfirmed": UNCONFIRMED_LOGIN,
+    }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if getattr(error, "code", None) == "invalid_login" and self._is_unconfirmed_with_right_password():
+                self.unconfirmed = True
+                raise ValidationError(self.error_messages["unconfirmed"], code="unconfirmed") from error
+            raise
+
+    def _is_unconfirmed_with_right_password(self) -> bool:
+        # Only say "confirm your email" to someone who knows the password, so the message
+        # reveals nothing about which addresses have accounts.
+        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if not email or not password:
+            return False
+        user = User.objects.filter(email__iexact=email, email_confirmed_at__isnull=True).first()
+        return bool(user and user.check_password(password))
+
+
+class PasswordPairMixin(forms.Form):
+    password1 = forms.CharField(
+        label="Create a password",
+        strip=False,
+        help_text=NEW_PASSWORDS_HINT,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Create a password"},
+    )
+    password2 = forms.CharField(
+        label="Confirm your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the same password again"},
+    )
+
+    def clean_password2(self):
+        password1, password2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        if password1 and password2 and password1 != password2:
+            raise ValidationError("The passwords do not match. Enter the same password twice")
+        return password2
+
+
+class NameFieldsMixin(forms.Form):
+    first_name = forms.CharField(
+        label="First name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name", "spellcheck": "false"}),
+        error_messages={"required": "Enter your first name"},
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name", "spellcheck": "false"}),
+        error_messages={"required": "Enter your last name"},
+    )
+
+
+class SignUpForm(NameFieldsMixin, PasswordPairMixin, forms.Form):
+    email = EmailLowercaseField(
+        label="Work email address",
+        max_length=254,
+        help_text="We will send a link to this address to confirm it is yours.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your work email address",
+            "invalid": "Enter an email address in the correct format, like name@example.nhs.uk",
+        },
+    )
+    ods_code = forms.CharField(
+        label="Your organisation's ODS code",
+        max_length=12,
+        help_text="The code the Organisation Data Service gives your organisation, "
+        "like A81001 for a GP practice, RJ1 for a trust or FA123 for a pharmacy.",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "characters"}),
+        error_messages={"required": "Enter your organisation's ODS code"},
+    )
+    organisation_name = forms.CharField(
+        label="Organisation name",
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+        error_messages={"required": "Enter your organisation's name"},
+    )
+    organisation_type = forms.ChoiceField(
+        label="What type of organisation is it?",
+        choices=Organisation.OrganisationType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of organisation"},
+    )
+    icb = forms.ModelChoiceField(
+        label="Integrated care board (ICB)",
+        queryset=None,
+        empty_label="Select your ICB",
+        help_text="The ICB for the area your organisation is in.",
+        error_messages={"required": "Select your integrated care board", "invalid_choice": "Select an ICB"},
+    )
+
+    field_order = [
+        "email",
+        "first_name",
+        "last_name",
+        "password1",
+        "password2",
+        "ods_code",
+        "organisation_name",
+        "organisation_type",
+        "icb",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["icb"].queryset = selectors.active_icbs()
+
+    def clean_ods_code(self):
+        ods_code = normalise_ods_code(self.cleaned_data["ods_code"])
+        validate_ods_code(ods_code)
+        return ods_code
+
+
+class ResendConfirmationForm(forms.Form):
+    email = EmailLowercaseField(
+        label="Email address",
+        max_length=254,
+        help_text="The address you signed up with.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.nhs.uk",
+        },
+    )
+
+
+class InviteMemberForm(forms.Form):
+    email = EmailLowercaseField(
+        label="Email address",
+        max_length=254,
+        help_text="Their work email address. We will send the invitation here.",
+        widget=forms.EmailInput(attrs={"spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the email address of the person to invite",
+            "invalid": "Enter an email address in the correct format, like name@example.nhs.uk",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        help_text="Organisation admins manage the readiness work and the team. IT leads look after "
+        "technical staff training.",
+        error_messages={"required": "Select a role"},
+    )
+
+
+class AcceptInvitationForm(NameFieldsMixin, PasswordPairMixin, forms.Form):
+    field_order = ["first_name", "last_name", "password1", "password2"]
+
+
+class RemoveMembershipForm(forms.Form):
+    membership = forms.ModelChoiceField(
+        queryset=Membership.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "That person no longer has this role"},
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = organisation.memberships.select_related("user")
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with the email written to the notifications outbox."""
+
+    email = EmailLowercaseField(
+        label="Email address",
+        max_length=254,
+        help_text="The address you sign in with. If it has an account, we will send a reset link.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.nhs.uk",
+        },
+    )
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        from django.urls import reverse
+
+        path = reverse("organisations:password_reset_confirm", args=[context["uid"], context["token"]])
+        subject, body = emails.password_reset_email(
+            display_name=context["user"].display_name, link=emails.absolute_url(path)
+        )
+        emails.queue_account_email(
+            kind="password-reset",
+            secret=f"{context['uid']}:{context['token']}",
+            to=to_email,
+            subject=subject,
+            body=body,
+        )
+
+
+# --- Admin ----------------------------------------------------------------------------------
+
+
+class AdminUserCreationForm(BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name"]
+
+
+class AdminUserChangeForm(DjangoUserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
