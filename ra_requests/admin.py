@@ -1,0 +1,443 @@
+"""Triage for RA teams: each team sees only its own provider's requests; national admins see all."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.timesince import timesince
+from simple_history.admin import SimpleHistoryAdmin
+
+from organisations.access import is_national_admin, ra_provider_for_user
+from organisations.models import RAProvider
+
+from . import services
+from .models import (
+    OPEN_STATUSES,
+    UNACKNOWLEDGED_STATUSES,
+    DeclineReason,
+    HelpNeeded,
+    RARequest,
+    RARequestEvent,
+    Status,
+)
+
+
+class ProviderScopedAdminMixin:
+    """RA team members see only rows routed to their own provider; national admins see everything."""
+
+    provider_lookup = "provider"
+
+    def _sees_everything(self, request) -> bool:
+        return request.user.is_superuser or is_national_admin(request.user)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self._sees_everything(request):
+            return queryset
+        provider = ra_provider_for_user(request.user)
+        if provider is None:
+            return queryset.none()
+        return queryset.filter(**{self.provider_lookup: provider})
+
+
+class SLAStateFilter(admin.SimpleListFilter):
+    title = "SLA state"
+    parameter_name = "sla"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("due_soon", "Due within 1 day"),
+            ("on_track", "On track"),
+            ("paused", "Paused (waiting for organisation)"),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        soon = now + timezone.timedelta(days=1)
+        due = Q(status__in=UNACKNOWLEDGED_STATUSES, acknowledge_due_at__lt=soon) | Q(
+            status__in=[Status.ACKNOWLEDGED, Status.IN_PROGRESS], resolve_due_at__lt=soon
+        )
+        if self.value() == "overdue":
+            return queryset.filter(
+                Q(status__in=UNACKNOWLEDGED_STATUSES, acknowledge_due_at__lt=now)
+                | Q(status__in=[Status.ACKNOWLEDGED, Status.IN_PROGRESS], resolve_due_at__lt=now)
+            )
+        if self.value() == "due_soon":
+            return queryset.filter(due).exclude(
+                Q(status__in=UNACKNOWLEDGED_STATUSES, acknowledge_due_at__lt=now)
+                | Q(status__in=[Status.ACKNOWLEDGED, Status.IN_PROGRESS], resolve_due_at__lt=now)
+            )
+        if self.value() == "on_track":
+            return queryset.filter(
+                status__in=[Status.SUBMITTED, Status.REROUTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS]
+            ).exclude(due)
+        if self.value() == "paused":
+            return queryset.filter(status=Status.WAITING_FOR_ORGANISATION)
+        return queryset
+
+
+class HelpNeededFilter(admin.SimpleListFilter):
+    title = "request type"
+    parameter_name = "help"
+
+    def lookups(self, request, model_admin):
+        return HelpNeeded.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in HelpNeeded.values:
+            return queryset.with_help_needed(self.value())
+        return queryset
+
+
+class RegionFilter(admin.SimpleListFilter):
+    """Regions come from the small provider table, never from a scan of the requests."""
+
+    title = "region"
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        regions = RAProvider.objects.icbs().exclude(region="").values_list("region", flat=True).distinct()
+        return [(region, region) for region in sorted(set(regions))]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(organisation__icb__region=self.value())
+        return queryset
+
+
+class RARequestAdminForm(forms.ModelForm):
+    """The change form carries the version it was loaded at and one named action."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    action = forms.ChoiceField(label="Action", required=False, widget=forms.RadioSelect)
+    decline_reason_choice = forms.ChoiceField(
+        label="Reason for declining",
+        required=False,
+        choices=[("", "---------"), *DeclineReason.choices],
+        help_text="Each reason tells the organisation what it can do next.",
+    )
+    comment = forms.CharField(
+        label="Note to the organisation",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown on the timeline and emailed to the organisation's contact.",
+    )
+    new_provider = forms.ModelChoiceField(
+        label="Re-route to",
+        required=False,
+        queryset=RAProvider.objects.active(),
+        help_text="National administrators only. The SLA clock restarts with the new provider.",
+    )
+    routing_note = forms.CharField(label="Why re-route?", required=False, max_length=500)
+
+    acting_user = None
+    can_reroute = False
+
+    class Meta:
+        model = RARequest
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.fields["action"].choices = [("", "No change")] + [
+            (name, services.TRANSITION_LABELS[name]) for name in services.allowed_transitions(self.instance)
+        ]
+        if not self.can_reroute:
+            del self.fields["new_provider"]
+            del self.fields["routing_note"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("version") != self.instance.version:
+            raise ValidationError(
+                "Someone else changed this request after you opened it. Your changes have not been "
+                "saved: reload the page, check the timeline and try again."
+            )
+        action = data.get("action")
+        if action == "decline" and not data.get("decline_reason_choice"):
+            self.add_error("decline_reason_choice", "Select why you are declining the request")
+        if action == "ask_organisation" and not data.get("comment", "").strip():
+            self.add_error("comment", "Say what you need from the organisation")
+        if data.get("new_provider") and not data.get("routing_note", "").strip():
+            self.add_error("routing_note", "Say why the request is being re-routed")
+        if data.get("new_provider") and action:
+            raise ValidationError("Re-route the request or take an action, not both at once.")
+        return data
+
+
+class RARequestEventInline(admin.TabularInline):
+    model = RARequestEvent
+    fields = ["occurred_at", "kind", "from_status", "to_status", "actor", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "Timeline"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(RARequest)
+class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
+    form = RARequestAdminForm
+    inlines = [RARequestEventInline]
+    list_display = [
+        "reference",
+        "ods_code",
+        "organisation_name",
+        "status_tag",
+        "help_summary",
+        "provider",
+        "age",
+        "sla_due",
+        "assigned_to",
+    ]
+    list_display_links = ["reference", "ods_code"]
+    list_select_related = ["organisation", "provider", "assigned_to"]
+    list_filter = [
+        "status",
+        SLAStateFilter,
+        HelpNeededFilter,
+        "organisation__organisation_type",
+        RegionFilter,
+    ]
+    search_fields = ["=organisation__ods_code", "organisation__name"]
+    search_help_text = "Search by ODS code or organisation name."
+    ordering = ["-created_at"]
+    list_per_page = 50
+    show_full_result_count = False
+    actions = ["acknowledge_selected", "assign_to_me"]
+    readonly_fields = [
+        "reference",
+        "organisation",
+        "organisation_type",
+        "help_needed_display",
+        "staff_affected",
+        "needed_by",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "already_tried",
+        "provider",
+        "routing_reason",
+        "status",
+        "decline_reason",
+        "assigned_to",
+        "sla_due",
+        "acknowledge_due_at",
+        "resolve_due_at",
+        "created_at",
+        "emails_sent",
+    ]
+    history_list_display = ["status", "provider"]
+
+    class Media:
+        css = {"all": ["css/ra_requests_admin.css"]}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (
+                "Request",
+                {
+                    "fields": [
+                        "reference",
+                        "organisation",
+                        "organisation_type",
+                        "help_needed_display",
+                        "staff_affected",
+                        "needed_by",
+                        "already_tried",
+                        "created_at",
+                    ]
+                },
+            ),
+            ("Contact", {"fields": ["contact_name", "contact_phone", "contact_email"]}),
+            (
+                "Status and SLA",
+                {
+                    "fields": [
+                        "status",
+                        "decline_reason",
+                        "assigned_to",
+                        "sla_due",
+                        "acknowledge_due_at",
+                        "resolve_due_at",
+                    ]
+                },
+            ),
+            ("Routing", {"fields": ["provider", "routing_reason"]}),
+            ("Take an action", {"fields": ["version", "action", "decline_reason_choice", "comment"]}),
+        ]
+        if self._sees_everything(request):
+            fieldsets.append(("Change routing", {"fields": ["new_provider", "routing_note"]}))
+        fieldsets.append(("Emails sent", {"fields": ["emails_sent"]}))
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.acting_user = request.user
+        form.can_reroute = self._sees_everything(request)
+        return form
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        """Every change goes through the services; a race lost here is reported, never a 500."""
+        data = form.cleaned_data
+        try:
+            if data.get("new_provider"):
+                services.change_route(
+                    obj,
+                    provider=data["new_provider"],
+                    reason=data["routing_note"],
+                    acting_user=request.user,
+                    expected_version=data["version"],
+                )
+            elif data.get("action"):
+                services.transition_ra_request(
+                    obj,
+                    transition=data["action"],
+                    acting_user=request.user,
+                    comment=data.get("comment", ""),
+                    decline_reason=data.get("decline_reason_choice", ""),
+                    expected_version=data["version"],
+                )
+        except ValidationError as error:
+            request._ra_request_error = " ".join(error.messages)
+
+    def save_related(self, request, form, formsets, change):
+        """The timeline inline is read-only; nothing related is saved from this form."""
+
+    def response_change(self, request, obj):
+        error = getattr(request, "_ra_request_error", None)
+        if error:
+            self.message_user(request, f"Nothing was changed: {error}", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def _check_visible(self, request, object_id):
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404("No such request")
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    @admin.display(description="Reference", ordering="pk")
+    def reference(self, obj):
+        return obj.reference
+
+    @admin.display(description="ODS code", ordering="organisation__ods_code")
+    def ods_code(self, obj):
+        return obj.organisation.ods_code
+
+    @admin.display(description="Organisation", ordering="organisation__name")
+    def organisation_name(self, obj):
+        return obj.organisation.name
+
+    @admin.display(description="Organisation type")
+    def organisation_type(self, obj):
+        return obj.organisation.get_organisation_type_display()
+
+    @admin.display(description="Status", ordering="status")
+    def status_tag(self, obj):
+        return obj.get_status_display()
+
+    @admin.display(description="Help needed")
+    def help_summary(self, obj):
+        return "; ".join(obj.help_needed_labels)
+
+    @admin.display(description="Help needed")
+    def help_needed_display(self, obj):
+        return format_html_join("", "<div>{}</div>", ((label,) for label in obj.help_needed_labels))
+
+    @admin.display(description="Age", ordering="created_at")
+    def age(self, obj):
+        return timesince(obj.created_at, timezone.now(), depth=1)
+
+    @admin.display(description="SLA due")
+    def sla_due(self, obj):
+        if obj.is_paused:
+            return format_html('<span class="ra-sla ra-sla--paused">Paused</span>')
+        due = obj.sla_due_at()
+        if due is None:
+            return "Closed"
+        when = timezone.localtime(due).strftime("%-d %b %Y %H:%M")
+        which = "acknowledge" if obj.status in UNACKNOWLEDGED_STATUSES else "resolve"
+        if obj.is_overdue(timezone.now()):
+            return format_html(
+                '<span class="ra-sla ra-sla--overdue">Overdue</span> {} by {}', which.capitalize(), when
+            )
+        return format_html("{} by {}", which.capitalize(), when)
+
+    @admin.display(description="Emails sent about this request")
+    def emails_sent(self, obj):
+        from notifications.selectors import emails_for_topic
+
+        from .emails import topic_for
+
+        rows = [
+            (
+                timezone.localtime(email.sent_at).strftime("%-d %b %Y %H:%M") if email.sent_at else "not yet",
+                email.get_status_display(),
+                ", ".join(email.to),
+                email.subject,
+            )
+            for email in emails_for_topic(topic_for(obj))
+        ]
+        if not rows:
+            return "None yet"
+        return format_html_join("", "<div>{} ({}) to {}: {}</div>", rows)
+
+    @admin.action(description="Acknowledge selected requests")
+    def acknowledge_selected(self, request, queryset):
+        self._bulk(request, queryset.filter(status__in=UNACKNOWLEDGED_STATUSES), "acknowledged", queryset)
+
+    @admin.action(description="Assign selected requests to me")
+    def assign_to_me(self, request, queryset):
+        done = 0
+        for ra_request in queryset.filter(status__in=OPEN_STATUSES):
+            services.assign_ra_request(ra_request, assignee=request.user, acting_user=request.user)
+            done += 1
+        skipped = queryset.count() - done
+        self.message_user(
+            request,
+            f"{done} request(s) assigned to you."
+            + (f" {skipped} closed request(s) skipped." if skipped else ""),
+            messages.SUCCESS,
+        )
+
+    def _bulk(self, request, eligible, verb, selected):
+        done = 0
+        for ra_request in eligible:
+            try:
+                services.acknowledge_ra_request(ra_request, acting_user=request.user)
+                done += 1
+            except ValidationError:
+                continue
+        skipped = selected.count() - done
+        self.message_user(
+            request,
+            f"{done} request(s) {verb}."
+            + (f" {skipped} skipped because they were already acknowledged or closed." if skipped else ""),
+            messages.SUCCESS if done else messages.WARNING,
+        )

@@ -1,0 +1,151 @@
+"""The words of every RA request email, and the one place they are handed to the outbox.
+
+Each email is queued with a dedupe key unique per (request, kind, cycle/level or event), so the
+same decision can never produce two emails however often the code that makes it runs.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+
+from organisations.selectors import national_ra_team
+
+from .models import RARequest, RARequestEvent
+
+
+def topic_for(request: RARequest) -> str:
+    return f"ra_request:{request.pk}"
+
+
+def _queue(request: RARequest, *, dedupe_key: str, to: str, subject: str, body: str) -> None:
+    from notifications.services import queue_email
+
+    if not to:
+        # The provider has no address on record (routing only chooses such a provider as the
+        # national fallback); the request still waits in the admin queue.
+        return
+    queue_email(
+        dedupe_key=dedupe_key,
+        to=[to],
+        subject=f"{subject} [{request.reference}]",
+        body=body,
+        topic=topic_for(request),
+        organisation=request.organisation,
+    )
+
+
+def _admin_link(request: RARequest) -> str:
+    return settings.PORTAL_BASE_URL + reverse("admin:ra_requests_rarequest_change", args=[request.pk])
+
+
+def _portal_link(request: RARequest) -> str:
+    return settings.PORTAL_BASE_URL + reverse(
+        "ra_requests:detail", args=[request.organisation.ods_code, request.pk]
+    )
+
+
+def request_details(request: RARequest, *, with_timeline: bool = False) -> str:
+    organisation = request.organisation
+    lines = [
+        f"Organisation: {organisation.name} (ODS code {organisation.ods_code})",
+        f"Type: {organisation.get_organisation_type_display()}",
+        f"ICB: {organisation.icb.name}",
+        f"Help needed: {'; '.join(request.help_needed_labels)}",
+        f"Staff affected: {request.staff_affected}",
+        f"Needed by: {request.needed_by:%-d %B %Y}",
+        f"Contact: {request.contact_name}, {request.contact_phone}, {request.contact_email}",
+        "",
+        "What the organisation has already tried:",
+        request.already_tried,
+        "",
+        f"Routed to {request.provider.name} because {request.routing_reason}",
+    ]
+    if with_timeline:
+        lines += ["", "Timeline:"]
+        for event in request.events.select_related("actor").order_by("occurred_at", "pk"):
+            who = f" by {event.actor.display_name}" if event.actor else ""
+            comment = f": {event.comment}" if event.comment else ""
+            lines.append(f"- {event.occurred_at:%-d %b %Y %H:%M} {event.title}{who}{comment}")
+    return "\n".join(lines)
+
+
+def queue_routed_to_provider(request: RARequest) -> None:
+    """Tells the provider a request has arrived (on submission, re-routing and reopening)."""
+    national = request.provider.kind == request.provider.Kind.NATIONAL and request.sla_cycle > 1
+    intro = (
+        "A request for RA support that a local provider could not handle has been passed to the "
+        "national RA team. It includes the organisation's details and its timeline so far."
+        if national
+        else "A request for Registration Authority support has been routed to your team."
+    )
+    acknowledge_by = (
+        f"Please acknowledge it by {request.acknowledge_due_at:%-d %B %Y %H:%M}."
+        if request.acknowledge_due_at
+        else ""
+    )
+    body = "\n\n".join(
+        [intro, request_details(request, with_timeline=national), acknowledge_by, _admin_link(request)]
+    )
+    _queue(
+        request,
+        dedupe_key=f"ra_request:{request.pk}:routed:{request.sla_cycle}",
+        to=request.provider.ra_contact_email,
+        subject=f"RA support request from {request.organisation.name}",
+        body=body,
+    )
+
+
+def queue_status_change_to_organisation(request: RARequest, event: RARequestEvent) -> None:
+    lines = [
+        f"Your request for RA support is now: {event.get_to_status_display().lower()}.",
+        f"It is with {request.provider.name}.",
+    ]
+    if event.comment:
+        lines.append(f"Their note: {event.comment}")
+    if request.decline_reason and event.to_status == "declined":
+        lines.append(f"Reason: {request.get_decline_reason_display()}.")
+        lines.append(f"What you can do next: {request.next_step_label}. {request.next_step_guidance}")
+    lines.append(f"See the request and its timeline: {_portal_link(request)}")
+    _queue(
+        request,
+        dedupe_key=f"ra_request:{request.pk}:status:{event.pk}",
+        to=request.contact_email,
+        subject=f"Your RA support request: {event.get_to_status_display().lower()}",
+        body="\n\n".join(lines),
+    )
+
+
+ESCALATION_SUBJECTS = {
+    "ack_warning": "Acknowledge soon: RA support request from {org}",
+    "ack_breach": "Not acknowledged in time: RA support request from {org}",
+    "resolve_breach": "Not resolved in time: RA support request from {org}",
+    "national": "Escalation to the national RA team: RA support request from {org}",
+}
+
+
+def queue_escalation(request: RARequest, *, kind: str, level: int, due_at) -> None:
+    """Warnings and breaches go to the provider; the last level goes to the national RA team."""
+    organisation = request.organisation
+    if kind == "national":
+        national = national_ra_team()
+        to = national.ra_contact_email if national else ""
+        intro = (
+            f"This request has not been resolved by {request.provider.name}, well past its target "
+            f"of {request.provider.resolve_within_working_days} working days. Please follow it up."
+        )
+        details = request_details(request, with_timeline=True)
+    else:
+        to = request.provider.ra_contact_email
+        target = {
+            "ack_warning": f"It must be acknowledged by {due_at:%-d %B %Y %H:%M}.",
+            "ack_breach": f"It should have been acknowledged by {due_at:%-d %B %Y %H:%M}.",
+            "resolve_breach": f"It should have been resolved by {due_at:%-d %B %Y %H:%M}.",
+        }[kind]
+        intro = f"{target} If it stays unresolved it will be escalated to the national RA team."
+        details = request_details(request)
+    _queue(
+        request,
+        dedupe_key=f"ra_request:{request.pk}:{kind}:{request.sla_cycle}.{level}",
+        to=to,
+        subject=ESCALATION_SUBJECTS[kind].format(org=organisation.name),
+        body="\n\n".join([intro, details, _admin_link(request)]),
+    )

@@ -1,0 +1,124 @@
+"""The SLA clock on a request and the escalation ladder the periodic job climbs.
+
+Each cycle (submission, re-routing, reopening) climbs at most these levels, in order:
+
+1. ``ack_warning``    to the provider, half a working day before the acknowledge target;
+2. ``ack_breach``     to the provider, when the acknowledge target passes unacknowledged;
+3. ``resolve_breach`` to the provider, when the resolve target passes;
+4. ``national``       to the national RA team, NATIONAL_AFTER further working days unresolved.
+
+Levels 1-2 only apply while unacknowledged; none while paused or closed. ``next_escalation_at``
+holds the time of the next applicable level (NULL otherwise), so the job is one indexed query.
+"""
+
+import datetime
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import emails
+from .models import OPEN_STATUSES, UNACKNOWLEDGED_STATUSES, RARequest, RARequestEvent, Status
+from .sla import add_working_time, working_days
+
+logger = logging.getLogger(__name__)
+
+WARNING_BEFORE = datetime.timedelta(hours=4)
+NATIONAL_AFTER = working_days(5)
+LEVELS = {1: "ack_warning", 2: "ack_breach", 3: "resolve_breach", 4: "national"}
+LEVEL_TITLES = {
+    "ack_warning": "Reminder sent to {provider}: acknowledgement due soon",
+    "ack_breach": "Escalated to {provider}: not acknowledged in time",
+    "resolve_breach": "Escalated to {provider}: not resolved in time",
+    "national": "Escalated to the national RA team: still unresolved",
+}
+
+
+def _level_due_at(request: RARequest, level: int) -> datetime.datetime | None:
+    """When ``level`` falls due for ``request`` in its current state, or None if it does not apply."""
+    provider = request.provider
+    paused = datetime.timedelta(seconds=request.paused_seconds)
+    acknowledge = working_days(provider.acknowledge_within_working_days) + paused
+    resolve = working_days(provider.resolve_within_working_days) + paused
+    if request.status not in OPEN_STATUSES or request.status == Status.WAITING_FOR_ORGANISATION:
+        return None
+    if level in (1, 2) and request.status not in UNACKNOWLEDGED_STATUSES:
+        return None
+    if level == 4 and provider.kind == provider.Kind.NATIONAL:
+        return None
+    offset = {
+        1: max(acknowledge - WARNING_BEFORE, paused),
+        2: acknowledge,
+        3: resolve,
+        4: resolve + NATIONAL_AFTER,
+    }[level]
+    return add_working_time(request.sla_started_at, offset)
+
+
+def refresh_clock(request: RARequest) -> None:
+    """Recompute the due dates and the next escalation time in memory (the caller saves)."""
+    paused = datetime.timedelta(seconds=request.paused_seconds)
+    provider = request.provider
+    request.acknowledge_due_at = add_working_time(
+        request.sla_started_at, working_days(provider.acknowledge_within_working_days) + paused
+    )
+    request.resolve_due_at = add_working_time(
+        request.sla_started_at, working_days(provider.resolve_within_working_days) + paused
+    )
+    request.next_escalation_at = None
+    for level in LEVELS:
+        if level > request.escalation_level:
+            due = _level_due_at(request, level)
+            if due is not None:
+                request.next_escalation_at = due
+                return
+
+
+def _escalate(request: RARequest, now: datetime.datetime) -> RARequestEvent | None:
+    """Climb to the highest level now due; earlier levels it skips are moot (a warning after breach)."""
+    due_levels = [
+        (level, due)
+        for level in LEVELS
+        if level > request.escalation_level
+        and (due := _level_due_at(request, level)) is not None
+        and due <= now
+    ]
+    if not due_levels:
+        refresh_clock(request)
+        return None
+    level, due_at = due_levels[-1]
+    kind = LEVELS[level]
+    request.escalation_level = level
+    refresh_clock(request)
+    emails.queue_escalation(request, kind=kind, level=level, due_at=due_at)
+    return RARequestEvent(
+        request=request,
+        occurred_at=now,
+        kind=RARequestEvent.Kind.ESCALATION,
+        comment=LEVEL_TITLES[kind].format(provider=request.provider.name),
+    )
+
+
+def run_escalations(*, now: datetime.datetime | None = None, batch_size: int = 500) -> int:
+    """Send every escalation that is due; returns how many requests escalated.
+
+    Safe to run twice or in two workers at once: each batch locks its rows (skipping rows another
+    worker holds), re-checks they are still due, and every email has a unique dedupe key.
+    """
+    now = now or timezone.now()
+    escalated = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                RARequest.objects.due_for_escalation(now)
+                .select_related("provider", "organisation", "organisation__icb")
+                .order_by("next_escalation_at")
+                .select_for_update(skip_locked=True, of=("self",))[:batch_size]
+            )
+            if not batch:
+                return escalated
+            events = [event for request in batch if (event := _escalate(request, now)) is not None]
+            RARequest.objects.bulk_update(batch, ["escalation_level", "next_escalation_at"])
+            RARequestEvent.objects.bulk_create(events)
+            escalated += len(events)
+            logger.info("Escalated %s RA requests", len(events))

@@ -1,0 +1,108 @@
+from django import forms
+from django.utils import timezone
+
+from organisations.models import RAProvider
+
+from .models import HelpNeeded
+
+
+class RARequestForm(forms.Form):
+    help_needed = forms.MultipleChoiceField(
+        label="What help does your organisation need?",
+        help_text="Select all that apply.",
+        choices=HelpNeeded.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the help your organisation needs"},
+    )
+    staff_affected = forms.IntegerField(
+        label="How many staff are affected?",
+        min_value=1,
+        max_value=100000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-5"}),
+        error_messages={
+            "required": "Enter how many staff are affected",
+            "invalid": "Number of staff affected must be a whole number, like 12",
+            "min_value": "Number of staff affected must be 1 or more",
+            "max_value": "Number of staff affected must be 100,000 or fewer",
+        },
+    )
+    needed_by = forms.DateField(
+        label="When do you need it by?",
+        help_text="For example, 27 3 2027. Enter the date as day month year, or as 2027-03-27.",
+        input_formats=["%d %m %Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"],
+        widget=forms.DateInput(attrs={"class": "nhsuk-input--width-10"}),
+        error_messages={
+            "required": "Enter the date you need help by",
+            "invalid": "Date needed by must be a real date, like 27 3 2027",
+        },
+    )
+    contact_name = forms.CharField(
+        label="Contact name",
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Enter a contact name"},
+    )
+    contact_phone = forms.CharField(
+        label="Contact phone number",
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "tel", "type": "tel", "class": "nhsuk-input--width-20"}
+        ),
+        error_messages={"required": "Enter a contact phone number"},
+    )
+    contact_email = forms.EmailField(
+        label="Contact email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter a contact email address",
+            "invalid": "Enter an email address in the correct format, like name@example.nhs.uk",
+        },
+    )
+    already_tried = forms.CharField(
+        label="What has your organisation already tried?",
+        help_text="For example, who you have contacted and what they said, or self-service you have tried.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        error_messages={"required": "Tell us what your organisation has already tried"},
+    )
+    charge_acknowledged = forms.BooleanField(
+        label="I understand that whoever provides RA support may charge my organisation for it",
+        error_messages={"required": "Confirm that you understand RA support may be charged for"},
+    )
+
+    def clean_needed_by(self):
+        needed_by = self.cleaned_data["needed_by"]
+        if needed_by < timezone.localdate():
+            raise forms.ValidationError("Date needed by must be today or in the future")
+        return needed_by
+
+
+class ChooseICBForm(forms.Form):
+    icb = forms.ModelChoiceField(
+        label="Which ICB does your organisation now belong to?",
+        queryset=RAProvider.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Select the ICB your organisation now belongs to"},
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["icb"].queryset = RAProvider.objects.filter(pk__in=[c.pk for c in choices]).order_by(
+            "name"
+        )
+
+
+class CommentForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+    def __init__(self, *args, label, required_message, hint="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].label = label
+        self.fields["comment"].help_text = hint
+        self.fields["comment"].error_messages["required"] = required_message
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,270 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from organisations.models import Organisation, RAProvider, TimeStampedModel
+
+
+class HelpNeeded(models.TextChoices):
+    # Codes are chosen so none is a substring of another: the admin filters on them with icontains.
+    REGISTER_USERS = "register_users", "Register new users"
+    POSITIONS = "positions", "Set up role-based access positions"
+    ISSUE_SMARTCARDS = "issue_smartcards", "Issue smartcards"
+    UNLOCK_RENEW = "unlock_renew", "Unlock or renew smartcards"
+    OTHER_AUTHENTICATORS = "other_authenticators", "Issue non-smartcard authenticators"
+    LOCAL_RA_STAFF = "local_ra_staff", "Appoint or train local RA staff"
+    OTHER = "other", "Something else"
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    IN_PROGRESS = "in_progress", "In progress"
+    WAITING_FOR_ORGANISATION = "waiting", "Waiting for organisation"
+    RESOLVED = "resolved", "Resolved"
+    DECLINED = "declined", "Declined"
+    REROUTED = "rerouted", "Re-routed"
+
+
+OPEN_STATUSES = (
+    Status.SUBMITTED,
+    Status.ACKNOWLEDGED,
+    Status.IN_PROGRESS,
+    Status.WAITING_FOR_ORGANISATION,
+    Status.REROUTED,
+)
+UNACKNOWLEDGED_STATUSES = (Status.SUBMITTED, Status.REROUTED)
+CLOSED_STATUSES = (Status.RESOLVED, Status.DECLINED)
+
+
+class NextStep(models.TextChoices):
+    REROUTE_NATIONAL = "reroute_national", "Send the request to the national RA team"
+    SELF_SERVICE_UNLOCK = "self_service_unlock", "Use self-service smartcard unlock"
+    SELF_SERVICE_AUTHENTICATOR = "self_service_authenticator", "Add an authenticator yourself"
+    USE_OWN_RA = "use_own_ra", "Ask your own organisation's RA team"
+    FOLLOW_OTHER_REQUEST = "follow_other_request", "Follow your other open request"
+
+
+class DeclineReason(models.TextChoices):
+    OUTSIDE_AREA = "outside_area", "The organisation is outside our area"
+    NOT_SUPPORTED = "not_supported", "We do not give RA support to this type of organisation"
+    SELF_SERVICE_UNLOCK = "self_service_unlock", "The smartcard can be unlocked with self-service unlock"
+    SELF_SERVICE_AUTHENTICATOR = (
+        "self_service_authenticator",
+        "Staff can add non-smartcard authenticators themselves",
+    )
+    HAS_OWN_RA = "has_own_ra", "The organisation has its own RA team"
+    DUPLICATE = "duplicate", "This duplicates another open request"
+
+
+# Each decline reason is tied to exactly one next step the organisation can take.
+NEXT_STEP_FOR_REASON = {
+    DeclineReason.OUTSIDE_AREA: NextStep.REROUTE_NATIONAL,
+    DeclineReason.NOT_SUPPORTED: NextStep.REROUTE_NATIONAL,
+    DeclineReason.SELF_SERVICE_UNLOCK: NextStep.SELF_SERVICE_UNLOCK,
+    DeclineReason.SELF_SERVICE_AUTHENTICATOR: NextStep.SELF_SERVICE_AUTHENTICATOR,
+    DeclineReason.HAS_OWN_RA: NextStep.USE_OWN_RA,
+    DeclineReason.DUPLICATE: NextStep.FOLLOW_OTHER_REQUEST,
+}
+
+NEXT_STEP_GUIDANCE = {
+    NextStep.REROUTE_NATIONAL: (
+        "Your local provider cannot help. You can send this request, with everything you have "
+        "already told us, to the national RA team."
+    ),
+    NextStep.SELF_SERVICE_UNLOCK: (
+        "Staff can unlock their own smartcard without an RA: they get a code by email or text "
+        "message that lasts 15 minutes. It does not work if the card's certificates have expired "
+        "or their profile has no email address or mobile number."
+    ),
+    NextStep.SELF_SERVICE_AUTHENTICATOR: (
+        "Staff can add a non-smartcard authenticator themselves with the 'Add an authenticator' "
+        "service, or by signing in to Care Identity Management with an authenticator they already "
+        "have. They need their National Insurance number on their profile."
+    ),
+    NextStep.USE_OWN_RA: (
+        "Ask your organisation's own RA manager or RA agents, who can do this under the National RA Policy."
+    ),
+    NextStep.FOLLOW_OTHER_REQUEST: "Keep following your other open request: it covers the same help.",
+}
+
+
+class RARequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def for_organisation(self, organisation):
+        return self.filter(organisation=organisation)
+
+    def for_provider(self, provider):
+        return self.filter(provider=provider)
+
+    def due_for_escalation(self, now):
+        return self.filter(next_escalation_at__lte=now)
+
+    def overdue(self, now):
+        return self.filter(
+            Q(status__in=UNACKNOWLEDGED_STATUSES, acknowledge_due_at__lt=now)
+            | Q(status__in=OPEN_STATUSES, resolve_due_at__lt=now)
+        )
+
+    def with_help_needed(self, code: str):
+        return self.filter(help_needed__icontains=code)
+
+
+class RARequest(TimeStampedModel):
+    """An organisation's request for Registration Authority support, routed to one provider."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="ra_requests")
+    provider = models.ForeignKey(
+        RAProvider, on_delete=models.PROTECT, related_name="ra_requests", verbose_name="routed to"
+    )
+    routing_reason = models.TextField(help_text="Why the request went to this provider, shown to both sides.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+
+    help_needed = models.CharField(
+        max_length=200, help_text="Comma-separated HelpNeeded codes; use help_needed_list to read them."
+    )
+    staff_affected = models.PositiveIntegerField()
+    needed_by = models.DateField()
+    contact_name = models.CharField(max_length=200)
+    contact_phone = models.CharField(max_length=40)
+    contact_email = models.EmailField()
+    already_tried = models.TextField()
+    charge_acknowledged = models.BooleanField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decline_reason = models.CharField(max_length=40, choices=DeclineReason.choices, blank=True)
+
+    # Optimistic lock: every transition bumps it, and a change made from a stale page is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    # SLA clock. A "cycle" restarts on re-routing and reopening; escalation levels count within it.
+    sla_cycle = models.PositiveSmallIntegerField(default=1)
+    sla_started_at = models.DateTimeField()
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(default=0, help_text="Working seconds spent paused.")
+    acknowledge_due_at = models.DateTimeField(null=True, blank=True)
+    resolve_due_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    next_escalation_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["next_escalation_at", "escalation_level", "updated_at"])
+    objects = RARequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "RA support request"
+        indexes = [
+            # The escalation scan reads only this index: closed and paused requests have no entry.
+            models.Index(
+                fields=["next_escalation_at"],
+                condition=Q(next_escalation_at__isnull=False),
+                name="rareq_next_escalation_idx",
+            ),
+            # The triage changelist: one provider's requests, newest first, optionally by status.
+            models.Index(fields=["provider", "-created_at"], name="rareq_provider_created_idx"),
+            models.Index(fields=["provider", "status", "-created_at"], name="rareq_provider_status_idx"),
+            models.Index(fields=["organisation", "-created_at"], name="rareq_org_created_idx"),
+            models.Index(fields=["-created_at"], name="rareq_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(charge_acknowledged=True), name="rareq_charge_acknowledged"),
+            models.CheckConstraint(condition=Q(staff_affected__gte=1), name="rareq_staff_affected_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="rareq_declined_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"RA request {self.pk} from {self.organisation.ods_code}"
+
+    @property
+    def reference(self) -> str:
+        return f"RA-{self.pk:06d}"
+
+    @property
+    def help_needed_list(self) -> list[str]:
+        return [code for code in self.help_needed.split(",") if code]
+
+    @property
+    def help_needed_labels(self) -> list[str]:
+        labels = dict(HelpNeeded.choices)
+        return [labels.get(code, code) for code in self.help_needed_list]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_paused(self) -> bool:
+        return self.status == Status.WAITING_FOR_ORGANISATION
+
+    @property
+    def next_step(self) -> str:
+        return NEXT_STEP_FOR_REASON.get(self.decline_reason, "")
+
+    @property
+    def next_step_label(self) -> str:
+        return NextStep(self.next_step).label if self.next_step else ""
+
+    @property
+    def next_step_guidance(self) -> str:
+        return NEXT_STEP_GUIDANCE.get(self.next_step, "")
+
+    def sla_due_at(self):
+        """The deadline that matters now: acknowledgement until acknowledged, then resolution."""
+        if self.status in UNACKNOWLEDGED_STATUSES:
+            return self.acknowledge_due_at
+        if self.status in OPEN_STATUSES:
+            return self.resolve_due_at
+        return None
+
+    def is_overdue(self, now) -> bool:
+        due = self.sla_due_at()
+        return bool(due and not self.is_paused and due < now)
+
+
+class RARequestEvent(models.Model):
+    """One line of a request's timeline: a status change, a routing change, a reply or an escalation."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", "Status changed"
+        ROUTING = "routing", "Routing changed"
+        ASSIGNED = "assigned", "Assigned"
+        REPLY = "reply", "Organisation replied"
+        ESCALATION = "escalation", "Escalated"
+
+    request = models.ForeignKey(RARequest, on_delete=models.CASCADE, related_name="events")
+    occurred_at = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+        indexes = [models.Index(fields=["request", "occurred_at"], name="rareq_event_request_idx")]
+        verbose_name = "RA request event"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.request_id} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def title(self) -> str:
+        if self.kind == self.Kind.STATUS and self.from_status:
+            return f"{Status(self.from_status).label} → {Status(self.to_status).label}"
+        if self.kind == self.Kind.STATUS:
+            return Status(self.to_status).label
+        return self.get_kind_display()

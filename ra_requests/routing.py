@@ -1,0 +1,102 @@
+"""Where an organisation's RA request goes, and why. Plain functions: they read, never write.
+
+Rules, in order:
+1. Start from the organisation's ICB. If it has closed, follow its successors: one successor is
+   followed automatically; several (a split) means the organisation must say which it now
+   belongs to, so the route carries ``successor_choices`` and no provider.
+2. The active ICB's RA support provider (a CSU or the national team) is tried first, then the
+   ICB itself. The first that is active and has an RA contact email gets the request.
+3. Otherwise (or when ``exclude`` lists providers that have declined) the national RA team.
+"""
+
+from dataclasses import dataclass, field
+
+from organisations.models import Organisation, RAProvider
+from organisations.selectors import national_ra_team
+
+_UNSET = object()
+
+
+@dataclass(frozen=True)
+class Route:
+    provider: RAProvider | None
+    reason: str
+    successor_choices: list[RAProvider] = field(default_factory=list)
+
+    @property
+    def needs_successor_choice(self) -> bool:
+        return bool(self.successor_choices)
+
+
+def _active_icb(icb: RAProvider) -> tuple[RAProvider | None, list[str], list[RAProvider]]:
+    """Follow closures to an active ICB. Returns (icb or None, story, successor choices on a split)."""
+    story: list[str] = []
+    seen = {icb.pk}
+    current = icb
+    while not current.is_active:
+        successors = [s for s in current.successors.all() if s.kind == RAProvider.Kind.ICB]
+        closed_on = f"{current.closed_on:%-d %B %Y}" if current.closed_on else "an unknown date"
+        if len(successors) > 1:
+            story.append(f"{current.name} closed on {closed_on} and was split between {len(successors)} ICBs")
+            return None, story, sorted(successors, key=lambda p: p.name)
+        if not successors or successors[0].pk in seen:
+            story.append(f"{current.name} closed on {closed_on} with no successor on record")
+            return None, story, []
+        story.append(f"{current.name} closed on {closed_on}; {successors[0].name} took it over")
+        current = successors[0]
+        seen.add(current.pk)
+    return current, story, []
+
+
+def route_for_organisation(organisation: Organisation, *, exclude: tuple[RAProvider, ...] = ()) -> Route:
+    """The provider that should handle a new RA request from ``organisation``, with the reason."""
+    return route_for_icb(organisation.icb, exclude=exclude)
+
+
+def route_for_icb(
+    organisation_icb: RAProvider, *, exclude: tuple[RAProvider, ...] = (), national=_UNSET
+) -> Route:
+    """Routing depends only on the organisation's ICB; ``national`` lets a caller pass it in once."""
+    excluded = {p.pk for p in exclude}
+    icb, story, choices = _active_icb(organisation_icb)
+    if choices:
+        return Route(
+            provider=None,
+            reason=f"{'; '.join(story)}. Tell us which ICB your organisation now belongs to.",
+            successor_choices=choices,
+        )
+
+    if icb is not None:
+        candidates = []
+        support = icb.ra_support_provider
+        if support is not None and support.pk != icb.pk:
+            candidates.append((support, f"{icb.name} gets its RA support from {support.name}"))
+        candidates.append((icb, f"{icb.name} gives RA support to its own organisations"))
+        for provider, why in candidates:
+            if provider.pk in excluded:
+                story.append(f"{provider.name} has declined this request")
+            elif provider.kind == RAProvider.Kind.NATIONAL and provider.is_active:
+                return Route(provider=provider, reason=_sentence(story, why))
+            elif not provider.is_active:
+                story.append(f"{provider.name} has closed")
+            elif not provider.has_contact_email:
+                story.append(f"{provider.name} has no RA contact email on record")
+            else:
+                return Route(provider=provider, reason=_sentence(story, why))
+
+    if national is _UNSET:
+        national = national_ra_team()
+    if national is None or national.pk in excluded:
+        return Route(
+            provider=None,
+            reason=f"{'; '.join(story)}. No national RA team is on record to take the request.",
+        )
+    return Route(
+        provider=national,
+        reason=_sentence(story, "the national RA team takes requests that no local provider can handle"),
+    )
+
+
+def _sentence(story: list[str], why: str) -> str:
+    """Reads after "Routed to <provider> because ..."."""
+    return "; ".join([*story, why]) + "."

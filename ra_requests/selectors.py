@@ -1,0 +1,137 @@
+"""Reads for RA requests: the organisation's pages, the readiness wizard and the timeline."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from organisations.models import Organisation, RAProvider
+from organisations.timeline import TimelineEvent
+
+from .emails import topic_for
+from .models import OPEN_STATUSES, RARequest, RARequestEvent
+
+
+@dataclass(frozen=True)
+class RAStatus:
+    request_id: int
+    reference: str
+    status: str
+    status_label: str
+    provider: RAProvider
+    sla_due_at: datetime.datetime | None
+    is_paused: bool
+    is_overdue: bool
+
+
+def ra_requests_for_organisation(organisation: Organisation):
+    return RARequest.objects.for_organisation(organisation).select_related("provider").order_by("-created_at")
+
+
+def get_ra_request_for_organisation(organisation: Organisation, pk: int) -> RARequest:
+    """404-safe lookup: the caller gets DoesNotExist for another organisation's request."""
+    return RARequest.objects.select_related("provider", "organisation", "organisation__icb").get(
+        organisation=organisation, pk=pk
+    )
+
+
+def ra_status_for_organisation(organisation: Organisation) -> RAStatus | None:
+    """The latest open request's status, provider and SLA, or None when nothing is open."""
+    request = ra_requests_for_organisation(organisation).open().first()
+    if request is None:
+        return None
+    return RAStatus(
+        request_id=request.pk,
+        reference=request.reference,
+        status=request.status,
+        status_label=request.get_status_display(),
+        provider=request.provider,
+        sla_due_at=request.sla_due_at(),
+        is_paused=request.is_paused,
+        is_overdue=request.is_overdue(timezone.now()),
+    )
+
+
+def organisations_supported_by(provider: RAProvider):
+    """Organisations whose requests route to ``provider`` today, plus any with an open request there."""
+    from organisations.selectors import national_ra_team
+
+    from .routing import route_for_icb
+
+    national = national_ra_team()
+    icbs = (
+        RAProvider.objects.icbs()
+        .filter(organisations__isnull=False)
+        .distinct()
+        .select_related("ra_support_provider")
+        .prefetch_related("successors__ra_support_provider")
+    )
+    routed_icb_ids = [
+        icb.pk
+        for icb in icbs
+        if (route := route_for_icb(icb, national=national)).provider is not None
+        and route.provider.pk == provider.pk
+    ]
+    return Organisation.objects.filter(
+        Q(icb_id__in=routed_icb_ids)
+        | Q(ra_requests__provider=provider, ra_requests__status__in=OPEN_STATUSES)
+    ).distinct()
+
+
+def events_for_request(request: RARequest):
+    return (
+        RARequestEvent.objects.filter(request=request).select_related("actor").order_by("occurred_at", "pk")
+    )
+
+
+def request_timeline(request: RARequest) -> list[TimelineEvent]:
+    """Status changes, replies and escalations, and every email sent, in time order."""
+    from notifications.selectors import emails_for_topic
+
+    url = reverse("ra_requests:detail", args=[request.organisation.ods_code, request.pk])
+    items = [
+        TimelineEvent(
+            occurred_at=event.occurred_at,
+            category="ra_request",
+            title=event.title,
+            detail=event.comment,
+            url=url,
+            actor=event.actor.display_name if event.actor else "",
+        )
+        for event in events_for_request(request)
+    ]
+    for email in emails_for_topic(topic_for(request)):
+        sent_at = getattr(email, "sent_at", None)
+        if sent_at is None:
+            continue
+        items.append(
+            TimelineEvent(
+                occurred_at=sent_at,
+                category="ra_request",
+                title=f"Email sent: {email.subject}",
+                detail=f"To {', '.join(email.to) if isinstance(email.to, list) else email.to}",
+                url=url,
+            )
+        )
+    return sorted(items, key=lambda item: item.occurred_at)
+
+
+def timeline_events_for_organisation(organisation: Organisation) -> list[TimelineEvent]:
+    events = (
+        RARequestEvent.objects.filter(request__organisation=organisation)
+        .select_related("actor", "request")
+        .order_by("occurred_at", "pk")
+    )
+    return [
+        TimelineEvent(
+            occurred_at=event.occurred_at,
+            category="ra_request",
+            title=f"RA request {event.request.reference}: {event.title}",
+            detail=event.comment,
+            url=reverse("ra_requests:detail", args=[organisation.ods_code, event.request_id]),
+            actor=event.actor.display_name if event.actor else "",
+        )
+        for event in events
+    ]
