@@ -98,6 +98,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "organisations.context_processors.portal",
             ],
+            # {% load nhsuk %}: the tags behind the nhsuk crispy pack and the NHS error summary.
+            "libraries": {"nhsuk": "cis_portal.nhsuk_forms"},
         },
     },
 ]

@@ -1,0 +1,30 @@
+"""A small URLconf for the UI tests, so they exercise our templates even while another part's
+URLs are mid-change. It names the routes base.html links to."""
+
+from django.http import HttpResponse
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+
+def _home(request):
+    return HttpResponse("home")
+
+
+urlpatterns = [
+    path("", _home, name="home"),
+    path(
+        "pages/",
+        include(
+            (
+                [
+                    path(
+                        "accessibility/",
+                        TemplateView.as_view(template_name="pages/accessibility.html"),
+                        name="accessibility",
+                    )
+                ],
+                "pages",
+            )
+        ),
+    ),
+]
