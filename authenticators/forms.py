@@ -1,0 +1,120 @@
+from django import forms
+
+from . import rules
+from .models import AAL, Generation
+
+YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not sure")]
+TRI_STATE = {"yes": True, "no": False, "unknown": None, "": None}
+
+
+def tri_state_initial(value: bool | None) -> str:
+    return {True: "yes", False: "no", None: "unknown"}[value]
+
+
+class InventoryForm(forms.Form):
+    applications = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, catalogue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].choices = [(a.slug, a.name) for a in catalogue]
+
+
+class LocalApplicationForm(forms.Form):
+    name = forms.CharField(
+        label="Application name",
+        max_length=150,
+        error_messages={"required": "Enter the application's name"},
+    )
+    supplier = forms.CharField(label="Supplier (optional)", max_length=200, required=False)
+    cis_generation = forms.ChoiceField(
+        label="Which CIS authentication service does it use?",
+        choices=Generation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the application uses CIS1 or CIS2"},
+    )
+    min_aal = forms.ChoiceField(
+        label="Which assurance level does it need?",
+        choices=AAL.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the assurance level the application needs"},
+        help_text="If the supplier says it accepts Microsoft Authenticator or passkeys, it is AAL2. "
+        "CIS1 applications are always treated as AAL3.",
+    )
+
+
+class UserGroupForm(forms.Form):
+    name = forms.CharField(
+        label="Group name",
+        max_length=100,
+        help_text="For example, reception or clinicians",
+        error_messages={"required": "Enter a name for the group"},
+    )
+    head_count = forms.IntegerField(
+        label="Number of staff in the group",
+        min_value=1,
+        max_value=100000,
+        error_messages={
+            "required": "Enter how many staff are in the group",
+            "invalid": "Number of staff must be a whole number, like 12",
+            "min_value": "Enter how many staff are in the group, 1 or more",
+            "max_value": "Number of staff must be 100,000 or fewer",
+        },
+    )
+    applications = forms.MultipleChoiceField(
+        label="Which applications does this group use?",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one application the group uses"},
+    )
+
+    def __init__(self, *args, inventory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].choices = [(a.slug, a.name) for a in inventory]
+
+
+def _estate_field(name: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=rules.ESTATE_QUESTIONS[name],
+        choices=YES_NO_UNKNOWN,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+
+class EstateForm(forms.Form):
+    hscn = _estate_field("hscn")
+    windows_tpm = _estate_field("windows_tpm")
+    ipads = _estate_field("ipads")
+    smartphones = _estate_field("smartphones")
+    shared_workstations = _estate_field("shared_workstations")
+
+    def facts(self) -> dict[str, bool | None]:
+        return {name: TRI_STATE[self.cleaned_data.get(name) or ""] for name in rules.ESTATE_QUESTIONS}
+
+
+class ChooseAuthenticatorsForm(forms.Form):
+    authenticators = forms.MultipleChoiceField(
+        label="Which authenticators will you offer this group?",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one authenticator"},
+    )
+
+    def __init__(self, *args, authenticators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["authenticators"].choices = [(a.slug, a.label) for a in authenticators]
+
+
+class ChooserForm(EstateForm):
+    """The public chooser: applications and the estate questions, submitted with GET."""
+
+    applications = forms.MultipleChoiceField(
+        label="Which applications do your staff use?",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one application"},
+    )
+
+    def __init__(self, *args, catalogue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].choices = [(a.slug, a.name) for a in catalogue]
+
+    def estate(self) -> rules.EstateFacts:
+        return rules.EstateFacts(**self.facts())

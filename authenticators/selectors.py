@@ -1,0 +1,213 @@
+"""Reads for the authenticator chooser and an organisation's plan.
+
+Each read runs a fixed number of queries whatever the number of applications or groups.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from organisations.models import Organisation
+from organisations.timeline import TimelineEvent
+
+from . import rules
+from .models import Application, Authenticator, EstateFacts, PlanEvent, UserGroup
+
+
+def catalogue_applications():
+    """Catalogue applications (not organisations' local ones), by name. For the wizard's application step."""
+    return Application.objects.catalogue().order_by("name")
+
+
+def authenticator_specs() -> list[rules.AuthenticatorSpec]:
+    return [a.to_spec() for a in Authenticator.objects.order_by("slug")]
+
+
+def catalogue_specs_for_slugs(slugs: Iterable[str]) -> tuple[list[rules.ApplicationSpec], list[str]]:
+    """Specs for the given catalogue slugs, and the slugs that are not in the catalogue."""
+    wanted = set(slugs)
+    found = [a.to_spec() for a in Application.objects.catalogue().filter(slug__in=wanted)]
+    return found, sorted(wanted - {a.slug for a in found})
+
+
+def inventory_for(organisation: Organisation):
+    """The applications the organisation uses, catalogue and local, by name."""
+    return Application.objects.filter(inventory_entries__organisation=organisation).order_by("name")
+
+
+def estate_for(organisation: Organisation) -> rules.EstateFacts:
+    estate = EstateFacts.objects.filter(organisation=organisation).first()
+    return estate.to_spec() if estate else rules.EstateFacts()
+
+
+def user_groups_for(organisation: Organisation):
+    return (
+        UserGroup.objects.filter(organisation=organisation)
+        .prefetch_related(
+            Prefetch("applications", queryset=Application.objects.order_by("name")),
+            Prefetch("chosen_authenticators", queryset=Authenticator.objects.order_by("slug")),
+        )
+        .order_by("name")
+    )
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    group_id: int
+    name: str
+    head_count: int
+    applications: tuple[rules.ApplicationSpec, ...]
+    recommendation: rules.Recommendation
+    recommended: tuple[str, ...]
+    chosen: tuple[str, ...]
+    has_chosen: bool
+    uncovered: tuple[str, ...]  # application names the chosen (or, until chosen, recommended) set misses
+    shopping_list: tuple[rules.ShoppingItem, ...]
+
+    @property
+    def effective(self) -> tuple[str, ...]:
+        return self.chosen if self.has_chosen else self.recommended
+
+    @property
+    def differs_from_recommendation(self) -> bool:
+        return self.has_chosen and set(self.chosen) != set(self.recommended)
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """An organisation's authenticator plan, for its plan page, the wizard and the summary page.
+
+    ``has_plan``: there is an inventory, at least one group, and every group has chosen authenticators.
+    ``covers_every_application``: has_plan, every group's chosen set covers all its applications and
+    every inventory application belongs to a group.
+    ``uncovered_applications``: names of applications some group's chosen set cannot sign in to.
+    ``cis1_applications``: names of inventory applications still on CIS1.
+    ``shopping_list``: items for every group's chosen (or recommended) set, with per-person
+    quantities added up from the groups' head counts.
+    """
+
+    organisation_id: int
+    inventory: tuple[rules.ApplicationSpec, ...]
+    estate: rules.EstateFacts
+    authenticators: tuple[rules.AuthenticatorSpec, ...]
+    overall: rules.Recommendation
+    groups: tuple[GroupPlan, ...]
+    has_plan: bool
+    covers_every_application: bool
+    uncovered_applications: tuple[str, ...]
+    unassigned_applications: tuple[str, ...]
+    cis1_applications: tuple[str, ...]
+    shopping_list: tuple[rules.ShoppingItem, ...]
+    warnings: tuple[rules.Warning, ...]
+
+    def authenticator_name(self, slug: str) -> str:
+        return next((a.name for a in self.authenticators if a.slug == slug), slug)
+
+    @property
+    def recommended_by_group(self) -> dict[str, tuple[str, ...]]:
+        return {g.name: g.recommended for g in self.groups}
+
+    @property
+    def chosen_by_group(self) -> dict[str, tuple[str, ...]]:
+        return {g.name: g.chosen for g in self.groups}
+
+
+def merge_shopping_lists(lists: Iterable[Iterable[rules.ShoppingItem]]) -> tuple[rules.ShoppingItem, ...]:
+    """Adds up per-person quantities of the same item across groups."""
+    merged: dict[tuple[str, str], dict] = {}
+    order: list[tuple[str, str]] = []
+    for items in lists:
+        for item in items:
+            key = (item.category, item.description)
+            if key not in merged:
+                merged[key] = {"authenticators": set(), "quantity": None, "in_place": item.in_place}
+                order.append(key)
+            entry = merged[key]
+            entry["authenticators"].update(item.authenticators)
+            if item.quantity is not None:
+                entry["quantity"] = (entry["quantity"] or 0) + item.quantity
+    category_order = {"hardware": 0, "software": 1, "network": 2}
+    return tuple(
+        rules.ShoppingItem(
+            category=key[0],
+            description=key[1],
+            authenticators=tuple(sorted(merged[key]["authenticators"])),
+            quantity=merged[key]["quantity"],
+            in_place=merged[key]["in_place"],
+        )
+        for key in sorted(order, key=lambda k: (category_order[k[0]], k[1]))
+    )
+
+
+def plan_summary(organisation: Organisation) -> PlanSummary:
+    """Everything about the organisation's plan, in six queries whatever its size."""
+    inventory = tuple(a.to_spec() for a in inventory_for(organisation))
+    estate = estate_for(organisation)
+    authenticators = tuple(authenticator_specs())
+    overall = rules.recommend(inventory, authenticators, estate)
+
+    groups = []
+    for group in user_groups_for(organisation):
+        apps = tuple(a.to_spec() for a in group.applications.all())
+        recommendation = rules.recommend(apps, authenticators, estate, head_count=group.head_count)
+        chosen = tuple(a.slug for a in group.chosen_authenticators.all())
+        effective = chosen if group.has_chosen else recommendation.recommended
+        uncovered = rules.uncovered_by(effective, apps, authenticators, estate)
+        groups.append(
+            GroupPlan(
+                group_id=group.pk,
+                name=group.name,
+                head_count=group.head_count,
+                applications=apps,
+                recommendation=recommendation,
+                recommended=recommendation.recommended,
+                chosen=chosen,
+                has_chosen=group.has_chosen,
+                uncovered=tuple(next(a.name for a in apps if a.slug == s) for s in uncovered),
+                shopping_list=rules.shopping_list(
+                    [a for a in authenticators if a.slug in effective],
+                    apps,
+                    estate,
+                    head_count=group.head_count,
+                ),
+            )
+        )
+
+    assigned = {a.slug for g in groups for a in g.applications}
+    unassigned = tuple(a.name for a in inventory if a.slug not in assigned)
+    uncovered = tuple(sorted({name for g in groups for name in g.uncovered}))
+    has_plan = bool(inventory) and bool(groups) and all(g.has_chosen for g in groups)
+    shopping = merge_shopping_lists(g.shopping_list for g in groups) if groups else overall.shopping_list
+    return PlanSummary(
+        organisation_id=organisation.pk,
+        inventory=inventory,
+        estate=estate,
+        authenticators=authenticators,
+        overall=overall,
+        groups=tuple(groups),
+        has_plan=has_plan,
+        covers_every_application=has_plan and not uncovered and not unassigned,
+        uncovered_applications=uncovered,
+        unassigned_applications=unassigned,
+        cis1_applications=tuple(a.name for a in inventory if a.generation == rules.CIS1),
+        shopping_list=shopping,
+        warnings=rules.warnings_for(inventory, estate, overall.uncoverable),
+    )
+
+
+def timeline_events_for_organisation(organisation: Organisation) -> list[TimelineEvent]:
+    """Changes to the organisation's authenticator plan, newest first."""
+    url = reverse("authenticators:plan", args=[organisation.ods_code])
+    return [
+        TimelineEvent(
+            occurred_at=event.occurred_at,
+            category="authenticator_plan",
+            title=event.title,
+            detail=event.detail,
+            url=url,
+            actor=event.actor.display_name if event.actor else "",
+        )
+        for event in PlanEvent.objects.filter(organisation=organisation).select_related("actor")
+    ]

@@ -1,0 +1,419 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from organisations.access import OrganisationMemberMixin
+from organisations.models import Role
+
+from . import rules, selectors, services
+from .forms import (
+    ChooseAuthenticatorsForm,
+    ChooserForm,
+    EstateForm,
+    InventoryForm,
+    LocalApplicationForm,
+    UserGroupForm,
+    tri_state_initial,
+)
+from .models import Application, UserGroup
+from .presentation import checkbox_options, matrix_rows, radio_options
+
+READERS = (Role.ORG_ADMIN, Role.IT_LEAD)
+
+
+class ServiceFormMixin:
+    """Feeds a service's ValidationError back into the form so the error summary shows it."""
+
+    def form_valid(self, form):
+        try:
+            self.perform(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse("authenticators:plan", args=[self.organisation.ods_code])
+
+
+class PlanView(OrganisationMemberMixin, TemplateView):
+    template_name = "authenticators/plan.html"
+    allowed_roles = READERS
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        summary = selectors.plan_summary(self.organisation)
+        context.update(
+            summary=summary,
+            can_edit=self.organisation.memberships.filter(
+                user=self.request.user, role=Role.ORG_ADMIN
+            ).exists(),
+            estate_answers=estate_answers(summary.estate),
+        )
+        return context
+
+
+class PrintView(PlanView):
+    template_name = "authenticators/print.html"
+
+
+class MatrixView(OrganisationMemberMixin, TemplateView):
+    template_name = "authenticators/matrix.html"
+    allowed_roles = READERS
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        summary = selectors.plan_summary(self.organisation)
+        context.update(summary=summary, result=summary.overall, rows=matrix_rows(summary.overall))
+        return context
+
+
+class InventoryView(OrganisationMemberMixin, ServiceFormMixin, FormView):
+    template_name = "authenticators/inventory.html"
+    form_class = InventoryForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.catalogue = list(selectors.catalogue_applications())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "catalogue": self.catalogue}
+
+    def get_initial(self):
+        inventory = selectors.inventory_for(self.organisation)
+        return {"applications": [a.slug for a in inventory if not a.is_local]}
+
+    def perform(self, form):
+        services.save_application_inventory(
+            self.organisation,
+            catalogue_slugs=form.cleaned_data["applications"],
+            acting_user=self.request.user,
+        )
+        messages.success(self.request, "Application inventory saved")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        selected = set(form["applications"].value() or [])
+        sections = {}
+        for application in self.catalogue:
+            sections.setdefault(application.group_label, []).append(application)
+        context["sections"] = [
+            {
+                "legend": label,
+                "options": checkbox_options("applications", apps, selected, prefix=f"s{index}"),
+            }
+            for index, (label, apps) in enumerate(sorted(sections.items()))
+        ]
+        context["local_applications"] = Application.objects.local_to(self.organisation).order_by("name")
+        return context
+
+
+class LocalApplicationCreateView(OrganisationMemberMixin, ServiceFormMixin, FormView):
+    template_name = "authenticators/local_application_form.html"
+    form_class = LocalApplicationForm
+
+    def perform(self, form):
+        application = services.add_local_application(
+            self.organisation,
+            name=form.cleaned_data["name"],
+            supplier=form.cleaned_data["supplier"],
+            cis_generation=form.cleaned_data["cis_generation"],
+            min_aal=form.cleaned_data["min_aal"],
+            acting_user=self.request.user,
+        )
+        messages.success(self.request, f"{application.name} added to your applications")
+
+    def get_success_url(self):
+        return reverse("authenticators:inventory", args=[self.organisation.ods_code])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        context["generation_options"] = radio_options(form["cis_generation"])
+        context["aal_options"] = radio_options(form["min_aal"])
+        return context
+
+
+class LocalApplicationDeleteView(OrganisationMemberMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, pk, **kwargs):
+        application = get_object_or_404(Application.objects.local_to(self.organisation), pk=pk)
+        services.remove_local_application(
+            application, organisation=self.organisation, acting_user=request.user
+        )
+        messages.success(request, f"{application.name} removed")
+        return HttpResponseRedirect(reverse("authenticators:inventory", args=[self.organisation.ods_code]))
+
+
+class EstateView(OrganisationMemberMixin, ServiceFormMixin, FormView):
+    template_name = "authenticators/estate.html"
+    form_class = EstateForm
+
+    def get_initial(self):
+        estate = selectors.estate_for(self.organisation)
+        return {name: tri_state_initial(getattr(estate, name)) for name in rules.ESTATE_QUESTIONS}
+
+    def perform(self, form):
+        services.save_estate_facts(self.organisation, acting_user=self.request.user, **form.facts())
+        messages.success(self.request, "Estate facts saved")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        context["questions"] = [(form[name], radio_options(form[name])) for name in rules.ESTATE_QUESTIONS]
+        return context
+
+
+class UserGroupFormView(OrganisationMemberMixin, ServiceFormMixin, FormView):
+    template_name = "authenticators/group_form.html"
+    form_class = UserGroupForm
+    group = None
+
+    def setup_group(self):
+        pk = self.kwargs.get("pk")
+        if pk is not None and self.group is None:
+            self.group = get_object_or_404(UserGroup, organisation=self.organisation, pk=pk)
+
+    def get_form_kwargs(self):
+        self.setup_group()
+        self.inventory = list(selectors.inventory_for(self.organisation))
+        return {**super().get_form_kwargs(), "inventory": self.inventory}
+
+    def get_initial(self):
+        self.setup_group()
+        if self.group is None:
+            return {}
+        return {
+            "name": self.group.name,
+            "head_count": self.group.head_count,
+            "applications": [a.slug for a in self.group.applications.all()],
+        }
+
+    def perform(self, form):
+        group = services.save_user_group(
+            self.organisation,
+            group=self.group,
+            name=form.cleaned_data["name"],
+            head_count=form.cleaned_data["head_count"],
+            application_slugs=form.cleaned_data["applications"],
+            acting_user=self.request.user,
+        )
+        messages.success(self.request, f"{group.name} saved")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        selected = set(form["applications"].value() or [])
+        context["group"] = self.group
+        context["application_options"] = checkbox_options("applications", self.inventory, selected)
+        return context
+
+
+class UserGroupDeleteView(OrganisationMemberMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, pk, **kwargs):
+        group = get_object_or_404(UserGroup, organisation=self.organisation, pk=pk)
+        services.delete_user_group(group, organisation=self.organisation, acting_user=request.user)
+        messages.success(request, f"{group.name} removed")
+        return HttpResponseRedirect(reverse("authenticators:plan", args=[self.organisation.ods_code]))
+
+
+class ChooseAuthenticatorsView(OrganisationMemberMixin, ServiceFormMixin, FormView):
+    template_name = "authenticators/choose.html"
+    form_class = ChooseAuthenticatorsForm
+
+    def get_form_kwargs(self):
+        self.group = get_object_or_404(UserGroup, organisation=self.organisation, pk=self.kwargs["pk"])
+        self.summary = selectors.plan_summary(self.organisation)
+        self.group_plan = next(g for g in self.summary.groups if g.group_id == self.group.pk)
+        return {**super().get_form_kwargs(), "authenticators": self.summary.authenticators}
+
+    def get_initial(self):
+        return {"authenticators": list(self.group_plan.effective)}
+
+    def perform(self, form):
+        services.choose_authenticators(
+            self.group, authenticator_slugs=form.cleaned_data["authenticators"], acting_user=self.request.user
+        )
+        uncovered = rules.uncovered_by(
+            form.cleaned_data["authenticators"],
+            self.group_plan.applications,
+            self.summary.authenticators,
+            self.summary.estate,
+        )
+        if uncovered:
+            names = [a.name for a in self.group_plan.applications if a.slug in uncovered]
+            messages.warning(
+                self.request,
+                f"Plan saved for {self.group.name}, but it leaves these applications uncovered: "
+                f"{', '.join(names)}",
+            )
+        else:
+            messages.success(self.request, f"Plan saved for {self.group.name}")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        selected = set(form["authenticators"].value() or [])
+        result = self.group_plan.recommendation
+        options = []
+        for index, authenticator in enumerate(result.authenticators):
+            usable = [r.application.name for r in result.rows if r.verdicts[index].usable]
+            hint = f"Covers: {', '.join(usable)}" if usable else "Covers none of this group's applications"
+            if authenticator.slug in result.recommended:
+                hint = "Recommended. " + hint
+            options.append(
+                {
+                    "value": authenticator.slug,
+                    "label": f"{authenticator.label} ({authenticator.aal})",
+                    "hint": hint,
+                    "checked": authenticator.slug in selected,
+                    "id": f"id_authenticators_{index}",
+                }
+            )
+        context.update(
+            group=self.group,
+            group_plan=self.group_plan,
+            result=result,
+            rows=matrix_rows(result),
+            authenticator_options=options,
+        )
+        return context
+
+
+class CsvExportView(OrganisationMemberMixin, View):
+    allowed_roles = READERS
+
+    def get(self, request, *args, **kwargs):
+        summary = selectors.plan_summary(self.organisation)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="authenticator-plan-{self.organisation.ods_code}.csv"'
+        )
+        writer = csv.writer(response)
+        writer.writerow(["Section", "Group", "Item", "Quantity", "Authenticators", "Notes"])
+        for group in summary.groups:
+            writer.writerow(
+                safe_row(
+                    [
+                        "User group",
+                        group.name,
+                        "; ".join(a.name for a in group.applications),
+                        group.head_count,
+                        "; ".join(summary.authenticator_name(s) for s in group.effective),
+                        ("Chosen" if group.has_chosen else "Recommended (not yet chosen)")
+                        + (f". Leaves uncovered: {'; '.join(group.uncovered)}" if group.uncovered else ""),
+                    ]
+                )
+            )
+        for item in summary.shopping_list:
+            writer.writerow(
+                safe_row(
+                    [
+                        f"Shopping list: {item.category}",
+                        "",
+                        item.description,
+                        "" if item.quantity is None else item.quantity,
+                        "; ".join(summary.authenticator_name(s) for s in item.authenticators),
+                        "Already in place" if item.in_place else "",
+                    ]
+                )
+            )
+        for warning in summary.warnings:
+            writer.writerow(safe_row(["Warning", "", warning.message, "", "", ""]))
+        return response
+
+
+def safe_row(values):
+    """Stops a spreadsheet treating user-entered text (group and application names) as a formula."""
+    return [
+        f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v for v in values
+    ]
+
+
+def estate_answers(estate: rules.EstateFacts):
+    words = {True: "Yes", False: "No", None: "Not sure"}
+    return [(question, words[getattr(estate, name)]) for name, question in rules.ESTATE_QUESTIONS.items()]
+
+
+# --- Public ---------------------------------------------------------------------------------------
+
+
+class ChooserView(TemplateView):
+    """The public chooser: no login. A GET form so results can be bookmarked and shared."""
+
+    template_name = "authenticators/chooser.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        catalogue = list(selectors.catalogue_applications())
+        submitted = "applications" in self.request.GET or "submitted" in self.request.GET
+        form = ChooserForm(self.request.GET if submitted else None, catalogue=catalogue)
+        result = None
+        if submitted and form.is_valid():
+            specs = [a.to_spec() for a in catalogue if a.slug in set(form.cleaned_data["applications"])]
+            result = rules.recommend(specs, selectors.authenticator_specs(), form.estate())
+        selected = set(form["applications"].value() or []) if submitted else set()
+        sections = {}
+        for application in catalogue:
+            sections.setdefault(application.group_label, []).append(application)
+        context.update(
+            form=form,
+            result=result,
+            rows=matrix_rows(result) if result else [],
+            sections=[
+                {"legend": label, "options": checkbox_options("applications", apps, selected, prefix=f"s{i}")}
+                for i, (label, apps) in enumerate(sorted(sections.items()))
+            ],
+            questions=[(form[name], radio_options(form[name])) for name in rules.ESTATE_QUESTIONS],
+        )
+        return context
+
+
+API_BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
+
+def api_error(message: str, parameter: str) -> JsonResponse:
+    return JsonResponse({"error": message, "parameter": parameter}, status=400)
+
+
+def recommendation_api(request):
+    """GET /authenticators/api/recommendation?applications=ncrs,systmone&hscn=true&head_count=12"""
+    if request.method != "GET":
+        return JsonResponse({"error": "Use GET", "parameter": ""}, status=405)
+    raw = request.GET.get("applications", "")
+    slugs = [s.strip() for s in raw.split(",") if s.strip()]
+    if not slugs:
+        return api_error("Give one or more application slugs, separated by commas", "applications")
+    specs, unknown = selectors.catalogue_specs_for_slugs(slugs)
+    if unknown:
+        return api_error(f"Unknown application: {', '.join(unknown)}", "applications")
+    facts = {}
+    for name in rules.ESTATE_QUESTIONS:
+        value = request.GET.get(name)
+        if value is None or value == "":
+            continue
+        if value.strip().lower() not in API_BOOLEANS:
+            return api_error(f"{name} must be true or false", name)
+        facts[name] = API_BOOLEANS[value.strip().lower()]
+    head_count = None
+    if request.GET.get("head_count"):
+        try:
+            head_count = int(request.GET["head_count"])
+        except ValueError:
+            return api_error("head_count must be a whole number", "head_count")
+        if head_count < 1:
+            return api_error("head_count must be 1 or more", "head_count")
+    result = rules.recommend(
+        specs, selectors.authenticator_specs(), rules.EstateFacts(**facts), head_count=head_count
+    )
+    return JsonResponse(result.as_dict())
