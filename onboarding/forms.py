@@ -1,0 +1,144 @@
+"""One form per wizard step. Each carries the journey ``version`` it was opened at."""
+
+from django import forms
+
+from organisations.selectors import active_icbs
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class StepForm(forms.Form):
+    """Base for every step: knows its organisation and journey, and turns answers to and from JSON."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, organisation, journey, **kwargs):
+        self.organisation = organisation
+        self.journey = journey
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def initial_from(cls, *, organisation, journey, answers: dict) -> dict:
+        """Initial values for a GET: the saved answers, or defaults when there are none."""
+        return dict(answers)
+
+    def to_answers(self) -> dict:
+        """The cleaned data as JSON-friendly answers (dates as ISO strings, objects as keys)."""
+        answers = {}
+        for name, value in self.cleaned_data.items():
+            if name == "version":
+                continue
+            if hasattr(value, "isoformat"):
+                value = value.isoformat()
+            elif hasattr(value, "pk"):
+                value = value.pk
+            answers[name] = value
+        return answers
+
+    def summary_rows(self, answers: dict) -> list[tuple[str, str]]:
+        """(question, answer) pairs for check-your-answers, in the form's field order."""
+        rows = []
+        for name, field in self.fields.items():
+            if name == "version" or isinstance(field.widget, forms.HiddenInput):
+                continue
+            rows.append((str(field.label), display_answer(field, answers.get(name))))
+        return rows
+
+
+def display_answer(field, value) -> str:
+    if value in (None, "", [], ()):
+        return "Not answered"
+    choices = dict(getattr(field, "choices", []) or [])
+    if isinstance(field, forms.ModelChoiceField):
+        obj = field.queryset.filter(pk=value).first()
+        return str(obj) if obj else "Not answered"
+    if isinstance(value, list):
+        return ", ".join(str(choices.get(item, item)) for item in value)
+    if isinstance(field, forms.BooleanField):
+        return "Yes" if value else "No"
+    if isinstance(field, forms.DateField):
+        import datetime
+
+        day = value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
+        return f"{day:%-d %B %Y}"
+    return str(choices.get(value, value))
+
+
+class OrganisationDetailsForm(StepForm):
+    icb = forms.ModelChoiceField(
+        label="Integrated care board (ICB)",
+        queryset=active_icbs(),
+        empty_label="Select your ICB",
+        help_text="The ICB your organisation belongs to now. If yours merged in April 2026, "
+        "choose the new one.",
+        error_messages={"required": "Select your integrated care board", "invalid_choice": "Select an ICB"},
+    )
+    contact_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        error_messages={"required": "Enter your full name"},
+    )
+    contact_job_title = forms.CharField(
+        label="Your job title",
+        max_length=200,
+        required=False,
+    )
+    contact_phone = forms.CharField(
+        label="Phone number",
+        max_length=30,
+        help_text="A number the RA team can call you on during working hours.",
+        error_messages={"required": "Enter a phone number"},
+    )
+    cis_user_count = forms.IntegerField(
+        label="How many of your staff will need to sign in with CIS?",
+        min_value=1,
+        max_value=100000,
+        help_text="An estimate is fine.",
+        error_messages={
+            "required": "Enter how many staff will need to sign in with CIS",
+            "invalid": "Enter a whole number, like 12",
+            "min_value": "Enter a number of staff of 1 or more",
+            "max_value": "Enter a number of staff of 100,000 or fewer",
+        },
+    )
+
+    @classmethod
+    def initial_from(cls, *, organisation, journey, answers: dict) -> dict:
+        initial = {"icb": organisation.icb_id if organisation.icb.is_active else None}
+        initial.update(answers)
+        if answers:
+            # The organisation record wins over the saved answer: someone may have moved it since.
+            initial["icb"] = organisation.icb_id if organisation.icb.is_active else None
+        return initial
+
+    def clean_contact_phone(self):
+        phone = self.cleaned_data["contact_phone"].strip()
+        digits = [c for c in phone if c.isdigit()]
+        if len(digits) < 10 or any(c not in "0123456789 +()-" for c in phone):
+            raise forms.ValidationError("Enter a phone number, like 01632 960 001 or +44 1632 960 001")
+        return phone
+
+
+class RASupportForm(StepForm):
+    has_ra_support = forms.ChoiceField(
+        label="Does your organisation already have Registration Authority (RA) support?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        help_text="An RA checks staff identities, gives them access positions and issues smartcards "
+        "and other authenticators. It may be your own RA team, your ICB, a CSU or the national RA team.",
+        error_messages={"required": "Select yes if your organisation already has RA support"},
+    )
+    provider_name = forms.CharField(
+        label="If yes, who gives you RA support?",
+        max_length=200,
+        required=False,
+        help_text="For example, your own RA team, your ICB or a commissioning support unit (CSU).",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("has_ra_support") == "yes" and not cleaned.get("provider_name", "").strip():
+            self.add_error("provider_name", "Enter who gives you RA support")
+        if cleaned.get("has_ra_support") == "no":
+            cleaned["provider_name"] = ""
+        return cleaned

@@ -1,0 +1,590 @@
+"""Forms for the wizard steps that are backed by another part (RA requests, authenticators, training).
+
+They read choices through the parts' selectors; the writes happen in ``step_effects``.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from .forms import StepForm, display_answer
+
+YES_NO_NOT_SURE = [("yes", "Yes"), ("no", "No"), ("not_sure", "Not sure")]
+MAX_GROUPS = 6
+NEW_STAFF_SLOTS = 3
+
+
+# --- RA request --------------------------------------------------------------------------------
+
+
+class RARequestForm(StepForm):
+    """What the organisation needs from an RA. Saving it submits a real RA request, once."""
+
+    help_needed = forms.MultipleChoiceField(
+        label="What do you need help with?",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        error_messages={"required": "Select what you need help with"},
+    )
+    staff_affected = forms.IntegerField(
+        label="How many staff need this help?",
+        min_value=1,
+        max_value=100000,
+        error_messages={
+            "required": "Enter how many staff need this help",
+            "invalid": "Enter a whole number, like 5",
+            "min_value": "Enter a number of staff of 1 or more",
+            "max_value": "Enter a number of staff of 100,000 or fewer",
+        },
+    )
+    needed_by = forms.DateField(
+        label="When do you need it by?",
+        help_text="For example, 27 March 2027.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Enter the date you need RA support by",
+            "invalid": "Enter a real date, like 27 March 2027",
+        },
+    )
+    contact_email = forms.EmailField(
+        label="Contact email address",
+        help_text="The RA team will reply to this address. Your name and phone number come from "
+        "your organisation's details.",
+        error_messages={
+            "required": "Enter a contact email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    already_tried = forms.CharField(
+        label="What has your organisation already tried?",
+        help_text="For example, who you have already contacted about RA support.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages={"required": "Tell us what your organisation has already tried"},
+    )
+    charge_acknowledged = forms.BooleanField(
+        label="I understand that whoever gives us RA support may charge for it",
+        error_messages={"required": "Confirm that you understand RA support may be charged for"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from ra_requests.models import HelpNeeded
+
+        self.fields["help_needed"].choices = HelpNeeded.choices
+        self.submitted = bool(self.journey.answers_for("ra-request").get("request_id"))
+        if self.submitted:
+            # The request exists: nothing more to ask, the page shows where it is.
+            for name in list(self.fields):
+                if name != "version":
+                    del self.fields[name]
+
+    @classmethod
+    def initial_from(cls, *, organisation, journey, answers: dict) -> dict:
+        initial = dict(answers)
+        initial.setdefault(
+            "staff_affected", journey.answers_for("organisation-details").get("cis_user_count")
+        )
+        return initial
+
+    def clean_needed_by(self):
+        needed_by = self.cleaned_data["needed_by"]
+        if needed_by < timezone.localdate():
+            raise forms.ValidationError("The date you need RA support by must be today or in the future")
+        return needed_by
+
+    def to_answers(self) -> dict:
+        if self.submitted:
+            return self.journey.answers_for("ra-request")
+        return super().to_answers()
+
+    def summary_rows(self, answers: dict) -> list[tuple[str, str]]:
+        rows = []
+        if answers.get("request_reference"):
+            rows.append(
+                ("RA request", f"{answers['request_reference']}, sent to {answers.get('provider_name', '')}")
+            )
+        fresh = RARequestForm(organisation=self.organisation, journey=_Unsubmitted(self.journey))
+        for name, field in fresh.fields.items():
+            if name != "version":
+                rows.append((str(field.label), display_answer(field, answers.get(name))))
+        return rows
+
+    def page_context(self) -> dict:
+        from ra_requests.selectors import ra_status_for_organisation
+        from ra_requests.services import route_for_organisation
+
+        return {
+            "route": None if self.submitted else route_for_organisation(self.organisation),
+            "ra_status": ra_status_for_organisation(self.organisation),
+            "request_answers": self.journey.answers_for("ra-request"),
+            "contact": self.journey.answers_for("organisation-details"),
+        }
+
+
+class _Unsubmitted:
+    """Lets check-your-answers build the full question list of an already submitted request."""
+
+    def __init__(self, journey):
+        self._journey = journey
+
+    def answers_for(self, slug):
+        return {} if slug == "ra-request" else self._journey.answers_for(slug)
+
+
+# --- Applications ------------------------------------------------------------------------------
+
+GENERATION_ALIASES = {"cis1": "CIS1", "cis2": "CIS2"}
+AAL_ALIASES = {"aal2": "AAL2", "aal3": "AAL3"}
+
+
+def parse_local_applications(text: str) -> list[dict]:
+    """Lines of "name, CIS1 or CIS2, AAL2 or AAL3" into dicts; raises ValidationError naming the line."""
+    parsed, errors, seen = [], [], set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split(",")]
+        name = parts[0]
+        generation = GENERATION_ALIASES.get(parts[1].lower().replace(" ", "")) if len(parts) > 1 else None
+        aal = AAL_ALIASES.get(parts[2].lower().replace(" ", "")) if len(parts) > 2 else None
+        if generation == "CIS1" and aal is None:
+            aal = "AAL3"
+        if not name or generation is None or aal is None or len(parts) > 3:
+            errors.append(
+                f"Line {number} ('{line.strip()[:60]}'): write the name, CIS1 or CIS2, then AAL2 or AAL3, "
+                "separated by commas"
+            )
+            continue
+        if name.lower() in seen:
+            errors.append(f"Line {number}: you have listed {name} twice")
+            continue
+        seen.add(name.lower())
+        parsed.append({"name": name, "cis_generation": generation, "min_aal": aal})
+    if errors:
+        raise forms.ValidationError(errors)
+    return parsed
+
+
+def format_local_applications(applications) -> str:
+    return "\n".join(f"{a['name']}, {a['cis_generation']}, {a['min_aal']}" for a in applications)
+
+
+class ApplicationsForm(StepForm):
+    applications = forms.MultipleChoiceField(
+        label="Which of these applications do your staff sign in to?",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Select all that apply. 'Unconfirmed' means no NHS source states how it signs users in.",
+    )
+    local_applications = forms.CharField(
+        label="Other applications your staff sign in to with CIS",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text="One a line: the name, whether it uses CIS1 or CIS2, and the assurance level it needs "
+        "(AAL2 or AAL3), separated by commas. For example: Practice booking system, CIS2, AAL2. "
+        "Ask the supplier if you are not sure.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from authenticators.selectors import catalogue_applications
+
+        choices = []
+        for application in catalogue_applications():
+            label = f"{application.name} ({application.cis_generation}, {application.min_aal})"
+            if application.is_unconfirmed:
+                label += ", unconfirmed"
+            choices.append((application.slug, label))
+        self.fields["applications"].choices = choices
+
+    @classmethod
+    def initial_from(cls, *, organisation, journey, answers: dict) -> dict:
+        from authenticators.selectors import inventory_for
+
+        inventory = list(inventory_for(organisation))
+        return {
+            "applications": [a.slug for a in inventory if not a.is_local],
+            "local_applications": format_local_applications(
+                [
+                    {"name": a.name, "cis_generation": a.cis_generation, "min_aal": a.min_aal}
+                    for a in inventory
+                    if a.is_local
+                ]
+            ),
+        }
+
+    def clean_local_applications(self):
+        return parse_local_applications(self.cleaned_data["local_applications"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("applications") and not cleaned.get("local_applications") and not self.errors:
+            self.add_error("applications", "Select the applications your staff sign in to, or list your own")
+        return cleaned
+
+    def summary_rows(self, answers: dict) -> list[tuple[str, str]]:
+        local = answers.get("local_applications") or []
+        return [
+            (
+                str(self.fields["applications"].label),
+                display_answer(self.fields["applications"], answers.get("applications")),
+            ),
+            (
+                str(self.fields["local_applications"].label),
+                "\n".join(f"{a['name']} ({a['cis_generation']}, {a['min_aal']})" for a in local) or "None",
+            ),
+        ]
+
+
+# --- Staff groups and estate -------------------------------------------------------------------
+
+
+class StaffGroupsForm(StepForm):
+    """Up to ``MAX_GROUPS`` staff groups (name, head count, applications) and the estate facts."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from authenticators.rules import ESTATE_QUESTIONS
+        from authenticators.selectors import inventory_for, user_groups_for
+
+        self.existing_groups = list(user_groups_for(self.organisation))
+        app_choices = [(a.slug, a.name) for a in inventory_for(self.organisation)]
+        self.slot_count = min(MAX_GROUPS, max(len(self.existing_groups) + 1, 2))
+        self.slots = []
+        for index in range(1, self.slot_count + 1):
+            prefix = f"group_{index}"
+            self.fields[f"{prefix}_id"] = forms.IntegerField(required=False, widget=forms.HiddenInput)
+            self.fields[f"{prefix}_name"] = forms.CharField(
+                label="Group name",
+                max_length=100,
+                required=False,
+                help_text="For example, GPs, reception team or locum pharmacists."
+                + (" Clear the name to remove this group." if index <= len(self.existing_groups) else ""),
+            )
+            self.fields[f"{prefix}_head_count"] = forms.IntegerField(
+                label="Number of staff in the group",
+                required=False,
+                min_value=1,
+                max_value=100000,
+                error_messages={
+                    "invalid": "Enter a whole number of staff, like 8",
+                    "min_value": "Enter a number of staff of 1 or more",
+                    "max_value": "Enter a number of staff of 100,000 or fewer",
+                },
+            )
+            self.fields[f"{prefix}_applications"] = forms.MultipleChoiceField(
+                label="Applications this group signs in to",
+                choices=app_choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+            self.slots.append(prefix)
+        for name, question in ESTATE_QUESTIONS.items():
+            self.fields[f"estate_{name}"] = forms.ChoiceField(
+                label=question,
+                choices=YES_NO_NOT_SURE,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Answer: {question[0].lower()}{question[1:]}"},
+            )
+        self.estate_names = list(ESTATE_QUESTIONS)
+
+    @classmethod
+    def initial_from(cls, *, organisation, journey, answers: dict) -> dict:
+        from authenticators.selectors import estate_for, user_groups_for
+
+        initial = {}
+        for index, group in enumerate(list(user_groups_for(organisation))[:MAX_GROUPS], start=1):
+            initial[f"group_{index}_id"] = group.pk
+            initial[f"group_{index}_name"] = group.name
+            initial[f"group_{index}_head_count"] = group.head_count
+            initial[f"group_{index}_applications"] = [a.slug for a in group.applications.all()]
+        estate = estate_for(organisation)
+        saved_estate = answers.get("estate") or {}
+        for name in ("hscn", "windows_tpm", "ipads", "smartphones", "shared_workstations"):
+            value = getattr(estate, name)
+            if value is None:
+                initial[f"estate_{name}"] = saved_estate.get(name)  # "not sure" or never answered
+            else:
+                initial[f"estate_{name}"] = "yes" if value else "no"
+        return initial
+
+    def slot_fields(self):
+        """Bound fields per group slot, for the template to put each group in its own fieldset."""
+        return [
+            {
+                "number": number,
+                "id": self[f"{prefix}_id"],
+                "name": self[f"{prefix}_name"],
+                "head_count": self[f"{prefix}_head_count"],
+                "applications": self[f"{prefix}_applications"],
+            }
+            for number, prefix in enumerate(self.slots, start=1)
+        ]
+
+    def estate_fields(self):
+        return [self[f"estate_{name}"] for name in self.estate_names]
+
+    def clean(self):
+        cleaned = super().clean()
+        groups, names = [], set()
+        existing_ids = {group.pk for group in self.existing_groups}
+        for prefix in self.slots:
+            name = (cleaned.get(f"{prefix}_name") or "").strip()
+            head_count = cleaned.get(f"{prefix}_head_count")
+            applications = cleaned.get(f"{prefix}_applications") or []
+            group_id = cleaned.get(f"{prefix}_id")
+            if group_id not in existing_ids:
+                group_id = None
+            if not name:
+                if (head_count or applications) and not self.has_error(f"{prefix}_head_count"):
+                    self.add_error(f"{prefix}_name", "Enter a name for the group")
+                continue
+            if name.lower() in names:
+                self.add_error(f"{prefix}_name", "Give each group a different name")
+                continue
+            names.add(name.lower())
+            if head_count is None and not self.has_error(f"{prefix}_head_count"):
+                self.add_error(f"{prefix}_head_count", f"Enter how many staff are in {name}")
+            if not applications:
+                self.add_error(f"{prefix}_applications", f"Select the applications {name} signs in to")
+            groups.append(
+                {"id": group_id, "name": name, "head_count": head_count, "applications": applications}
+            )
+        if not groups and not self.errors:
+            self.add_error(f"{self.slots[0]}_name", "Enter at least one staff group")
+        cleaned["groups"] = groups
+        return cleaned
+
+    def to_answers(self) -> dict:
+        return {
+            "groups": self.cleaned_data["groups"],
+            "estate": {name: self.cleaned_data[f"estate_{name}"] for name in self.estate_names},
+        }
+
+    def summary_rows(self, answers: dict) -> list[tuple[str, str]]:
+        labels = dict(self.fields[f"{self.slots[0]}_applications"].choices) if self.slots else {}
+        rows = []
+        for group in answers.get("groups", []):
+            apps = ", ".join(labels.get(slug, slug) for slug in group["applications"])
+            rows.append((f"Staff group: {group['name']}", f"{group['head_count']} staff\n{apps}"))
+        answers_estate = answers.get("estate", {})
+        for name in self.estate_names:
+            field = self.fields[f"estate_{name}"]
+            rows.append((str(field.label), display_answer(field, answers_estate.get(name))))
+        return rows
+
+
+# --- Authenticators ----------------------------------------------------------------------------
+
+
+class AuthenticatorChoiceForm(StepForm):
+    """For each staff group, the authenticators it will use, starting from the engine's recommendation."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from authenticators.selectors import plan_summary
+
+        self.plan = plan_summary(self.organisation)
+        choices = [(a.slug, f"{a.name} ({a.aal})") for a in self.plan.authenticators]
+        self.group_plans = []
+        for group in self.plan.groups:
+            name = f"group_{group.group_id}"
+            self.fields[name] = forms.MultipleChoiceField(
+                label=f"Authenticators for {group.name}",
+                choices=choices,
+                widget=forms.CheckboxSelectMultiple,
+                help_text="We have ticked the smallest set that lets everyone in this group sign in to all "
+                "their applications. Change it if you need to.",
+                error_messages={"required": f"Select at least one authenticator for {group.name}"},
+            )
+            self.group_plans.append((group, name))
+
+    @classmethod
+    def initial_from(cls, *, organisation, journey, answers: dict) -> dict:
+        from authenticators.selectors import plan_summary
+
+        plan = plan_summary(organisation)
+        return {f"group_{g.group_id}": list(g.chosen if g.has_chosen else g.recommended) for g in plan.groups}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.group_plans:
+            raise forms.ValidationError("Add at least one staff group before choosing authenticators")
+        return cleaned
+
+    def to_answers(self) -> dict:
+        return {
+            "choices": {
+                str(group.group_id): {"group": group.name, "authenticators": self.cleaned_data[name]}
+                for group, name in self.group_plans
+            }
+        }
+
+    def groups_with_fields(self):
+        from authenticators.rules import explain
+
+        app_names = {a.slug: a.name for g in self.plan.groups for a in g.applications}
+        return [
+            {
+                "plan": group,
+                "field": self[name],
+                "why": explain(group.recommendation),
+                "recommended_names": ", ".join(self.plan.authenticator_name(s) for s in group.recommended),
+                "uncoverable_names": ", ".join(app_names.get(s, s) for s in group.recommendation.uncoverable),
+            }
+            for group, name in self.group_plans
+        ]
+
+    def summary_rows(self, answers: dict) -> list[tuple[str, str]]:
+        names = {a.slug: a.name for a in self.plan.authenticators}
+        return [
+            (
+                f"Authenticators for {choice['group']}",
+                ", ".join(names.get(s, s) for s in choice["authenticators"]),
+            )
+            for choice in answers.get("choices", {}).values()
+        ]
+
+
+# --- Technical support staff -------------------------------------------------------------------
+
+
+class TechnicalSupportForm(StepForm):
+    support_model = forms.ChoiceField(
+        label="Who gives your staff technical support for CIS?",
+        choices=[
+            ("in_house", "Our own staff (in-house)"),
+            ("outsourced", "A supplier (outsourced)"),
+            ("both", "Both our own staff and a supplier"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who gives your staff technical support"},
+    )
+    supplier_name = forms.CharField(
+        label="Supplier's name",
+        max_length=200,
+        required=False,
+        help_text="Only if a supplier gives some or all of your technical support.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from training.models import StaffRole
+        from training.selectors import staff_for_organisation
+
+        self.existing_staff = list(staff_for_organisation(self.organisation))
+        self.slots = []
+        for index in range(1, NEW_STAFF_SLOTS + 1):
+            prefix = f"staff_{index}"
+            self.fields[f"{prefix}_full_name"] = forms.CharField(
+                label="Full name", max_length=200, required=False
+            )
+            self.fields[f"{prefix}_email"] = forms.EmailField(
+                label="Work email address",
+                required=False,
+                error_messages={
+                    "invalid": "Enter an email address in the correct format, like name@example.org"
+                },
+            )
+            self.fields[f"{prefix}_role"] = forms.ChoiceField(
+                label="Role", choices=[("", "Select a role"), *StaffRole.choices], required=False
+            )
+            self.fields[f"{prefix}_outsourced"] = forms.ChoiceField(
+                label="Who employs them?",
+                choices=[("in_house", "Your organisation"), ("outsourced", "The supplier")],
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            self.slots.append(prefix)
+
+    @classmethod
+    def initial_from(cls, *, organisation, journey, answers: dict) -> dict:
+        return {key: value for key, value in answers.items() if key in ("support_model", "supplier_name")}
+
+    def slot_fields(self):
+        return [
+            {
+                "number": number,
+                "full_name": self[f"{prefix}_full_name"],
+                "email": self[f"{prefix}_email"],
+                "role": self[f"{prefix}_role"],
+                "employment": self[f"{prefix}_outsourced"],
+            }
+            for number, prefix in enumerate(self.slots, start=1)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        model = cleaned.get("support_model")
+        supplier = (cleaned.get("supplier_name") or "").strip()
+        if model in ("outsourced", "both") and not supplier:
+            self.add_error("supplier_name", "Enter the name of the supplier that gives you technical support")
+        if model == "in_house":
+            supplier = ""
+        cleaned["supplier_name"] = supplier
+        existing_emails = {staff.email.lower() for staff in self.existing_staff}
+        new_staff, emails = [], set()
+        for prefix in self.slots:
+            full_name = (cleaned.get(f"{prefix}_full_name") or "").strip()
+            email = (cleaned.get(f"{prefix}_email") or "").strip().lower()
+            role = cleaned.get(f"{prefix}_role") or ""
+            employment = cleaned.get(f"{prefix}_outsourced") or ""
+            if model == "in_house":
+                employment = "in_house"
+            elif model == "outsourced":
+                employment = "outsourced"
+            if not (full_name or email or role):
+                continue
+            if not full_name:
+                self.add_error(f"{prefix}_full_name", "Enter the person's full name")
+            if not email and not self.has_error(f"{prefix}_email"):
+                self.add_error(f"{prefix}_email", "Enter the person's work email address")
+            elif email in existing_emails or email in emails:
+                self.add_error(
+                    f"{prefix}_email", "Someone with this email address is already on your staff list"
+                )
+            if not role:
+                self.add_error(f"{prefix}_role", "Select the person's role")
+            if not employment and model == "both":
+                self.add_error(f"{prefix}_outsourced", "Select who employs this person")
+            emails.add(email)
+            new_staff.append(
+                {
+                    "full_name": full_name,
+                    "email": email,
+                    "role": role,
+                    "employment_type": employment,
+                    "supplier_name": supplier if employment == "outsourced" else "",
+                }
+            )
+        if not new_staff and not self.existing_staff and not self.errors:
+            self.add_error(
+                f"{self.slots[0]}_full_name", "Enter at least one member of your technical support staff"
+            )
+        cleaned["new_staff"] = new_staff
+        return cleaned
+
+    def to_answers(self) -> dict:
+        saved = self.journey.answers_for("technical-support").get("staff", [])
+        return {
+            "support_model": self.cleaned_data["support_model"],
+            "supplier_name": self.cleaned_data["supplier_name"],
+            "staff": saved,
+            "new_staff": self.cleaned_data["new_staff"],
+        }
+
+    def summary_rows(self, answers: dict) -> list[tuple[str, str]]:
+        rows = [
+            (
+                str(self.fields["support_model"].label),
+                display_answer(self.fields["support_model"], answers.get("support_model")),
+            ),
+        ]
+        if answers.get("supplier_name"):
+            rows.append(("Supplier's name", answers["supplier_name"]))
+        names = [f"{s.full_name} ({s.get_role_display()})" for s in self.existing_staff]
+        rows.append(("Technical support staff", "\n".join(names) or "None recorded"))
+        return rows

@@ -1,0 +1,88 @@
+"""The readiness rule: four checks, each met / partly met / missing, and the overall status.
+
+Pure functions over plain values so the rule is tested as a table and the ICB overview can apply
+exactly the same rule to thousands of organisations read in bulk.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .models import ReadinessStatus
+
+# The last day the legacy Identity Agent works; CIS1 is retired at the end of February 2027.
+CIS1_RETIREMENT_DATE = datetime.date(2027, 2, 28)
+
+
+class ItemState:
+    MET = "met"
+    PARTLY_MET = "partly_met"
+    MISSING = "missing"
+
+    LABELS = {MET: "Done", PARTLY_MET: "In progress", MISSING: "Not done"}
+
+
+@dataclass(frozen=True)
+class ReadinessItem:
+    key: str
+    title: str
+    state: str
+    detail: str
+    action: str = ""  # what to do next, empty when the item is met
+    action_url: str = ""
+    action_label: str = ""
+
+    @property
+    def state_label(self) -> str:
+        return ItemState.LABELS[self.state]
+
+    @property
+    def is_met(self) -> bool:
+        return self.state == ItemState.MET
+
+
+def overall_status(states: Iterable[str]) -> str:
+    """Ready when every check is met; not ready when any is missing; nearly ready otherwise."""
+    states = list(states)
+    if not states or any(state == ItemState.MISSING for state in states):
+        return ReadinessStatus.NOT_READY
+    if all(state == ItemState.MET for state in states):
+        return ReadinessStatus.READY
+    return ReadinessStatus.NEARLY_READY
+
+
+def ra_state(*, has_own_support: bool, has_open_request: bool, has_resolved_request: bool) -> str:
+    """RA support is met when the organisation has it already or a request for it was resolved."""
+    if has_own_support or has_resolved_request:
+        return ItemState.MET
+    if has_open_request:
+        return ItemState.PARTLY_MET
+    return ItemState.MISSING
+
+
+def plan_state(*, has_plan: bool, covers_every_application: bool) -> str:
+    if not has_plan:
+        return ItemState.MISSING
+    return ItemState.MET if covers_every_application else ItemState.PARTLY_MET
+
+
+def training_state(*, active_staff: int, percent_trained: float | None) -> str:
+    """Met at 100% of technical staff trained and in date; partly met when some are."""
+    if not active_staff or percent_trained is None or percent_trained <= 0:
+        return ItemState.MISSING
+    return ItemState.MET if percent_trained >= 100 else ItemState.PARTLY_MET
+
+
+def cis1_state(*, applications_known: bool, cis1_application_count: int, today: datetime.date) -> str:
+    """CIS1 apps still in use are partly met until the retirement date and missing after it."""
+    if not applications_known:
+        return ItemState.MISSING
+    if cis1_application_count == 0:
+        return ItemState.MET
+    return ItemState.PARTLY_MET if today <= CIS1_RETIREMENT_DATE else ItemState.MISSING
+
+
+def days_until_cis1_retirement(today: datetime.date) -> int:
+    return (CIS1_RETIREMENT_DATE - today).days

@@ -1,0 +1,155 @@
+"""Readiness summary, organisation timeline and the ICB overview (with CSV export)."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from organisations.access import OrganisationMemberMixin, ra_provider_for_user
+from organisations.models import Organisation, Role
+
+from . import overview, readiness, selectors, services
+from .models import ReadinessStatus
+
+READERS = (Role.ORG_ADMIN, Role.IT_LEAD)
+
+
+class SummaryView(OrganisationMemberMixin, TemplateView):
+    """Computed live on every view; a change of overall status is added to the timeline."""
+
+    allowed_roles = READERS
+    template_name = "onboarding/summary.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        summary = selectors.readiness_summary(self.organisation)
+        services.record_readiness_status(
+            self.organisation,
+            status=summary.status,
+            detail="; ".join(f"{item.title}: {item.state_label.lower()}" for item in summary.items),
+        )
+        context.update(
+            summary=summary,
+            journey=selectors.journey_for_organisation(self.organisation),
+            cis1_retirement_date=readiness.CIS1_RETIREMENT_DATE,
+            is_admin=self.organisation.memberships.filter(
+                user=self.request.user, role=Role.ORG_ADMIN
+            ).exists(),
+        )
+        return context
+
+
+class TimelineView(OrganisationMemberMixin, TemplateView):
+    allowed_roles = READERS
+    template_name = "onboarding/timeline.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        category = self.request.GET.get("category", "")
+        if category not in selectors.TIMELINE_CATEGORIES:
+            category = ""
+        events = selectors.organisation_timeline(self.organisation, category=category)
+        context.update(
+            entries=[
+                {
+                    "event": event,
+                    "category_label": selectors.TIMELINE_CATEGORIES.get(event.category, event.category),
+                }
+                for event in events
+            ],
+            categories=selectors.TIMELINE_CATEGORIES,
+            category=category,
+        )
+        return context
+
+
+class RATeamMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.provider = ra_provider_for_user(request.user)
+        if self.provider is None:
+            raise PermissionDenied("Only RA team members can see the ICB overview")
+        return super().dispatch(request, *args, **kwargs)
+
+    def organisation_type(self) -> str:
+        value = self.request.GET.get("organisation_type", "")
+        return value if value in Organisation.OrganisationType.values else ""
+
+
+class ICBOverviewView(RATeamMixin, TemplateView):
+    template_name = "onboarding/icb_overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        organisation_type = self.organisation_type()
+        result = overview.icb_overview(self.provider, organisation_type=organisation_type)
+        context.update(
+            overview=result,
+            organisation_types=Organisation.OrganisationType.choices,
+            organisation_type=organisation_type,
+            organisation_type_label=dict(Organisation.OrganisationType.choices).get(organisation_type, ""),
+            statuses=ReadinessStatus,
+        )
+        return context
+
+
+def _safe_cell(value) -> str:
+    """Stops a spreadsheet treating text from the portal as a formula."""
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+CSV_HEADER = [
+    "ODS code",
+    "Organisation",
+    "Type",
+    "ICB",
+    "Readiness",
+    "RA support",
+    "Authenticator plan",
+    "Technical staff trained and in date (%)",
+    "CIS1 applications",
+    "Applications without a way to sign in",
+]
+
+
+class ICBOverviewCSVView(RATeamMixin, View):
+    def get(self, request, *args, **kwargs):
+        result = overview.icb_overview(self.provider, organisation_type=self.organisation_type())
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        filename = f"cis-readiness-{self.provider.ods_code}-{timezone.localdate():%Y-%m-%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        writer = csv.writer(response)
+        writer.writerow(CSV_HEADER)
+        plan_labels = {
+            readiness.ItemState.MET: "Covers every application",
+            readiness.ItemState.PARTLY_MET: "Leaves applications uncovered",
+            readiness.ItemState.MISSING: "No plan",
+        }
+        for row in result.rows:
+            organisation = row.organisation
+            writer.writerow(
+                [
+                    _safe_cell(value)
+                    for value in (
+                        organisation.ods_code,
+                        organisation.name,
+                        organisation.get_organisation_type_display(),
+                        organisation.icb.name,
+                        row.status_label,
+                        row.ra_detail,
+                        plan_labels[row.plan_state],
+                        "" if row.percent_trained is None else f"{row.percent_trained:.0f}",
+                        "; ".join(row.cis1_applications),
+                        "; ".join(row.uncovered_applications),
+                    )
+                ]
+            )
+        return response

@@ -1,0 +1,287 @@
+"""Reads for the readiness wizard, summary, timeline and ICB overview."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from organisations.models import Organisation
+from organisations.timeline import TimelineEvent
+
+from . import readiness, steps
+from .models import ReadinessEvent, ReadinessJourney, ReadinessStatus
+
+
+def journey_for_organisation(organisation: Organisation) -> ReadinessJourney:
+    """The organisation's journey; an unsaved empty one (version 1) if nobody has started it."""
+    journey = ReadinessJourney.objects.filter(organisation=organisation).first()
+    if journey is None:
+        journey = ReadinessJourney(organisation=organisation)
+    return journey
+
+
+def timeline_events_for_organisation(organisation: Organisation) -> list[TimelineEvent]:
+    """The readiness wizard's own events: steps saved, submissions and status changes."""
+    events = ReadinessEvent.objects.for_organisation(organisation).select_related("actor")
+    return [
+        TimelineEvent(
+            occurred_at=event.occurred_at,
+            category="readiness",
+            title=event.title,
+            detail=event.detail,
+            actor=event.actor.display_name if event.actor else "",
+        )
+        for event in events
+    ]
+
+
+# --- Live readiness summary ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadinessSummary:
+    organisation: Organisation
+    status: str
+    items: tuple[readiness.ReadinessItem, ...]
+    ra_status: object | None
+    plan: object | None
+    compliance: object | None
+    cis1_applications: tuple[str, ...]
+    days_to_cis1_retirement: int
+    computed_at: datetime.datetime
+
+    @property
+    def status_label(self) -> str:
+        return ReadinessStatus(self.status).label
+
+    @property
+    def actions(self) -> list[readiness.ReadinessItem]:
+        return [item for item in self.items if not item.is_met]
+
+
+def _url(name: str, *args) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _step_url(organisation, slug: str) -> str:
+    return reverse("onboarding:step", args=[organisation.ods_code, slug])
+
+
+def _ra_item(organisation, journey, today) -> tuple[readiness.ReadinessItem, object | None]:
+    answers = journey.answers_for("ra-support")
+    if not steps.part_available("ra_requests.selectors:ra_status_for_organisation"):
+        has_own = answers.get("has_ra_support") == "yes"
+        state = readiness.ItemState.MET if has_own else readiness.ItemState.MISSING
+        detail = (
+            f"You told us you have RA support from {answers.get('provider_name')}."
+            if has_own
+            else "RA requests are not available in the portal yet."
+        )
+        return readiness.ReadinessItem("ra", "Registration Authority support", state, detail), None
+
+    from ra_requests.models import Status
+    from ra_requests.selectors import ra_requests_for_organisation, ra_status_for_organisation
+
+    status = ra_status_for_organisation(organisation)
+    resolved = ra_requests_for_organisation(organisation).filter(status=Status.RESOLVED).first()
+    has_own = answers.get("has_ra_support") == "yes"
+    state = readiness.ra_state(
+        has_own_support=has_own,
+        has_open_request=status is not None,
+        has_resolved_request=resolved is not None,
+    )
+    if has_own:
+        detail = f"You told us you have RA support from {answers.get('provider_name')}."
+    elif resolved is not None:
+        detail = f"{resolved.provider.name} resolved your request {resolved.reference}."
+    elif status is not None:
+        due = ""
+        if status.sla_due_at:
+            due_text = f"{timezone.localtime(status.sla_due_at):%-d %B %Y, %H:%M}"
+            due = (
+                f" A reply was due by {due_text}: it is overdue."
+                if status.is_overdue
+                else f" A reply is due by {due_text}."
+            )
+        detail = (
+            f"Request {status.reference} to {status.provider.name} is {status.status_label.lower()}.{due}"
+        )
+    else:
+        detail = "You have not arranged RA support or asked for it."
+    action, url, label = "", "", ""
+    if state == readiness.ItemState.PARTLY_MET:
+        action = "Wait for the RA team to finish your request, and answer any questions they ask."
+        url, label = (
+            _url("ra_requests:detail", organisation.ods_code, status.request_id),
+            "Follow your RA request",
+        )
+    elif state == readiness.ItemState.MISSING:
+        action = "Tell us who gives you RA support, or ask for it."
+        url, label = _step_url(organisation, "ra-support"), "Arrange RA support"
+    return (
+        readiness.ReadinessItem("ra", "Registration Authority support", state, detail, action, url, label),
+        status,
+    )
+
+
+def _plan_items(organisation, today) -> tuple[list[readiness.ReadinessItem], object | None, tuple[str, ...]]:
+    if not steps.part_available("authenticators.selectors:plan_summary"):
+        missing = readiness.ItemState.MISSING
+        unavailable = "Authenticator plans are not available in the portal yet."
+        return (
+            [
+                readiness.ReadinessItem(
+                    "plan", "Authenticator plan covers every application", missing, unavailable
+                ),
+                readiness.ReadinessItem(
+                    "cis1", "No CIS1 applications before February 2027", missing, unavailable
+                ),
+            ],
+            None,
+            (),
+        )
+    from authenticators.selectors import plan_summary
+
+    plan = plan_summary(organisation)
+    plan_url = _url("authenticators:plan", organisation.ods_code)
+    state = readiness.plan_state(
+        has_plan=plan.has_plan, covers_every_application=plan.covers_every_application
+    )
+    if not plan.has_plan:
+        detail = "You have not chosen authenticators for every staff group yet."
+        action = "List your applications and staff groups, then choose authenticators for each group."
+        url, label = _step_url(organisation, "applications"), "Make your authenticator plan"
+    elif not plan.covers_every_application:
+        gaps = list(plan.uncovered_applications) + [
+            f"{name} (in no staff group)" for name in plan.unassigned_applications
+        ]
+        detail = "Your plan leaves these applications without a way to sign in: " + ", ".join(gaps) + "."
+        action = "Add an authenticator that works with these applications, or put them in a staff group."
+        url, label = plan_url or _step_url(organisation, "authenticators"), "Change your authenticator plan"
+    else:
+        detail = "Every staff group has authenticators that sign in to all of its applications."
+        action = url = label = ""
+    plan_item = readiness.ReadinessItem(
+        "plan", "Authenticator plan covers every application", state, detail, action, url, label
+    )
+
+    cis1 = tuple(plan.cis1_applications)
+    cis1_state = readiness.cis1_state(
+        applications_known=bool(plan.inventory), cis1_application_count=len(cis1), today=today
+    )
+    deadline = f"{readiness.CIS1_RETIREMENT_DATE:%-d %B %Y}"
+    if not plan.inventory:
+        detail = "We cannot tell until you list the applications your staff use."
+        action, url, label = (
+            "List your applications.",
+            _step_url(organisation, "applications"),
+            "List your applications",
+        )
+    elif cis1:
+        detail = f"Still on CIS1: {', '.join(cis1)}. CIS1 stops working after {deadline}."
+        action = "Ask each supplier when they move to CIS2; until then these need smartcards over HSCN."
+        url, label = plan_url, "See your authenticator plan"
+    else:
+        detail = "None of your applications uses CIS1."
+        action = url = label = ""
+    cis1_item = readiness.ReadinessItem(
+        "cis1", f"No CIS1 applications after {deadline}", cis1_state, detail, action, url, label
+    )
+    return [plan_item, cis1_item], plan, cis1
+
+
+def _training_item(organisation, today) -> tuple[readiness.ReadinessItem, object | None]:
+    title = "Technical support staff trained and in date"
+    if not steps.part_available("training.selectors:compliance_summary"):
+        return readiness.ReadinessItem(
+            "training",
+            title,
+            readiness.ItemState.MISSING,
+            "Training records are not available in the portal yet.",
+        ), None
+    from training.selectors import compliance_summary
+
+    compliance = compliance_summary(organisation, today=today)
+    percent = percent_of(compliance.fully_compliant_staff, compliance.active_staff)
+    state = readiness.training_state(active_staff=compliance.active_staff, percent_trained=percent)
+    dashboard = _url("training:dashboard", organisation.ods_code)
+    if not compliance.active_staff:
+        detail = "You have not named any technical support staff."
+        action, url, label = (
+            "Name your technical support staff.",
+            _step_url(organisation, "technical-support"),
+            "Name your technical support staff",
+        )
+    else:
+        detail = (
+            f"{compliance.fully_compliant_staff} of {compliance.active_staff} technical support staff "
+            f"({percent:.0f}%) are trained and in date."
+        )
+        if compliance.overdue_count:
+            detail += f" {compliance.overdue_count} training modules are overdue."
+        if state == readiness.ItemState.MET:
+            action = url = label = ""
+        else:
+            action = "Record the training your staff have done, and book what is missing."
+            url, label = dashboard, "Go to the training dashboard"
+    return readiness.ReadinessItem("training", title, state, detail, action, url, label), compliance
+
+
+def percent_of(part: int, whole: int) -> float | None:
+    return None if not whole else 100.0 * part / whole
+
+
+def readiness_summary(organisation: Organisation, *, today: datetime.date | None = None) -> ReadinessSummary:
+    """Readiness computed now from the RA, authenticator and training parts, with an action plan."""
+    today = today or timezone.localdate()
+    journey = journey_for_organisation(organisation)
+    ra_item, ra_status = _ra_item(organisation, journey, today)
+    plan_items, plan, cis1 = _plan_items(organisation, today)
+    training_item, compliance = _training_item(organisation, today)
+    items = (ra_item, plan_items[0], training_item, plan_items[1])
+    return ReadinessSummary(
+        organisation=organisation,
+        status=readiness.overall_status(item.state for item in items),
+        items=items,
+        ra_status=ra_status,
+        plan=plan,
+        compliance=compliance,
+        cis1_applications=cis1,
+        days_to_cis1_retirement=readiness.days_until_cis1_retirement(today),
+        computed_at=timezone.now(),
+    )
+
+
+# --- Organisation timeline ----------------------------------------------------------------------
+
+TIMELINE_SOURCES = (
+    "ra_requests.selectors:timeline_events_for_organisation",
+    "authenticators.selectors:timeline_events_for_organisation",
+    "training.selectors:timeline_events_for_organisation",
+)
+TIMELINE_CATEGORIES = {
+    "readiness": "Readiness",
+    "ra_request": "RA request",
+    "authenticator_plan": "Authenticator plan",
+    "training": "Training",
+}
+
+
+def organisation_timeline(organisation: Organisation, *, category: str = "") -> list[TimelineEvent]:
+    """Every part's events for the organisation and the wizard's own, newest first."""
+    import importlib
+
+    events = list(timeline_events_for_organisation(organisation))
+    for dotted in TIMELINE_SOURCES:
+        if steps.part_available(dotted):
+            module_name, _, attribute = dotted.partition(":")
+            events.extend(getattr(importlib.import_module(module_name), attribute)(organisation))
+    if category:
+        events = [event for event in events if event.category == category]
+    return sorted(events, key=lambda event: event.occurred_at, reverse=True)

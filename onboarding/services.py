@@ -1,0 +1,135 @@
+"""Every write the readiness wizard makes: saving a step, submitting, recording status changes.
+
+Steps that set something in motion in another part call that part's service inside the same
+transaction as the saved answer, so either both happen or neither does.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from organisations import services as organisation_services
+from organisations.models import Organisation, RAProvider
+
+from . import step_effects, steps
+from .models import ReadinessEvent, ReadinessJourney, StepState
+
+STALE_VERSION_MESSAGE = (
+    "Someone else in your organisation changed these answers after you opened this page. "
+    "Nothing you typed has been saved. Reload the page to see their answers, then make your change again."
+)
+
+
+def _locked_journey(organisation: Organisation) -> ReadinessJourney:
+    journey, _ = ReadinessJourney.objects.select_for_update().get_or_create(organisation=organisation)
+    return journey
+
+
+def _check_version(journey: ReadinessJourney, expected_version: int) -> None:
+    if journey.version != expected_version:
+        raise ValidationError(STALE_VERSION_MESSAGE, code="stale_version")
+
+
+@transaction.atomic
+def save_step(
+    organisation: Organisation, *, step_slug: str, answers: dict, expected_version: int, acting_user
+) -> ReadinessJourney:
+    """Save one step's answers and run what the step sets in motion; return the journey.
+
+    Refuses (ValidationError, nothing saved) when the journey changed since ``expected_version`` or
+    the step cannot start yet. Steps backed by another part call its service here: an RA request is
+    submitted, an application inventory or staff record saved. Those services queue their own
+    emails with ``transaction.on_commit``. Safe to retry: a stale retry is refused.
+    """
+    step = steps.get_step(step_slug)
+    if step is None:
+        raise ValidationError("There is no such question.")
+    journey = _locked_journey(organisation)
+    _check_version(journey, expected_version)
+    if not steps.can_start(step, journey):
+        raise ValidationError(steps.blocking_reason(step, journey))
+
+    effect = step_effects.EFFECTS.get(step.slug)
+    if effect is not None:
+        answers = effect(organisation, journey=journey, answers=answers, acting_user=acting_user)
+
+    journey.answers = {**journey.answers, step.slug: answers}
+    journey.step_states = {**journey.step_states, step.slug: StepState.COMPLETED}
+    following = steps.first_incomplete_step(journey) or steps.step_after(journey, step.slug)
+    journey.current_step = following.slug if following else ""
+    journey.version += 1
+    journey.last_edited_by = acting_user
+    journey.save()
+    ReadinessEvent.objects.create(
+        organisation=organisation,
+        kind=ReadinessEvent.Kind.STEP_SAVED,
+        title=f"Readiness wizard: {step.title.lower()} saved",
+        actor=acting_user,
+        occurred_at=timezone.now(),
+    )
+    return journey
+
+
+@transaction.atomic
+def submit_journey(organisation: Organisation, *, expected_version: int, acting_user) -> ReadinessJourney:
+    """Mark the wizard as submitted once every step that applies is complete."""
+    journey = _locked_journey(organisation)
+    _check_version(journey, expected_version)
+    missing = [s.title for s in steps.applicable_steps(journey) if not journey.is_step_completed(s.slug)]
+    if missing:
+        raise ValidationError("Answer these questions before you submit: " + ", ".join(missing) + ".")
+    first_submission = journey.submitted_at is None
+    journey.submitted_at = timezone.now()
+    journey.submitted_by = acting_user
+    journey.current_step = ""
+    journey.version += 1
+    journey.last_edited_by = acting_user
+    journey.save()
+    ReadinessEvent.objects.create(
+        organisation=organisation,
+        kind=ReadinessEvent.Kind.SUBMITTED,
+        title="Readiness wizard submitted" if first_submission else "Readiness wizard answers resubmitted",
+        actor=acting_user,
+        occurred_at=journey.submitted_at,
+    )
+    return journey
+
+
+@transaction.atomic
+def record_readiness_status(
+    organisation: Organisation, *, status: str, detail: str = ""
+) -> ReadinessEvent | None:
+    """Add a timeline entry when the live readiness status differs from the last one recorded.
+
+    Returns the new event, or None when the status is unchanged. Safe to call on every view.
+    """
+    from .models import ReadinessStatus
+
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    last = ReadinessEvent.objects.for_organisation(organisation).status_changes().first()
+    if last is not None and last.status == status:
+        return None
+    label = ReadinessStatus(status).label
+    title = (
+        f"Readiness status is now {label.lower()}"
+        if last
+        else f"Readiness status first worked out: {label.lower()}"
+    )
+    return ReadinessEvent.objects.create(
+        organisation=organisation,
+        kind=ReadinessEvent.Kind.STATUS_CHANGED,
+        status=status,
+        title=title,
+        detail=detail,
+        occurred_at=timezone.now(),
+    )
+
+
+def apply_organisation_details(organisation, *, journey, answers, acting_user) -> dict:
+    """Moves the organisation to the ICB chosen, through the organisations service."""
+    icb = RAProvider.objects.filter(pk=answers.get("icb")).first()
+    if icb is not None and icb.pk != organisation.icb_id:
+        organisation_services.update_organisation_icb(organisation, icb=icb, acting_user=acting_user)
+    return answers

@@ -1,0 +1,237 @@
+"""The wizard's step registry: the order of the questions, their sections and what each depends on.
+
+Why plain per-step views over this registry rather than django-formtools: every Continue must save
+to the database (so another device resumes exactly there), a "Change" link from check-your-answers
+must come back to check-your-answers without touching later answers, and some steps only apply
+given an earlier answer. formtools' WizardView keeps the whole wizard in one storage blob and
+revalidates every step at the end, so each of those needs overriding; a registry of ordered steps
+with one view reading and writing ``ReadinessJourney`` keeps each rule a few lines long.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from . import forms
+from .models import ReadinessJourney, StepState
+
+
+class SectionState:
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CANNOT_START = "cannot_start"
+
+    LABELS = {
+        NOT_STARTED: "Not started",
+        IN_PROGRESS: "In progress",
+        COMPLETED: "Completed",
+        CANNOT_START: "Cannot start yet",
+    }
+
+
+def _always(journey: ReadinessJourney) -> bool:
+    return True
+
+
+def _needs_ra_request(journey: ReadinessJourney) -> bool:
+    return journey.answers_for("ra-support").get("has_ra_support") == "no"
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+    section: str
+    form_class: type[forms.StepForm] | Callable[[], type[forms.StepForm]]
+    # "module:attribute" of the part's service this step calls; the step cannot start without it.
+    requires: tuple[str, ...] = ()
+    prerequisites: tuple[str, ...] = ()
+    applies: Callable[[ReadinessJourney], bool] = _always
+    template_name: str = "onboarding/step.html"
+
+    def get_form_class(self) -> type[forms.StepForm]:
+        if isinstance(self.form_class, type):
+            return self.form_class
+        return self.form_class()
+
+    def is_available(self) -> bool:
+        return all(part_available(dotted) for dotted in self.requires)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    steps: tuple[str, ...] = field(default_factory=tuple)
+
+
+def part_available(dotted: str) -> bool:
+    """True when another part's module defines the attribute (it may still be being written)."""
+    module_name, _, attribute = dotted.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return False
+    return hasattr(module, attribute)
+
+
+def _lazy(name: str):
+    def load():
+        return getattr(importlib.import_module("onboarding.part_forms"), name)
+
+    return load
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "organisation-details",
+        "Your organisation's details",
+        "organisation",
+        forms.OrganisationDetailsForm,
+        template_name="onboarding/step_organisation_details.html",
+    ),
+    Step("ra-support", "Registration Authority support", "ra", forms.RASupportForm),
+    Step(
+        "ra-request",
+        "Ask for RA support",
+        "ra",
+        _lazy("RARequestForm"),
+        requires=(
+            "ra_requests.services:submit_ra_request",
+            "ra_requests.services:route_for_organisation",
+            "ra_requests.selectors:ra_status_for_organisation",
+        ),
+        prerequisites=("organisation-details", "ra-support"),
+        applies=_needs_ra_request,
+        template_name="onboarding/step_ra_request.html",
+    ),
+    Step(
+        "applications",
+        "Applications your staff use",
+        "applications",
+        _lazy("ApplicationsForm"),
+        requires=("authenticators.services:save_application_inventory",),
+    ),
+    Step(
+        "staff-groups",
+        "Staff groups and your estate",
+        "applications",
+        _lazy("StaffGroupsForm"),
+        requires=("authenticators.services:save_user_group", "authenticators.services:save_estate_facts"),
+        prerequisites=("applications",),
+        template_name="onboarding/step_staff_groups.html",
+    ),
+    Step(
+        "authenticators",
+        "Choose authenticators",
+        "authenticators",
+        _lazy("AuthenticatorChoiceForm"),
+        requires=("authenticators.services:choose_authenticators", "authenticators.selectors:plan_summary"),
+        prerequisites=("applications", "staff-groups"),
+        template_name="onboarding/step_authenticators.html",
+    ),
+    Step(
+        "technical-support",
+        "Technical support staff",
+        "technical",
+        _lazy("TechnicalSupportForm"),
+        requires=("training.services:add_staff_member", "training.selectors:staff_for_organisation"),
+        template_name="onboarding/step_technical_support.html",
+    ),
+)
+
+SECTIONS: tuple[Section, ...] = (
+    Section("organisation", "Check your organisation's details", ("organisation-details",)),
+    Section("ra", "Arrange Registration Authority (RA) support", ("ra-support", "ra-request")),
+    Section(
+        "applications", "List your applications, staff groups and estate", ("applications", "staff-groups")
+    ),
+    Section("authenticators", "Choose authenticators for each staff group", ("authenticators",)),
+    Section("technical", "Name your technical support staff", ("technical-support",)),
+)
+
+STEP_BY_SLUG = {step.slug: step for step in STEPS}
+
+
+def get_step(slug: str) -> Step | None:
+    return STEP_BY_SLUG.get(slug)
+
+
+def applicable_steps(journey: ReadinessJourney) -> list[Step]:
+    return [step for step in STEPS if step.applies(journey)]
+
+
+def can_start(step: Step, journey: ReadinessJourney) -> bool:
+    if not step.is_available():
+        return False
+    return all(
+        journey.is_step_completed(slug) or not STEP_BY_SLUG[slug].applies(journey)
+        for slug in step.prerequisites
+    )
+
+
+def blocking_reason(step: Step, journey: ReadinessJourney) -> str:
+    if not step.is_available():
+        return "This part of the portal is not available yet."
+    missing = [
+        STEP_BY_SLUG[slug].title
+        for slug in step.prerequisites
+        if STEP_BY_SLUG[slug].applies(journey) and not journey.is_step_completed(slug)
+    ]
+    if missing:
+        return "Complete these first: " + ", ".join(missing) + "."
+    return ""
+
+
+def step_after(journey: ReadinessJourney, slug: str) -> Step | None:
+    """The next step that applies after ``slug`` (None after the last one)."""
+    order = [step.slug for step in STEPS]
+    for step in STEPS[order.index(slug) + 1 :]:
+        if step.applies(journey):
+            return step
+    return None
+
+
+def first_incomplete_step(journey: ReadinessJourney) -> Step | None:
+    for step in applicable_steps(journey):
+        if not journey.is_step_completed(step.slug):
+            return step
+    return None
+
+
+def all_steps_completed(journey: ReadinessJourney) -> bool:
+    return first_incomplete_step(journey) is None
+
+
+def section_state(section: Section, journey: ReadinessJourney) -> str:
+    steps = [STEP_BY_SLUG[slug] for slug in section.steps if STEP_BY_SLUG[slug].applies(journey)]
+    states = [journey.step_states.get(step.slug) for step in steps]
+    if steps and all(state == StepState.COMPLETED for state in states):
+        return SectionState.COMPLETED
+    if any(states):
+        return SectionState.IN_PROGRESS
+    if not can_start(steps[0], journey):
+        return SectionState.CANNOT_START
+    return SectionState.NOT_STARTED
+
+
+def section_rows(journey: ReadinessJourney) -> list[dict]:
+    """What the task list shows: each section, its state, and the step its link opens."""
+    rows = []
+    for section in SECTIONS:
+        steps = [STEP_BY_SLUG[slug] for slug in section.steps if STEP_BY_SLUG[slug].applies(journey)]
+        state = section_state(section, journey)
+        target = next((s for s in steps if not journey.is_step_completed(s.slug)), steps[0])
+        rows.append(
+            {
+                "section": section,
+                "state": state,
+                "state_label": SectionState.LABELS[state],
+                "step": target,
+                "hint": blocking_reason(target, journey) if state == SectionState.CANNOT_START else "",
+            }
+        )
+    return rows
