@@ -143,6 +143,9 @@ PASSWORD_RESET_TIMEOUT = 3600
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The sign-in forms (ours and the admin's) post the email in a field called "username"; without
+# this axes looks for "email" (USERNAME_FIELD), records no username and locks the whole address.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "organisations/locked_out.html"
 
