@@ -1,5 +1,6 @@
 from django import forms
-from django.utils import timezone
+
+from cis_portal.nhsuk_forms import NHSDateField
 
 from .models import CompletionMethod, EmploymentType, ModuleVersion, StaffRole
 
@@ -33,19 +34,13 @@ class StaffMemberForm(forms.Form):
 
 
 class LeaverForm(forms.Form):
-    left_on = forms.DateField(
+    left_on = NHSDateField(
         label="Leaving date",
-        help_text="For example, 2026-03-27. Leavers drop out of compliance figures and reminders; "
+        help_text="For example, 27 3 2026. Leavers drop out of compliance figures and reminders; "
         "their training history is kept.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the leaving date", "invalid": "Enter a real date"},
+        allow_future=False,
+        error_messages={"required": "Enter the leaving date"},
     )
-
-    def clean_left_on(self):
-        left_on = self.cleaned_data["left_on"]
-        if left_on > timezone.localdate():
-            raise forms.ValidationError("The leaving date must be today or in the past")
-        return left_on
 
 
 class ModuleVersionChoiceField(forms.ModelChoiceField):
@@ -103,12 +98,6 @@ class CompletionForm(forms.Form):
             .select_related("module")
             .order_by("module__title", "-number")
         )
-
-    def clean_completed_on(self):
-        completed_on = self.cleaned_data["completed_on"]
-        if completed_on > timezone.localdate():
-            raise forms.ValidationError("The completion date must be today or in the past")
-        return completed_on
 
 
 class StaffImportForm(forms.Form):

@@ -14,6 +14,7 @@ from organisations.models import Role
 from . import csv_io, selectors, services
 from .compliance import AMBER_AT_PERCENT, EXPIRING_WINDOW_DAYS, GREEN_AT_PERCENT
 from .forms import CompletionForm, LeaverForm, StaffImportForm, StaffMemberForm
+from .models import StaffRole
 
 DASHBOARD_LIST_LIMIT = 25
 STAFF_PAGE_SIZE = 50
@@ -59,25 +60,30 @@ class DashboardView(TrainingMemberMixin, TemplateView):
 
 
 CHART_BAR_MAX = 300
-CHART_ROW_HEIGHT = 32
+CHART_ROW_HEIGHT = 46
+RAG_FILLS = {"green": "#007f3b", "amber": "#ffb81c", "red": "#d5281b", "none": "#768692"}
 
 
 def _chart_rows(summary):
+    """Positions for the SVG bar chart of per-module compliance (the table shows the same numbers)."""
     rows = []
     for index, entry in enumerate(summary.modules):
-        value = entry.percent or 0
+        top = index * CHART_ROW_HEIGHT
+        width = round(CHART_BAR_MAX * (entry.percent or 0) / 100, 1)
         rows.append(
             {
                 "label": entry.module.title,
                 "percent": entry.percent,
                 "rag": entry.rag,
-                "width": round(CHART_BAR_MAX * value / 100, 1),
-                "y": index * CHART_ROW_HEIGHT,
-                "text_y": index * CHART_ROW_HEIGHT + 16,
-                "value_x": round(CHART_BAR_MAX * value / 100, 1) + 6,
+                "fill": RAG_FILLS[entry.rag],
+                "width": width,
+                "label_y": top + 14,
+                "bar_y": top + 20,
+                "value_x": width + 6,
+                "value_y": top + 33,
             }
         )
-    return {"rows": rows, "height": max(len(rows), 1) * CHART_ROW_HEIGHT, "bar_max": CHART_BAR_MAX}
+    return {"rows": rows, "height": max(len(rows), 1) * CHART_ROW_HEIGHT, "width": CHART_BAR_MAX + 140}
 
 
 class StaffListView(TrainingMemberMixin, TemplateView):
@@ -244,6 +250,11 @@ class StaffImportView(TrainingMemberMixin, FormView):
 
     template_name = "training/staff_import.html"
     form_class = StaffImportForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["roles"] = StaffRole.choices
+        return context
 
     def form_valid(self, form):
         try:
