@@ -1,6 +1,7 @@
 """A small URLconf for the UI tests, so they exercise our templates even while another part's
 URLs are mid-change. It names the routes base.html links to."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.urls import include, path
 from django.views.generic import TemplateView
@@ -10,8 +11,19 @@ def _home(request):
     return HttpResponse("home")
 
 
+def _forbidden(request):
+    raise PermissionDenied
+
+
+def _broken(request):
+    raise RuntimeError("boom")
+
+
 urlpatterns = [
     path("", _home, name="home"),
+    path("account/", include("organisations.urls")),
+    path("forbidden/", _forbidden),
+    path("broken/", _broken),
     path(
         "pages/",
         include(
