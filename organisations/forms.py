@@ -203,6 +203,10 @@ class AcceptInvitationForm(NameFieldsMixin, PasswordPairMixin, forms.Form):
     field_order = ["first_name", "last_name", "password1", "password2"]
 
 
+class AcceptAsSignedInUserForm(forms.Form):
+    """No fields: a signed-in invitee only presses the button."""
+
+
 class RemoveMembershipForm(forms.Form):
     membership = forms.ModelChoiceField(
         queryset=Membership.objects.none(),

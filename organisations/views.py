@@ -197,13 +197,16 @@ class ResendConfirmationView(FormView):
 
 def render_team_page(request, organisation, *, invite_form=None, remove_form=None, status=200):
     members = selectors.team_members(organisation)
+    invite_form = invite_form or forms.InviteMemberForm()
     context = {
         "organisation": organisation,
         "members": members,
         "admin_count": sum(1 for member in members if member["is_admin"]),
         "invitations": selectors.pending_invitations(organisation),
-        "invite_form": invite_form or forms.InviteMemberForm(),
+        "invite_form": invite_form,
         "remove_form": remove_form,
+        # Every form on the page, for the error summary and the "Error: " title prefix.
+        "forms": [form for form in (remove_form, invite_form) if form is not None],
     }
     return render(request, "organisations/team.html", context, status=status)
 
@@ -304,7 +307,9 @@ class AcceptInvitationView(View):
                     password=data["password1"],
                 )
         except ValidationError as error:
-            form = form or forms.AcceptInvitationForm()
+            # A signed-in invitee has no fields to fill in: an empty bound form carries the error.
+            form = form or forms.AcceptAsSignedInUserForm(data={})
+            form.is_valid()
             add_service_errors(form, error)
             return self._render(form=form, status=400)
         if not user:

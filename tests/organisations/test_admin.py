@@ -1,0 +1,114 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from organisations import roles, services
+from organisations.models import RATeamMembership, User
+from tests.factories import OrganisationFactory, RAProviderFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_ra_team_member_sees_only_their_providers_organisations(
+    client, role_groups, icb, other_icb, organisation, other_organisation, ra_team_member
+):
+    csu = RAProviderFactory(ods_code="0DE", name="Test Commissioning Support Unit", kind="csu")
+    client_icb = RAProviderFactory(ods_code="QAB", name="NHS Supported Integrated Care Board")
+    client_icb.ra_support_provider = csu
+    client_icb.save()
+    supported = OrganisationFactory(ods_code="C10001", name="CSU Supported Surgery", icb=client_icb)
+    csu_member = UserFactory(email="ra@csu.example.org")
+    services.add_ra_team_member(csu, user=csu_member)
+    client.force_login(ra_team_member)
+
+    icb_view = client.get("/admin/organisations/organisation/")
+    client.force_login(csu_member)
+    csu_view = client.get("/admin/organisations/organisation/")
+
+    assert list(icb_view.context["cl"].queryset) == [organisation]
+    assert "Hillside Surgery" not in icb_view.content.decode()
+    assert list(csu_view.context["cl"].queryset) == [supported]
+    assert client.get(f"/admin/organisations/organisation/{organisation.pk}/change/").status_code == 302
+
+
+def test_admin_ra_team_member_sees_only_their_own_provider(
+    client, role_groups, icb, other_icb, ra_team_member
+):
+    client.force_login(ra_team_member)
+
+    response = client.get("/admin/organisations/raprovider/")
+
+    assert list(response.context["cl"].queryset) == [icb]
+
+
+def test_admin_national_admin_sees_every_organisation(
+    client, role_groups, organisation, other_organisation, national_admin
+):
+    client.force_login(national_admin)
+
+    response = client.get("/admin/organisations/organisation/")
+
+    assert set(response.context["cl"].queryset) == {organisation, other_organisation}
+
+
+def test_admin_site_refuses_non_staff(client, organisation, org_admin):
+    client.force_login(org_admin)
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_admin_national_admin_creates_ra_team_member(client, role_groups, icb, national_admin):
+    client.force_login(national_admin)
+
+    response = client.post(
+        "/admin/organisations/user/add/",
+        {
+            "email": "New.RA@Example.org",
+            "first_name": "Rhys",
+            "last_name": "Agent",
+            "password1": "lighthouse-harbour-2026",
+            "password2": "lighthouse-harbour-2026",
+            "ra_team_membership-TOTAL_FORMS": "1",
+            "ra_team_membership-INITIAL_FORMS": "0",
+            "ra_team_membership-MIN_NUM_FORMS": "0",
+            "ra_team_membership-MAX_NUM_FORMS": "1",
+            "ra_team_membership-0-provider": str(icb.pk),
+            "_save": "Save",
+        },
+    )
+
+    assert response.status_code == 302, response.context and response.context.get("errors")
+    user = User.objects.get(email="new.ra@example.org")
+    assert user.is_active is True
+    assert user.is_staff is True
+    assert user.email_confirmed_at is not None
+    assert RATeamMembership.objects.get(user=user).provider == icb
+    assert list(user.groups.values_list("name", flat=True)) == [roles.RA_TEAM_MEMBERS]
+    client.force_login(user)
+    assert client.get("/admin/organisations/raprovider/").status_code == 200
+
+
+def test_admin_national_admin_cannot_grant_superuser(client, role_groups, national_admin, organisation):
+    target = UserFactory(email="someone@example.org")
+    client.force_login(national_admin)
+
+    page = client.get(f"/admin/organisations/user/{target.pk}/change/")
+
+    assert "is_superuser" in page.context["adminform"].readonly_fields
+    assert "groups" in page.context["adminform"].readonly_fields
+
+
+def test_admin_removing_ra_team_membership_removes_staff_and_group(client, role_groups, icb, national_admin):
+    member = UserFactory(email="leaving@example.org")
+    membership = services.add_ra_team_member(icb, user=member)
+    client.force_login(national_admin)
+
+    client.post(f"/admin/organisations/rateammembership/{membership.pk}/delete/", {"post": "yes"})
+
+    member.refresh_from_db()
+    assert not RATeamMembership.objects.filter(user=member).exists()
+    assert member.is_staff is False
+    assert not member.groups.filter(name=roles.RA_TEAM_MEMBERS).exists()
+    assert Group.objects.filter(name=roles.RA_TEAM_MEMBERS).exists()

@@ -1,0 +1,103 @@
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def url_or_none(name, *args):
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def hrefs(response) -> str:
+    return response.content.decode()
+
+
+def test_home_signed_out_explains_portal_and_offers_sign_in_and_sign_up(client):
+    content = client.get("/").content.decode()
+
+    assert "<h1>Get ready for the Care Identity Service</h1>" in content
+    assert "Find Registration Authority (RA) support" in content
+    assert "Choose authenticators" in content
+    assert "Train your technical support staff" in content
+    assert 'href="/account/sign-up/"' in content
+    assert 'href="/account/sign-in/"' in content
+    chooser = url_or_none("authenticators:chooser")
+    if chooser:
+        assert f'href="{chooser}"' in content
+
+
+def test_home_org_admin_sees_admin_cards_for_own_organisation_only(
+    client, organisation, org_admin, other_organisation
+):
+    client.force_login(org_admin)
+
+    content = client.get("/").content.decode()
+
+    assert "Riverside Surgery" in content
+    assert 'href="/account/A81001/team/"' in content
+    for name in ("onboarding:task_list", "onboarding:summary", "ra_requests:list", "authenticators:plan"):
+        url = url_or_none(name, "A81001")
+        if url:
+            assert f'href="{url}"' in content
+    for name in ("training:dashboard", "training:staff_list"):
+        url = url_or_none(name, "A81001")
+        if url:
+            assert f'href="{url}"' not in content
+    assert "Hillside Surgery" not in content
+    assert "B82002" not in content
+    assert 'href="/admin/"' not in content
+
+
+def test_home_it_lead_sees_training_but_not_admin_cards(client, organisation, it_lead):
+    client.force_login(it_lead)
+
+    content = client.get("/").content.decode()
+
+    assert "Riverside Surgery" in content
+    for name in ("training:dashboard", "training:staff_list"):
+        url = url_or_none(name, "A81001")
+        if url:
+            assert f'href="{url}"' in content
+    assert 'href="/account/A81001/team/"' not in content
+    for name in ("onboarding:task_list", "ra_requests:list", "authenticators:plan"):
+        url = url_or_none(name, "A81001")
+        if url:
+            assert f'href="{url}"' not in content
+
+
+def test_home_ra_team_member_sees_triage_and_overview(client, icb, ra_team_member):
+    client.force_login(ra_team_member)
+
+    content = client.get("/").content.decode()
+
+    assert f"RA team: {icb.name}" in content
+    assert 'href="/admin/"' in content
+    overview = url_or_none("onboarding:icb_overview")
+    if overview:
+        assert f'href="{overview}"' in content
+    assert "National administration" not in content
+    assert "You are not a member of any organisation yet" not in content
+
+
+def test_home_national_admin_sees_admin_site(client, national_admin):
+    client.force_login(national_admin)
+
+    content = client.get("/").content.decode()
+
+    assert "National administration" in content
+    assert 'href="/admin/"' in content
+    assert "RA team:" not in content
+
+
+def test_home_user_without_roles_is_told_how_to_join(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+
+    content = client.get("/").content.decode()
+
+    assert "You are not a member of any organisation yet" in content
+    assert 'href="/admin/"' not in content

@@ -1,0 +1,223 @@
+import time
+
+import pytest
+from django.conf import settings
+from django.core import signing
+
+from organisations import services
+from organisations.models import Membership, Organisation, Role, User
+
+from .helpers import emails_to, link_path
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "lighthouse-harbour-2026"
+
+
+def signup_data(icb, **overrides):
+    data = {
+        "email": "Asha.Patel@Example.org",
+        "first_name": "Asha",
+        "last_name": "Patel",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "ods_code": " a81 234 ",
+        "organisation_name": "Canal Street Surgery",
+        "organisation_type": Organisation.OrganisationType.GP_PRACTICE,
+        "icb": str(icb.pk),
+    }
+    data.update(overrides)
+    return data
+
+
+def past_token(salt: str, payload: dict) -> str:
+    class PastSigner(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time()) - settings.ACCOUNT_LINK_MAX_AGE_SECONDS - 60)
+
+    return PastSigner(salt=salt).sign_object(payload)
+
+
+def test_sign_up_creates_organisation_inactive_admin_and_queues_one_email(client, icb):
+    response = client.post("/account/sign-up/", signup_data(icb))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/account/sign-up/check-your-email/"
+    organisation = Organisation.objects.get(ods_code="A81234")
+    assert organisation.name == "Canal Street Surgery"
+    assert organisation.icb == icb
+    user = User.objects.get(email="asha.patel@example.org")
+    assert user.is_active is False
+    assert user.email_confirmed_at is None
+    assert list(Membership.objects.filter(user=user).values_list("organisation__ods_code", "role")) == [
+        ("A81234", Role.ORG_ADMIN)
+    ]
+    [email] = emails_to("asha.patel@example.org")
+    assert email.subject == "Confirm your email address for the CIS onboarding portal"
+    assert "Canal Street Surgery" in email.body
+    done_page = client.get(response["Location"]).content.decode()
+    assert "asha.patel@example.org" in done_page
+
+
+def test_sign_up_confirmation_link_activates_and_signs_in(client, icb):
+    client.post("/account/sign-up/", signup_data(icb))
+    [email] = emails_to("asha.patel@example.org")
+    link = link_path(email, "/account/confirm-email/")
+
+    page = client.get(link)
+    assert "Confirm and sign in" in page.content.decode()
+    assert "_auth_user_id" not in client.session
+    response = client.post(link)
+
+    user = User.objects.get(email="asha.patel@example.org")
+    assert response["Location"] == "/"
+    assert user.is_active is True
+    assert user.email_confirmed_at is not None
+    assert client.session["_auth_user_id"] == str(user.pk)
+    home = client.get("/").content.decode()
+    assert "Canal Street Surgery" in home
+
+
+def test_sign_up_bad_ods_code_keeps_answers_and_shows_error_summary(client, icb):
+    response = client.post("/account/sign-up/", signup_data(icb, ods_code="12"))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="nhsuk-error-summary"' in content
+    assert '<a href="#id_ods_code">Enter a valid ODS code' in content
+    assert 'value="Asha.Patel@Example.org"' in content or 'value="asha.patel@example.org"' in content
+    assert 'value="Canal Street Surgery"' in content
+    assert 'value="Patel"' in content
+    assert 'value="gp_practice" checked' in content or 'checked value="gp_practice"' in content
+    assert Organisation.objects.count() == 0
+    assert User.objects.count() == 0
+    assert emails_to("asha.patel@example.org") == []
+
+
+def test_sign_up_weak_password_is_refused_on_the_password_field(client, icb):
+    response = client.post("/account/sign-up/", signup_data(icb, password1="password", password2="password"))
+
+    content = response.content.decode()
+    assert '<a href="#id_password1">' in content
+    assert "This password is too common." in content
+    assert User.objects.count() == 0
+    assert Organisation.objects.count() == 0
+
+
+def test_sign_up_mismatched_passwords_are_refused(client, icb):
+    response = client.post("/account/sign-up/", signup_data(icb, password2="something-else-2026"))
+
+    assert "The passwords do not match. Enter the same password twice" in response.content.decode()
+    assert User.objects.count() == 0
+
+
+def test_sign_up_organisation_with_admin_is_refused_and_told_to_ask_for_invitation(
+    client, icb, organisation, org_admin
+):
+    response = client.post("/account/sign-up/", signup_data(icb, ods_code=organisation.ods_code))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "Riverside Surgery (A81001) already has an organisation admin on this portal. "
+        "Ask them to invite you from their team page"
+    ) in content
+    assert not User.objects.filter(email="asha.patel@example.org").exists()
+    assert list(organisation.memberships.values_list("user__email", flat=True)) == [org_admin.email]
+
+
+def test_sign_up_existing_organisation_without_admin_gets_its_first_admin(client, icb, organisation):
+    client.post("/account/sign-up/", signup_data(icb, ods_code="a81001", organisation_name="Another name"))
+
+    organisation.refresh_from_db()
+    assert organisation.name == "Riverside Surgery"
+    assert list(organisation.memberships.values_list("user__email", "role")) == [
+        ("asha.patel@example.org", Role.ORG_ADMIN)
+    ]
+
+
+def test_sign_up_existing_email_is_refused(client, icb, org_admin):
+    response = client.post("/account/sign-up/", signup_data(icb, email=org_admin.email))
+
+    assert "An account already exists for this email address." in response.content.decode()
+    assert Organisation.objects.filter(ods_code="A81234").exists() is False
+
+
+def test_confirm_email_expired_link_offers_a_new_one(client, icb):
+    client.post("/account/sign-up/", signup_data(icb))
+    user = User.objects.get(email="asha.patel@example.org")
+    token = past_token(services.CONFIRMATION_SALT, {"user": user.pk, "email": user.email})
+
+    page = client.get(f"/account/confirm-email/{token}/")
+    response = client.post(f"/account/confirm-email/{token}/")
+
+    assert "This link has expired" in page.content.decode()
+    assert 'action="/account/confirm-email/resend/"' in page.content.decode()
+    assert "This link has expired" in response.content.decode()
+    user.refresh_from_db()
+    assert user.is_active is False
+    assert "_auth_user_id" not in client.session
+
+
+def test_confirm_email_tampered_link_is_refused(client, icb):
+    client.post("/account/sign-up/", signup_data(icb))
+    [email] = emails_to("asha.patel@example.org")
+    link = link_path(email, "/account/confirm-email/")
+    tampered = link[:-3] + ("A" if link[-3] != "A" else "B") + link[-2:]
+
+    response = client.post(tampered)
+
+    assert "This link does not work" in response.content.decode()
+    assert User.objects.get(email="asha.patel@example.org").is_active is False
+
+
+def test_resend_confirmation_queues_a_new_link_that_works(client, icb):
+    client.post("/account/sign-up/", signup_data(icb))
+    user = User.objects.get(email="asha.patel@example.org")
+    expired = past_token(services.CONFIRMATION_SALT, {"user": user.pk, "email": user.email})
+    client.post(f"/account/confirm-email/{expired}/")
+
+    response = client.post("/account/confirm-email/resend/", {"email": "asha.patel@example.org"})
+
+    assert "Check your email" in response.content.decode()
+    emails = emails_to("asha.patel@example.org")
+    assert len(emails) in (1, 2)  # the same second signs the same token, which dedupes to one email
+    client.post(link_path(emails[-1], "/account/confirm-email/"))
+    user.refresh_from_db()
+    assert user.is_active is True
+
+
+def test_resend_confirmation_for_unknown_address_says_the_same_and_sends_nothing(client):
+    response = client.post("/account/confirm-email/resend/", {"email": "nobody@example.org"})
+
+    assert "If <strong>nobody@example.org</strong> has an account" in response.content.decode()
+    assert emails_to("nobody@example.org") == []
+
+
+def test_register_organisation_admin_twice_with_same_email_keeps_one_account(icb):
+    services.register_organisation_admin(
+        email="a@example.org",
+        first_name="A",
+        last_name="B",
+        password=PASSWORD,
+        ods_code="A81234",
+        organisation_name="Canal Street Surgery",
+        organisation_type=Organisation.OrganisationType.GP_PRACTICE,
+        icb=icb,
+    )
+
+    with pytest.raises(services.ValidationError) as error:
+        services.register_organisation_admin(
+            email="A@example.org",
+            first_name="A",
+            last_name="B",
+            password=PASSWORD,
+            ods_code="A81235",
+            organisation_name="Other",
+            organisation_type=Organisation.OrganisationType.GP_PRACTICE,
+            icb=icb,
+        )
+
+    assert "email" in error.value.error_dict
+    assert User.objects.count() == 1
+    assert not Organisation.objects.filter(ods_code="A81235").exists()
