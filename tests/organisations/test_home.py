@@ -11,10 +11,6 @@ def url_or_none(name, *args):
         return None
 
 
-def hrefs(response) -> str:
-    return response.content.decode()
-
-
 def test_home_signed_out_explains_portal_and_offers_sign_in_and_sign_up(client):
     content = client.get("/").content.decode()
 

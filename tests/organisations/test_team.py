@@ -48,14 +48,20 @@ def test_team_page_other_organisations_admin_gets_404(client, organisation, org_
 def test_team_page_it_lead_gets_404(client, organisation, it_lead):
     client.force_login(it_lead)
 
-    assert client.get(team_url(organisation)).status_code == 404
+    response = client.get(team_url(organisation))
+
+    assert response.status_code == 404
+    assert it_lead.email not in response.content.decode()
+    assert "Invite someone" not in response.content.decode()
 
 
 def test_team_page_tampered_ods_code_gets_404(client, organisation, org_admin):
     client.force_login(org_admin)
 
-    assert client.get("/account/ZZZ99/team/").status_code == 404
-    assert client.get("/account/A81001'--/team/").status_code == 404
+    for url in ("/account/ZZZ99/team/", "/account/A81001'--/team/", "/account/a81001x/team/"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert org_admin.email not in response.content.decode()
 
 
 def test_team_page_signed_out_redirects_to_sign_in(client, organisation):
