@@ -136,6 +136,15 @@ class Recommendation:
         index = self._index(authenticator_slug)
         return tuple(row.application.slug for row in self.rows if row.verdicts[index].usable)
 
+    def usable_for_app(self, application_slug: str) -> tuple[str, ...]:
+        """Slugs of the authenticators that can sign in to ``application_slug``."""
+        for row in self.rows:
+            if row.application.slug == application_slug:
+                return tuple(
+                    a.slug for a, v in zip(self.authenticators, row.verdicts, strict=True) if v.usable
+                )
+        raise KeyError(application_slug)
+
     def verdict(self, authenticator_slug: str, application_slug: str) -> Verdict:
         index = self._index(authenticator_slug)
         for row in self.rows:
