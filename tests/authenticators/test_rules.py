@@ -5,7 +5,9 @@ import json
 
 import pytest
 from django.conf import settings
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from authenticators import rules
 from authenticators.reference_data import application_specs_from_file, authenticator_specs_from_file
