@@ -2,6 +2,7 @@
 
 from django import forms
 
+from cis_portal.nhsuk_forms import NHSDateField, TelInput
 from organisations.selectors import active_icbs
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -56,7 +57,7 @@ def display_answer(field, value) -> str:
         return ", ".join(str(choices.get(item, item)) for item in value)
     if isinstance(field, forms.BooleanField):
         return "Yes" if value else "No"
-    if isinstance(field, forms.DateField):
+    if isinstance(field, forms.DateField | NHSDateField):
         import datetime
 
         day = value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
@@ -76,6 +77,7 @@ class OrganisationDetailsForm(StepForm):
     contact_name = forms.CharField(
         label="Your full name",
         max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": "Enter your full name"},
     )
     contact_job_title = forms.CharField(
@@ -86,6 +88,7 @@ class OrganisationDetailsForm(StepForm):
     contact_phone = forms.CharField(
         label="Phone number",
         max_length=30,
+        widget=TelInput(attrs={"autocomplete": "tel"}),
         help_text="A number the RA team can call you on during working hours.",
         error_messages={"required": "Enter a phone number"},
     )

@@ -6,7 +6,8 @@ They read choices through the parts' selectors; the writes happen in ``step_effe
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
+
+from cis_portal.nhsuk_forms import NHSDateField
 
 from .forms import StepForm, display_answer
 
@@ -38,14 +39,10 @@ class RARequestForm(StepForm):
             "max_value": "Enter a number of staff of 100,000 or fewer",
         },
     )
-    needed_by = forms.DateField(
-        label="When do you need it by?",
-        help_text="For example, 27 March 2027.",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": "Enter the date you need RA support by",
-            "invalid": "Enter a real date, like 27 March 2027",
-        },
+    needed_by = NHSDateField(
+        label="Date you need RA support by",
+        allow_past=False,
+        help_text="For example, 27 3 2027",
     )
     contact_email = forms.EmailField(
         label="Contact email address",
@@ -87,12 +84,6 @@ class RARequestForm(StepForm):
             "staff_affected", journey.answers_for("organisation-details").get("cis_user_count")
         )
         return initial
-
-    def clean_needed_by(self):
-        needed_by = self.cleaned_data["needed_by"]
-        if needed_by < timezone.localdate():
-            raise forms.ValidationError("The date you need RA support by must be today or in the future")
-        return needed_by
 
     def to_answers(self) -> dict:
         if self.submitted:

@@ -57,7 +57,8 @@ def save_step(
 
     journey.answers = {**journey.answers, step.slug: answers}
     journey.step_states = {**journey.step_states, step.slug: StepState.COMPLETED}
-    following = steps.first_incomplete_step(journey) or steps.step_after(journey, step.slug)
+    # Resume at the next question in order; after the last one, at whatever is still unanswered.
+    following = steps.step_after(journey, step.slug) or steps.first_incomplete_step(journey)
     journey.current_step = following.slug if following else ""
     journey.version += 1
     journey.last_edited_by = acting_user

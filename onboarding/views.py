@@ -114,6 +114,7 @@ class StepView(WizardMixin, TemplateView):
         if blocked:
             return blocked
         form = self.build_form(data=request.POST)
+        applied_before = {step.slug for step in steps.applicable_steps(self.get_journey())}
         if form.is_valid():
             try:
                 journey = services.save_step(
@@ -126,17 +127,23 @@ class StepView(WizardMixin, TemplateView):
             except ValidationError as error:
                 add_service_error(form, error)
             else:
-                return HttpResponseRedirect(self.next_url(journey))
+                return HttpResponseRedirect(self.next_url(journey, applied_before))
         return self.render_to_response(self.get_context_data(form=form))
 
-    def next_url(self, journey) -> str:
+    def next_url(self, journey, applied_before: set[str]) -> str:
         check_url = reverse("onboarding:check_answers", args=[self.organisation.ods_code])
         if self.returning_to_check:
             # A changed answer can bring in a question that did not apply before (say, "no RA
             # support yet" brings in the request): ask it, then come back to check your answers.
-            pending = steps.first_incomplete_step(journey)
-            if pending is not None and steps.can_start(pending, journey):
-                return step_url(self.organisation, pending, return_to_check=True)
+            brought_in = [
+                step
+                for step in steps.applicable_steps(journey)
+                if step.slug not in applied_before
+                and not journey.is_step_completed(step.slug)
+                and steps.can_start(step, journey)
+            ]
+            if brought_in:
+                return step_url(self.organisation, brought_in[0], return_to_check=True)
             return check_url
         following = steps.get_step(journey.current_step) if journey.current_step else None
         if following is not None and steps.can_start(following, journey):
