@@ -1,6 +1,6 @@
 from django import forms
-from django.utils import timezone
 
+from cis_portal.nhsuk_forms import NHSDateField, TelInput
 from organisations.models import RAProvider
 
 from .models import HelpNeeded
@@ -18,7 +18,7 @@ class RARequestForm(forms.Form):
         label="How many staff are affected?",
         min_value=1,
         max_value=100000,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-5"}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages={
             "required": "Enter how many staff are affected",
             "invalid": "Number of staff affected must be a whole number, like 12",
@@ -26,15 +26,11 @@ class RARequestForm(forms.Form):
             "max_value": "Number of staff affected must be 100,000 or fewer",
         },
     )
-    needed_by = forms.DateField(
-        label="When do you need it by?",
-        help_text="For example, 27 3 2027. Enter the date as day month year, or as 2027-03-27.",
-        input_formats=["%d %m %Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"],
-        widget=forms.DateInput(attrs={"class": "nhsuk-input--width-10"}),
-        error_messages={
-            "required": "Enter the date you need help by",
-            "invalid": "Date needed by must be a real date, like 27 3 2027",
-        },
+    needed_by = NHSDateField(
+        label="Date needed by",
+        help_text="For example, 27 3 2027",
+        allow_past=False,
+        error_messages={"required": "Enter the date you need help by"},
     )
     contact_name = forms.CharField(
         label="Contact name",
@@ -45,9 +41,7 @@ class RARequestForm(forms.Form):
     contact_phone = forms.CharField(
         label="Contact phone number",
         max_length=40,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "tel", "type": "tel", "class": "nhsuk-input--width-20"}
-        ),
+        widget=TelInput(attrs={"autocomplete": "tel"}),
         error_messages={"required": "Enter a contact phone number"},
     )
     contact_email = forms.EmailField(
@@ -69,12 +63,6 @@ class RARequestForm(forms.Form):
         label="I understand that whoever provides RA support may charge my organisation for it",
         error_messages={"required": "Confirm that you understand RA support may be charged for"},
     )
-
-    def clean_needed_by(self):
-        needed_by = self.cleaned_data["needed_by"]
-        if needed_by < timezone.localdate():
-            raise forms.ValidationError("Date needed by must be today or in the future")
-        return needed_by
 
 
 class ChooseICBForm(forms.Form):

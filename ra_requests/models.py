@@ -37,6 +37,17 @@ OPEN_STATUSES = (
 UNACKNOWLEDGED_STATUSES = (Status.SUBMITTED, Status.REROUTED)
 CLOSED_STATUSES = (Status.RESOLVED, Status.DECLINED)
 
+# NHS.UK tag colour for each status; the tag always carries the status in words too.
+STATUS_TAG_CLASSES = {
+    Status.SUBMITTED: "nhsuk-tag--blue",
+    Status.ACKNOWLEDGED: "nhsuk-tag--aqua-green",
+    Status.IN_PROGRESS: "nhsuk-tag--purple",
+    Status.WAITING_FOR_ORGANISATION: "nhsuk-tag--yellow",
+    Status.RESOLVED: "nhsuk-tag--green",
+    Status.DECLINED: "nhsuk-tag--red",
+    Status.REROUTED: "nhsuk-tag--orange",
+}
+
 
 class NextStep(models.TextChoices):
     REROUTE_NATIONAL = "reroute_national", "Send the request to the national RA team"
@@ -199,6 +210,10 @@ class RARequest(TimeStampedModel):
     def help_needed_labels(self) -> list[str]:
         labels = dict(HelpNeeded.choices)
         return [labels.get(code, code) for code in self.help_needed_list]
+
+    @property
+    def status_tag_class(self) -> str:
+        return STATUS_TAG_CLASSES.get(self.status, "")
 
     @property
     def is_open(self) -> bool:

@@ -315,25 +315,34 @@ def transition_ra_request(
 
 def acknowledge_ra_request(request, *, acting_user, comment="", expected_version=None):
     return transition_ra_request(
-        request, transition="acknowledge", acting_user=acting_user, comment=comment,
+        request,
+        transition="acknowledge",
+        acting_user=acting_user,
+        comment=comment,
         expected_version=expected_version,
-    )  # fmt: skip
+    )
 
 
 def start_work_on_ra_request(request, *, acting_user, comment="", expected_version=None):
     return transition_ra_request(
-        request, transition="start", acting_user=acting_user, comment=comment,
+        request,
+        transition="start",
+        acting_user=acting_user,
+        comment=comment,
         expected_version=expected_version,
-    )  # fmt: skip
+    )
 
 
 def ask_organisation(request, *, acting_user, comment, expected_version=None):
     if not comment.strip():
         raise ValidationError({"comment": "Say what you need from the organisation"})
     return transition_ra_request(
-        request, transition="ask_organisation", acting_user=acting_user, comment=comment,
+        request,
+        transition="ask_organisation",
+        acting_user=acting_user,
+        comment=comment,
         expected_version=expected_version,
-    )  # fmt: skip
+    )
 
 
 def reply_to_ra_request(request, *, acting_user, comment, expected_version=None):
@@ -341,23 +350,33 @@ def reply_to_ra_request(request, *, acting_user, comment, expected_version=None)
     if not comment.strip():
         raise ValidationError({"comment": "Enter your reply"})
     return transition_ra_request(
-        request, transition="organisation_replied", acting_user=acting_user, comment=comment,
+        request,
+        transition="organisation_replied",
+        acting_user=acting_user,
+        comment=comment,
         expected_version=expected_version,
-    )  # fmt: skip
+    )
 
 
 def resolve_ra_request(request, *, acting_user, comment="", expected_version=None):
     return transition_ra_request(
-        request, transition="resolve", acting_user=acting_user, comment=comment,
+        request,
+        transition="resolve",
+        acting_user=acting_user,
+        comment=comment,
         expected_version=expected_version,
-    )  # fmt: skip
+    )
 
 
 def decline_ra_request(request, *, reason, acting_user, comment="", expected_version=None):
     return transition_ra_request(
-        request, transition="decline", acting_user=acting_user, comment=comment,
-        decline_reason=reason, expected_version=expected_version,
-    )  # fmt: skip
+        request,
+        transition="decline",
+        acting_user=acting_user,
+        comment=comment,
+        decline_reason=reason,
+        expected_version=expected_version,
+    )
 
 
 def reroute_to_national(request, *, acting_user, expected_version=None):
@@ -371,9 +390,12 @@ def reopen_ra_request(request, *, acting_user, comment, expected_version=None):
     if not comment.strip():
         raise ValidationError({"comment": "Say why you are reopening the request"})
     return transition_ra_request(
-        request, transition="reopen", acting_user=acting_user, comment=comment,
+        request,
+        transition="reopen",
+        acting_user=acting_user,
+        comment=comment,
         expected_version=expected_version,
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic

@@ -99,6 +99,7 @@ def _detail_context(organisation, ra_request, **forms):
         "timeline": selectors.request_timeline(ra_request),
         "is_overdue": ra_request.is_overdue(now),
         "can_reopen": can_reopen,
+        "reopen_until": ra_request.closed_at + services.REOPEN_WITHIN if ra_request.closed_at else None,
         "can_reroute": ra_request.status == Status.DECLINED
         and ra_request.next_step == NextStep.REROUTE_NATIONAL,
         "reply_form": CommentForm(
