@@ -1,0 +1,147 @@
+"""The ICB overview: scoping to the RA team's provider, counts, filter, CSV and a flat query count."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from onboarding.overview import icb_overview
+from organisations.models import Organisation
+from training import services as training_services
+
+from .test_summary import make_plan, submit_request
+
+pytestmark = pytest.mark.django_db
+
+
+def add_organisations(icb, count, start=0, organisation_type=Organisation.OrganisationType.GP_PRACTICE):
+    Organisation.objects.bulk_create(
+        [
+            Organisation(
+                ods_code=f"Y{start + n:05d}",
+                name=f"Bulk Practice {start + n:05d}",
+                organisation_type=organisation_type,
+                icb=icb,
+            )
+            for n in range(count)
+        ]
+    )
+
+
+@pytest.fixture
+def busy_organisation(organisation, org_admin, catalogue, training_modules):
+    """One organisation with an open RA request, a plan and a member of staff."""
+    submit_request(organisation, org_admin)
+    make_plan(organisation, org_admin)
+    training_services.add_staff_member(
+        organisation,
+        full_name="Tom Jones",
+        email="tom@riverside.example.org",
+        role="deskside",
+        employment_type="in_house",
+        acting_user=org_admin,
+    )
+    return organisation
+
+
+def count_queries(provider) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        result = icb_overview(provider)
+    return len(queries), len(result.rows)
+
+
+def test_icb_overview_runs_the_same_queries_for_10_and_2000_organisations(icb, busy_organisation):
+    add_organisations(icb, 9)
+    small_queries, small_rows = count_queries(icb)
+    add_organisations(icb, 1990, start=9)
+
+    large_queries, large_rows = count_queries(icb)
+
+    assert (small_rows, large_rows) == (10, 2000)
+    assert small_queries == large_queries
+    assert large_queries <= 20
+
+
+def test_icb_overview_gives_each_organisation_its_live_status(icb, busy_organisation):
+    add_organisations(icb, 2)
+
+    result = icb_overview(icb)
+
+    rows = {row.organisation.ods_code: row for row in result.rows}
+    busy = rows[busy_organisation.ods_code]
+    assert (busy.ra_state, busy.plan_state, busy.training_state, busy.cis1_state) == (
+        "partly_met",
+        "met",
+        "missing",
+        "partly_met",
+    )
+    assert busy.status == "not_ready"
+    assert busy.ra_detail.endswith(": Submitted")
+    assert busy.cis1_applications == ("EMIS Web",)
+    assert rows["Y00000"].ra_detail == "None arranged"
+    assert [(status, count) for status, _, count in result.counts] == [
+        ("ready", 0),
+        ("nearly_ready", 0),
+        ("not_ready", 3),
+    ]
+
+
+def test_icb_overview_page_lists_counts_and_filters_by_type(client, icb, organisation, ra_team_member):
+    add_organisations(icb, 2, organisation_type=Organisation.OrganisationType.COMMUNITY_PHARMACY)
+    client.force_login(ra_team_member)
+
+    everything = client.get(reverse("onboarding:icb_overview"))
+    pharmacies = client.get(reverse("onboarding:icb_overview"), {"organisation_type": "community_pharmacy"})
+
+    assert len(everything.context["overview"].rows) == 3
+    assert [row.organisation.ods_code for row in pharmacies.context["overview"].rows] == ["Y00000", "Y00001"]
+    html = pharmacies.content.decode()
+    assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric" data-status="not_ready">2</td>' in html
+    assert organisation.name not in html
+
+
+def test_icb_overview_shows_an_ra_member_of_another_provider_none_of_these_organisations(
+    client, icb, organisation, other_ra_team_member, other_organisation
+):
+    add_organisations(icb, 3)
+    client.force_login(other_ra_team_member)
+
+    response = client.get(reverse("onboarding:icb_overview"))
+
+    codes = [row.organisation.ods_code for row in response.context["overview"].rows]
+    assert codes == [other_organisation.ods_code]
+    assert organisation.name not in response.content.decode()
+
+
+def test_icb_overview_is_refused_to_people_outside_ra_teams(client, org_admin):
+    client.force_login(org_admin)
+
+    response = client.get(reverse("onboarding:icb_overview"))
+
+    assert response.status_code == 403
+
+
+def test_icb_overview_csv_export_has_one_row_per_organisation(client, icb, busy_organisation, ra_team_member):
+    add_organisations(icb, 1)
+    Organisation.objects.filter(ods_code="Y00000").update(name="=HYPERLINK(evil)")
+    client.force_login(ra_team_member)
+
+    response = client.get(reverse("onboarding:icb_overview_csv"))
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith(f'attachment; filename="cis-readiness-{icb.ods_code}-')
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:5] == ["ODS code", "Organisation", "Type", "ICB", "Readiness"]
+    by_code = {row[0]: row for row in rows[1:]}
+    assert set(by_code) == {busy_organisation.ods_code, "Y00000"}
+    assert by_code[busy_organisation.ods_code][4:9] == [
+        "Not ready",
+        by_code[busy_organisation.ods_code][5],
+        "Covers every application",
+        "0",
+        "EMIS Web",
+    ]
+    assert by_code["Y00000"][1] == "'=HYPERLINK(evil)"

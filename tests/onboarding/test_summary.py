@@ -1,0 +1,206 @@
+"""The live readiness summary, the status-change timeline entries and the merged timeline."""
+
+import pytest
+from django.urls import reverse
+
+from authenticators import services as authenticator_services
+from onboarding import services
+from onboarding.models import ReadinessEvent, ReadinessStatus
+from onboarding.selectors import organisation_timeline, readiness_summary
+from ra_requests import services as ra_services
+from training import services as training_services
+
+from .conftest import future_date
+
+pytestmark = pytest.mark.django_db
+
+
+def submit_request(organisation, user):
+    return ra_services.submit_ra_request(
+        organisation,
+        submitted_by=user,
+        help_needed=["register_users"],
+        staff_affected=3,
+        needed_by=future_date(),
+        contact_name="Asha Patel",
+        contact_phone="01632 960 001",
+        contact_email="asha@riverside.example.org",
+        already_tried="Nothing yet",
+        charge_acknowledged=True,
+    )
+
+
+def make_plan(organisation, user, *, authenticators=("smartcard",)):
+    authenticator_services.save_application_inventory(
+        organisation, catalogue_slugs=["ncrs", "emis-web"], acting_user=user
+    )
+    group = authenticator_services.save_user_group(
+        organisation,
+        name="Clinicians",
+        head_count=5,
+        application_slugs=["ncrs", "emis-web"],
+        acting_user=user,
+    )
+    authenticator_services.choose_authenticators(group, authenticator_slugs=authenticators, acting_user=user)
+    return group
+
+
+def test_summary_of_a_new_organisation_is_not_ready_with_an_action_for_each_check(
+    organisation, catalogue, training_modules
+):
+    summary = readiness_summary(organisation)
+
+    assert summary.status == ReadinessStatus.NOT_READY
+    assert [(item.key, item.state) for item in summary.items] == [
+        ("ra", "missing"),
+        ("plan", "missing"),
+        ("training", "missing"),
+        ("cis1", "missing"),
+    ]
+    assert [item.action_url for item in summary.actions] == [
+        reverse("onboarding:step", args=[organisation.ods_code, "ra-support"]),
+        reverse("onboarding:step", args=[organisation.ods_code, "applications"]),
+        reverse("onboarding:step", args=[organisation.ods_code, "technical-support"]),
+        reverse("onboarding:step", args=[organisation.ods_code, "applications"]),
+    ]
+
+
+def test_summary_reflects_an_open_ra_request_with_its_status_and_sla(
+    organisation, org_admin, catalogue, training_modules
+):
+    request = submit_request(organisation, org_admin)
+
+    summary = readiness_summary(organisation)
+
+    ra = summary.items[0]
+    assert ra.state == "partly_met"
+    assert ra.detail.startswith(
+        f"Request {request.reference} to {organisation.icb.name} is submitted. A reply is due by "
+    )
+    assert ra.action_url == reverse("ra_requests:detail", args=[organisation.ods_code, request.pk])
+
+
+def test_summary_counts_own_ra_support_from_the_wizard_answer(organisation, org_admin, save, details_answers):
+    save("organisation-details", details_answers)
+    save("ra-support", {"has_ra_support": "yes", "provider_name": "Lancashire RA team"})
+
+    ra = readiness_summary(organisation).items[0]
+
+    assert ra.state == "met"
+    assert ra.detail == "You told us you have RA support from Lancashire RA team."
+
+
+def test_summary_names_cis1_applications_and_uncovered_ones(organisation, org_admin, catalogue):
+    make_plan(organisation, org_admin, authenticators=("microsoft-authenticator",))
+
+    summary = readiness_summary(organisation)
+
+    plan_item = summary.items[1]
+    cis1_item = summary.items[3]
+    assert plan_item.state == "partly_met"
+    assert "EMIS Web" in plan_item.detail
+    assert cis1_item.state == "partly_met"
+    assert summary.cis1_applications == ("EMIS Web",)
+    assert "CIS1 stops working after 28 February 2027" in cis1_item.detail
+
+
+def test_summary_is_ready_when_every_check_is_met(
+    organisation, org_admin, catalogue, training_modules, save, details_answers
+):
+    from training.selectors import current_versions
+
+    save("organisation-details", details_answers)
+    save("ra-support", {"has_ra_support": "yes", "provider_name": "Our RA team"})
+    authenticator_services.save_application_inventory(
+        organisation, catalogue_slugs=["ncrs"], acting_user=org_admin
+    )
+    group = authenticator_services.save_user_group(
+        organisation, name="Everyone", head_count=5, application_slugs=["ncrs"], acting_user=org_admin
+    )
+    authenticator_services.choose_authenticators(
+        group, authenticator_slugs=["smartcard"], acting_user=org_admin
+    )
+    staff = training_services.add_staff_member(
+        organisation,
+        full_name="Tom Jones",
+        email="tom@riverside.example.org",
+        role="deskside",
+        employment_type="in_house",
+        acting_user=org_admin,
+    )
+    for version in current_versions():
+        if version.module.applies_to("deskside"):
+            training_services.record_completions(
+                [staff],
+                module_version=version,
+                completed_on=future_date(-1),
+                method="e_learning",
+                acting_user=org_admin,
+            )
+
+    summary = readiness_summary(organisation)
+
+    assert [item.state for item in summary.items] == ["met"] * 4
+    assert summary.status == ReadinessStatus.READY
+    assert summary.actions == []
+
+
+def test_summary_page_shows_status_and_records_each_change_once(client, organisation, org_admin, catalogue):
+    client.force_login(org_admin)
+    url = reverse("onboarding:summary", args=[organisation.ods_code])
+
+    first = client.get(url)
+    client.get(url)
+
+    html = first.content.decode()
+    assert 'id="overall-status">Not ready</strong>' in html
+    assert 'rel="stylesheet" href="/static/css/print.css" media="print"' in html
+    changes = ReadinessEvent.objects.status_changes()
+    assert [(event.status, event.title) for event in changes] == [
+        ("not_ready", "Readiness status first worked out: not ready")
+    ]
+
+
+def test_record_readiness_status_adds_an_event_only_when_the_status_changes(organisation):
+    services.record_readiness_status(organisation, status=ReadinessStatus.NOT_READY)
+    unchanged = services.record_readiness_status(organisation, status=ReadinessStatus.NOT_READY)
+    changed = services.record_readiness_status(organisation, status=ReadinessStatus.NEARLY_READY)
+
+    assert unchanged is None
+    assert changed.title == "Readiness status is now nearly ready"
+    assert ReadinessEvent.objects.status_changes().count() == 2
+
+
+def test_timeline_merges_every_part_newest_first(
+    client, organisation, org_admin, catalogue, save, details_answers, other_organisation, other_org_admin
+):
+    save("organisation-details", details_answers)
+    request = submit_request(organisation, org_admin)
+    make_plan(organisation, org_admin)
+    submit_request(other_organisation, other_org_admin)
+    client.force_login(org_admin)
+
+    response = client.get(reverse("onboarding:timeline", args=[organisation.ods_code]))
+
+    events = organisation_timeline(organisation)
+    categories = {event.category for event in events}
+    assert categories == {"readiness", "ra_request", "authenticator_plan"}
+    times = [event.occurred_at for event in events]
+    assert times == sorted(times, reverse=True)
+    html = response.content.decode()
+    assert f"RA request {request.reference}" in html
+    assert "Application inventory updated" in html
+    assert "Readiness wizard: your organisation&#x27;s details saved" in html
+    assert other_organisation.ods_code not in html
+
+
+def test_timeline_filters_by_category(client, organisation, org_admin, catalogue, save, details_answers):
+    save("organisation-details", details_answers)
+    make_plan(organisation, org_admin)
+    client.force_login(org_admin)
+
+    response = client.get(
+        reverse("onboarding:timeline", args=[organisation.ods_code]), {"category": "readiness"}
+    )
+
+    assert {entry["event"].category for entry in response.context["entries"]} == {"readiness"}
