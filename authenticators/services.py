@@ -27,19 +27,29 @@ from .models import (
 ESTATE_FIELDS = ("hscn", "windows_tpm", "ipads", "smartphones", "shared_workstations")
 
 
+def local_slug(name: str) -> str:
+    return f"local-{slugify(name.strip())[:60] or 'application'}"
+
+
 def _record(organisation, *, title: str, detail: str = "", acting_user=None) -> PlanEvent:
     return PlanEvent.objects.create(organisation=organisation, title=title, detail=detail, actor=acting_user)
 
 
 @transaction.atomic
 def save_application_inventory(
-    organisation: Organisation, *, catalogue_slugs: Iterable[str], acting_user=None
+    organisation: Organisation,
+    *,
+    catalogue_slugs: Iterable[str],
+    local_applications: Iterable[dict] = (),
+    acting_user=None,
 ) -> list[Application]:
     """Set the catalogue applications the organisation uses to exactly ``catalogue_slugs``.
 
-    Local applications stay in the inventory (remove them with ``remove_local_application``).
-    Unknown slugs raise ValidationError. Groups lose any catalogue application taken out here.
-    Returns the whole inventory, catalogue and local, sorted by name.
+    ``local_applications`` are dicts with ``name``, ``cis_generation``, ``min_aal`` and optionally
+    ``supplier``; each is added with ``add_local_application`` unless one of that name exists.
+    Local applications already saved stay (remove them with ``remove_local_application``).
+    Unknown slugs raise ValidationError and nothing changes. Groups lose any catalogue application
+    taken out here. Returns the whole inventory, catalogue and local, sorted by name.
     """
     wanted = set(catalogue_slugs)
     found = {app.slug: app for app in Application.objects.catalogue().filter(slug__in=wanted)}
@@ -61,6 +71,18 @@ def save_application_inventory(
     InventoryEntry.objects.bulk_create(
         [InventoryEntry(organisation=organisation, application=found[slug]) for slug in sorted(added)]
     )
+    existing_local = set(Application.objects.local_to(organisation).values_list("slug", flat=True))
+    for local in local_applications:
+        if local_slug(local.get("name", "")) in existing_local:
+            continue
+        add_local_application(
+            organisation,
+            name=local.get("name", ""),
+            cis_generation=local.get("cis_generation", ""),
+            min_aal=local.get("min_aal", ""),
+            supplier=local.get("supplier", ""),
+            acting_user=acting_user,
+        )
     if added or removed:
         parts = []
         if added:
@@ -99,7 +121,7 @@ def add_local_application(
         raise ValidationError(errors)
     if cis_generation == Generation.CIS1:
         min_aal = AAL.AAL3  # CIS1 accepts only smartcards, which are AAL3
-    slug = f"local-{slugify(name)[:60] or 'application'}"
+    slug = local_slug(name)
     if Application.objects.local_to(organisation).filter(slug=slug).exists():
         raise ValidationError({"name": "You have already added an application with this name"})
     application = Application.objects.create(

@@ -200,3 +200,18 @@ def test_delete_user_group_removes_only_that_group(planned_organisation, org_adm
 
     assert not UserGroup.objects.filter(pk=group.pk).exists()
     assert InventoryEntry.objects.filter(organisation=planned_organisation).count() == 3
+
+
+@pytest.mark.django_db
+def test_save_application_inventory_adds_local_applications_once(organisation, org_admin, catalogue):
+    local = [{"name": "Acme PMR", "cis_generation": "CIS2", "min_aal": "AAL3", "supplier": "Acme"}]
+
+    services.save_application_inventory(organisation, catalogue_slugs=["ncrs"], local_applications=local)
+    inventory = services.save_application_inventory(
+        organisation, catalogue_slugs=["ncrs"], local_applications=local, acting_user=org_admin
+    )
+
+    assert [(a.name, a.is_local, a.min_aal) for a in inventory] == [
+        ("Acme PMR", True, "AAL3"),
+        ("National Care Records Service (NCRS)", False, "AAL2"),
+    ]
