@@ -85,3 +85,18 @@ def national_admin():
 def role_groups(db):
     roles.sync_role_group_permissions()
     return {group.name: group for group in Group.objects.filter(name__in=roles.ROLE_GROUP_NAMES)}
+
+
+def pytest_report_header(config):
+    """Show which database and Celery test broker this run uses (CI output proves the PostgreSQL run)."""
+    import os
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    broker = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
+    where = "in memory" if database["ENGINE"].endswith("sqlite3") else f"test_{database['NAME']}"
+    return [
+        f"database: {database['ENGINE']} name={database['NAME']} (tests use {where})",
+        f"celery test broker (tests/services): {broker}",
+    ]
