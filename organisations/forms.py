@@ -190,7 +190,7 @@ class InviteMemberForm(forms.Form):
         },
     )
     role = forms.ChoiceField(
-        label="Role",
+        label="Which role will they have?",
         choices=Role.choices,
         widget=forms.RadioSelect,
         help_text="Organisation admins manage the readiness work and the team. IT leads look after "
