@@ -5,7 +5,6 @@ from django.conf import settings
 
 from organisations import services
 from organisations.models import Invitation, Role
-from tests.browser.conftest import base_url, browser, page  # noqa: F401 - pytest fixtures
 from tests.browser.helpers import assert_no_serious_axe_violations, sign_in
 from tests.factories import TEST_PASSWORD, OrganisationFactory, RAProviderFactory, UserFactory
 
