@@ -1,0 +1,169 @@
+"""Check your answers, submission, confirmation and resuming from the task list."""
+
+import pytest
+from django.urls import reverse
+
+from onboarding.models import ReadinessEvent
+from onboarding.selectors import journey_for_organisation
+
+from .test_wizard import post_step, ra_request_form, step_url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def answered(organisation, org_admin, catalogue, save, details_answers):
+    """Every step answered through the service, the RA question with 'yes'."""
+    from authenticators.selectors import plan_summary
+
+    save("organisation-details", details_answers)
+    save("ra-support", {"has_ra_support": "yes", "provider_name": "Our own RA team"})
+    save("applications", {"applications": ["ncrs"], "local_applications": []})
+    save(
+        "staff-groups",
+        {
+            "groups": [{"id": None, "name": "Everyone", "head_count": 5, "applications": ["ncrs"]}],
+            "estate": {
+                "hscn": "yes",
+                "windows_tpm": "yes",
+                "ipads": "no",
+                "smartphones": "yes",
+                "shared_workstations": "no",
+            },
+        },
+    )
+    group = plan_summary(organisation).groups[0]
+    save(
+        "authenticators",
+        {"choices": {str(group.group_id): {"group": "Everyone", "authenticators": ["smartcard"]}}},
+    )
+    save(
+        "technical-support",
+        {
+            "support_model": "in_house",
+            "supplier_name": "",
+            "new_staff": [
+                {
+                    "full_name": "Tom Jones",
+                    "email": "tom@riverside.example.org",
+                    "role": "deskside",
+                    "employment_type": "in_house",
+                    "supplier_name": "",
+                }
+            ],
+        },
+    )
+    return organisation
+
+
+def test_check_answers_lists_every_answer_with_change_links(client, answered, org_admin):
+    client.force_login(org_admin)
+
+    response = client.get(reverse("onboarding:check_answers", args=[answered.ods_code]))
+
+    html = response.content.decode()
+    for label, value in [
+        ("Your full name", "Asha Patel"),
+        ("If yes, who gives you RA support?", "Our own RA team"),
+        ("Staff group: Everyone", "5 staff"),
+        ("Authenticators for Everyone", "NHS smartcard"),
+        ("Technical support staff", "Tom Jones (Desk-side and workstation support)"),
+    ]:
+        assert f'<dt class="nhsuk-summary-list__key">{label}</dt>' in html
+        assert value in html
+    for slug in ["organisation-details", "ra-support", "applications", "staff-groups", "authenticators"]:
+        assert f'href="{step_url(answered, slug, "?return=check")}"' in html
+    assert 'id="submit-answers"' in html
+
+
+def test_submitting_goes_to_confirmation_and_records_an_event(client, answered, org_admin):
+    client.force_login(org_admin)
+
+    response = client.post(
+        reverse("onboarding:check_answers", args=[answered.ods_code]),
+        {"version": journey_for_organisation(answered).version},
+    )
+    confirmation = client.get(response["Location"])
+
+    assert response["Location"] == reverse("onboarding:confirmation", args=[answered.ods_code])
+    assert journey_for_organisation(answered).submitted_by == org_admin
+    assert "Answers submitted" in confirmation.content.decode()
+    assert ReadinessEvent.objects.filter(kind="submitted").get().title == "Readiness wizard submitted"
+
+
+def test_submitting_with_a_stale_version_is_refused(client, answered, org_admin):
+    client.force_login(org_admin)
+    stale = journey_for_organisation(answered).version - 1
+
+    response = client.post(reverse("onboarding:check_answers", args=[answered.ods_code]), {"version": stale})
+
+    assert "Someone else in your organisation changed these answers" in response.content.decode()
+    assert journey_for_organisation(answered).submitted_at is None
+
+
+def test_check_answers_cannot_submit_before_every_step_is_answered(
+    client, organisation, org_admin, save, details_answers
+):
+    save("organisation-details", details_answers)
+    client.force_login(org_admin)
+
+    page = client.get(reverse("onboarding:check_answers", args=[organisation.ods_code]))
+    response = client.post(
+        reverse("onboarding:check_answers", args=[organisation.ods_code]),
+        {"version": journey_for_organisation(organisation).version},
+    )
+    confirmation = client.get(reverse("onboarding:confirmation", args=[organisation.ods_code]))
+
+    assert "You cannot submit yet" in page.content.decode()
+    assert 'id="submit-answers"' not in page.content.decode()
+    assert (
+        "Answer these questions before you submit: Registration Authority support"
+        in response.content.decode()
+    )
+    assert confirmation["Location"] == reverse("onboarding:check_answers", args=[organisation.ods_code])
+
+
+def test_changing_to_no_ra_support_from_check_answers_asks_for_the_request_then_returns(
+    client, answered, org_admin, national_team
+):
+    client.force_login(org_admin)
+
+    changed = post_step(client, answered, "ra-support", {"has_ra_support": "no"}, "?return=check")
+    requested = post_step(client, answered, "ra-request", ra_request_form(), "?return=check")
+
+    assert changed["Location"] == step_url(answered, "ra-request", "?return=check")
+    assert requested["Location"] == reverse("onboarding:check_answers", args=[answered.ods_code])
+    answers = journey_for_organisation(answered).answers
+    assert answers["ra-request"]["request_reference"].startswith("RA-")
+    assert answers["technical-support"]["support_model"] == "in_house"
+
+
+def test_task_list_offers_to_continue_where_the_admin_left_off(
+    client, organisation, org_admin, save, details_answers
+):
+    save("organisation-details", details_answers)
+    client.force_login(org_admin)
+
+    response = client.get(reverse("onboarding:task_list", args=[organisation.ods_code]))
+
+    html = response.content.decode()
+    assert f'href="{step_url(organisation, "ra-support")}"' in html
+    assert "Continue where you left off: registration authority support" in html
+    assert [row["state"] for row in response.context["rows"]][:2] == ["completed", "not_started"]
+
+
+def test_a_second_admin_resumes_where_the_first_left_off(
+    client, organisation, org_admin, save, details_answers
+):
+    from organisations.services import add_membership
+    from tests.factories import UserFactory
+
+    save("organisation-details", details_answers)
+    second_admin = UserFactory(email="deputy@riverside.example.org")
+    add_membership(organisation, user=second_admin, role="org_admin")
+    client.force_login(second_admin)
+
+    response = client.get(step_url(organisation, "organisation-details"))
+
+    assert response.context["form"].initial["contact_name"] == "Asha Patel"
+    assert response.context["form"].initial["version"] == journey_for_organisation(organisation).version
