@@ -23,8 +23,9 @@ def _broker_status() -> str:
     from cis_portal.celery import app
 
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+            # One quick try: a load balancer asking every few seconds must not pile up waits.
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
     except Exception as error:
         return f"down: {error.__class__.__name__}"
     return "ok"
