@@ -62,14 +62,11 @@ class CompletionForm(forms.Form):
         help_text="Choose the version the training covered; an older version counts as needing a refresher.",
         error_messages={"required": "Select the module and version"},
     )
-    completed_on = forms.DateField(
+    completed_on = NHSDateField(
         label="Date completed",
-        help_text="For example, 2026-03-27.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the date the training was completed",
-            "invalid": "Enter a real date",
-        },
+        help_text="For example, 27 3 2026.",
+        allow_future=False,
+        error_messages={"required": "Enter the date the training was completed"},
     )
     method = forms.ChoiceField(
         label="How was the training done?",
@@ -104,7 +101,7 @@ class StaffImportForm(forms.Form):
     file = forms.FileField(
         label="Upload a CSV file",
         help_text="Columns: full_name, email, role, employment_type, supplier_name. Smaller than 1MB.",
-        error_messages={"required": "Select a CSV file to upload"},
+        error_messages={"required": "Select a CSV file to upload", "empty": "The selected file is empty"},
     )
 
     def clean_file(self):
