@@ -36,13 +36,13 @@ def confirmation_email(*, first_name: str, organisation_name: str, link: str) ->
 
 
 def invitation_email(
-    *, organisation_name: str, role_label: str, invited_by_name: str, link: str
+    *, organisation_name: str, role_phrase: str, invited_by_name: str, link: str
 ) -> tuple[str, str]:
     subject = f"You have been invited to join {organisation_name} on the CIS onboarding portal"
     body = (
         "Hello,\n\n"
         f"{invited_by_name} has invited you to join {organisation_name} on the CIS onboarding portal "
-        f"as {role_label.lower()}.\n\n"
+        f"as {role_phrase}.\n\n"
         "The portal helps health and care organisations get ready for the Care Identity Service: "
         "finding Registration Authority support, choosing authenticators and training technical "
         "staff.\n\n"

@@ -118,7 +118,7 @@ def _queue_invitation_email(invitation: Invitation) -> None:
     inviter = invitation.invited_by.display_name if invitation.invited_by else "An organisation admin"
     subject, body = emails.invitation_email(
         organisation_name=invitation.organisation.name,
-        role_label=invitation.get_role_display(),
+        role_phrase=role_phrase(invitation.role),
         invited_by_name=inviter,
         link=emails.absolute_url(reverse("organisations:accept_invitation", args=[token])),
     )
@@ -130,6 +130,14 @@ def _queue_invitation_email(invitation: Invitation) -> None:
         body=body,
         organisation=invitation.organisation,
     )
+
+
+ROLE_PHRASES = {Role.ORG_ADMIN: "an organisation admin", Role.IT_LEAD: "an IT lead"}
+
+
+def role_phrase(role: str) -> str:
+    """The role as it reads in a sentence: "an IT lead", "an organisation admin"."""
+    return ROLE_PHRASES[Role(role)]
 
 
 def _normalise_email(email: str) -> str:
@@ -246,7 +254,7 @@ def invite_member(organisation: Organisation, *, email: str, role: str, invited_
     email = _normalise_email(email)
     role = Role(role)
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email, role=role).exists():
-        raise ValidationError({"email": f"{email} is already {role.label.lower()} at {organisation.name}"})
+        raise ValidationError({"email": f"{email} is already {role_phrase(role)} at {organisation.name}"})
     invitation = (
         Invitation.objects.filter(organisation=organisation, email__iexact=email, role=role, accepted_at=None)
         .order_by("-created_at")

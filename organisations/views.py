@@ -232,7 +232,7 @@ class TeamView(OrganisationMemberMixin, View):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                role = invitation.get_role_display().lower()
+                role = services.role_phrase(invitation.role)
                 messages.success(request, f"Invitation sent to {invitation.email} as {role}.")
                 return redirect("organisations:team", ods_code=self.organisation.ods_code)
         return render_team_page(request, self.organisation, invite_form=form, status=400)
@@ -246,7 +246,7 @@ class RemoveMembershipView(OrganisationMemberMixin, View):
         form = forms.RemoveMembershipForm(request.POST, organisation=self.organisation)
         if form.is_valid():
             membership = form.cleaned_data["membership"]
-            role = membership.get_role_display().lower()
+            role = services.role_phrase(membership.role)
             description = f"{membership.user.display_name} is no longer {role} at {self.organisation.name}."
             try:
                 services.remove_membership(membership, acting_user=request.user)
@@ -316,7 +316,7 @@ class AcceptInvitationView(View):
             login(request, membership.user, backend=MODEL_BACKEND)
         messages.success(
             request,
-            f"You are now {membership.get_role_display().lower()} at {membership.organisation.name}.",
+            f"You are now {services.role_phrase(membership.role)} at {membership.organisation.name}.",
         )
         return redirect("home")
 
@@ -325,6 +325,7 @@ class AcceptInvitationView(View):
         email = self.invitation.email
         context = {
             "invitation": self.invitation,
+            "role_phrase": services.role_phrase(self.invitation.role),
             "form": form,
             "signed_in_as_invitee": user.is_authenticated and user.email.lower() == email.lower(),
             "signed_in_as_someone_else": user.is_authenticated and user.email.lower() != email.lower(),

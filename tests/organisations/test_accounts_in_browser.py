@@ -96,7 +96,7 @@ def test_team_page_and_invitation_acceptance_are_accessible(page, base_url):
         page.get_by_role("button", name="Send invitation").click()
     wait_for_frontend(page)
 
-    assert "Invitation sent to nia.lead@example.org as it lead." in page.locator("main").inner_text()
+    assert "Invitation sent to nia.lead@example.org as an IT lead." in page.locator("main").inner_text()
     assert "nia.lead@example.org" in page.locator("main table").nth(1).inner_text()
     assert_no_serious_axe_violations(page)
 
@@ -113,5 +113,5 @@ def test_team_page_and_invitation_acceptance_are_accessible(page, base_url):
     with page.expect_navigation():
         page.get_by_role("button", name="Create account and accept").click()
 
-    assert "You are now it lead at Riverside Surgery." in page.locator("main").inner_text()
+    assert "You are now an IT lead at Riverside Surgery." in page.locator("main").inner_text()
     assert_no_serious_axe_violations(page)

@@ -56,6 +56,7 @@ def test_sign_in_unconfirmed_user_is_refused_and_offered_a_new_link(client):
     content = response.content.decode()
     assert response.status_code == 200
     assert UNCONFIRMED_LOGIN in content
+    assert "Not received the confirmation email, or has the link stopped working?" in content
     assert reverse("organisations:resend_confirmation") in content
     assert "_auth_user_id" not in client.session
 
@@ -68,6 +69,7 @@ def test_sign_in_unconfirmed_user_with_wrong_password_gets_the_generic_message(c
     content = response.content.decode()
     assert INVALID_LOGIN in content
     assert UNCONFIRMED_LOGIN not in content
+    assert "Not received the confirmation email" not in content
 
 
 def test_sign_in_locks_out_after_failure_limit(client):

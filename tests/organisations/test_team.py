@@ -90,6 +90,9 @@ def test_invite_new_person_who_accepts_becomes_member(client, organisation, org_
     assert response["Location"] == team_url(organisation)
     [email] = emails_to("new.lead@example.org")
     assert email.subject == "You have been invited to join Riverside Surgery on the CIS onboarding portal"
+    assert (
+        "has invited you to join Riverside Surgery on the CIS onboarding portal as an IT lead." in email.body
+    )
     link = link_path(email, "/account/invitation/")
     client.logout()
 
@@ -188,7 +191,7 @@ def test_invite_existing_member_role_is_refused(client, organisation, org_admin,
 
     response = invite(client, organisation, it_lead.email, role=Role.IT_LEAD)
 
-    assert f"{it_lead.email} is already it lead at Riverside Surgery" in response.content.decode()
+    assert f"{it_lead.email} is already an IT lead at Riverside Surgery" in response.content.decode()
     assert Invitation.objects.count() == 0
 
 
@@ -256,9 +259,10 @@ def test_remove_it_lead_role_removes_membership_and_group(client, organisation, 
     membership = Membership.objects.get(user=it_lead)
     client.force_login(org_admin)
 
-    response = client.post(f"{team_url(organisation)}remove/", {"membership": membership.pk})
+    response = client.post(f"{team_url(organisation)}remove/", {"membership": membership.pk}, follow=True)
 
-    assert response["Location"] == team_url(organisation)
+    assert response.redirect_chain == [(team_url(organisation), 302)]
+    assert "is no longer an IT lead at Riverside Surgery." in response.content.decode()
     assert not Membership.objects.filter(pk=membership.pk).exists()
     assert not it_lead.groups.filter(name=roles.IT_LEADS).exists()
 
