@@ -20,9 +20,9 @@ from .models import (
     DeclineReason,
     HelpNeeded,
     RARequest,
-    RARequestEvent,
     Status,
 )
+from .selectors import request_timeline
 
 
 class ProviderScopedAdminMixin:
@@ -170,28 +170,9 @@ class RARequestAdminForm(forms.ModelForm):
         return data
 
 
-class RARequestEventInline(admin.TabularInline):
-    model = RARequestEvent
-    fields = ["occurred_at", "kind", "from_status", "to_status", "actor", "comment"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name_plural = "Timeline"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
-
-
 @admin.register(RARequest)
 class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
     form = RARequestAdminForm
-    inlines = [RARequestEventInline]
     list_display = [
         "reference",
         "ods_code",
@@ -238,7 +219,7 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
         "acknowledge_due_at",
         "resolve_due_at",
         "created_at",
-        "emails_sent",
+        "timeline",
     ]
     history_list_display = ["status", "provider"]
 
@@ -281,7 +262,7 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
         ]
         if self._sees_everything(request):
             fieldsets.append(("Change routing", {"fields": ["new_provider", "routing_note"]}))
-        fieldsets.append(("Emails sent", {"fields": ["emails_sent"]}))
+        fieldsets.append(("Timeline", {"fields": ["timeline"]}))
         return fieldsets
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -389,24 +370,18 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
             )
         return format_html("{} by {}", which.capitalize(), when)
 
-    @admin.display(description="Emails sent about this request")
-    def emails_sent(self, obj):
-        from notifications.selectors import emails_for_topic
-
-        from .emails import topic_for
-
+    @admin.display(description="Status changes, replies, escalations and emails sent")
+    def timeline(self, obj):
         rows = [
             (
-                timezone.localtime(email.sent_at).strftime("%-d %b %Y %H:%M") if email.sent_at else "not yet",
-                email.get_status_display(),
-                ", ".join(email.to),
-                email.subject,
+                timezone.localtime(item.occurred_at).strftime("%-d %b %Y %H:%M"),
+                item.title,
+                f" by {item.actor}" if item.actor else "",
+                f": {item.detail}" if item.detail else "",
             )
-            for email in emails_for_topic(topic_for(obj))
+            for item in request_timeline(obj)
         ]
-        if not rows:
-            return "None yet"
-        return format_html_join("", "<div>{} ({}) to {}: {}</div>", rows)
+        return format_html_join("", "<div>{} {}{}{}</div>", rows)
 
     @admin.action(description="Acknowledge selected requests")
     def acknowledge_selected(self, request, queryset):

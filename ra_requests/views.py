@@ -49,7 +49,7 @@ def choose_icb(request, organisation):
     route = services.route_for_organisation(organisation)
     if not route.needs_successor_choice:
         return redirect("ra_requests:create", organisation.ods_code)
-    form = ChooseICBForm(request.POST or None, choices=route.successor_choices)
+    form = ChooseICBForm(request.POST if request.method == "POST" else None, choices=route.successor_choices)
     if request.method == "POST" and form.is_valid():
         try:
             services.choose_successor_icb(
@@ -72,7 +72,7 @@ def create(request, organisation):
     route = services.route_for_organisation(organisation)
     if route.needs_successor_choice:
         return redirect("ra_requests:choose_icb", organisation.ods_code)
-    form = RARequestForm(request.POST or None)
+    form = RARequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             ra_request = services.submit_ra_request(

@@ -1,0 +1,167 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ra_requests import services
+from ra_requests.models import RARequest, Status
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:ra_requests_rarequest_changelist")
+
+
+def change_url(ra_request):
+    return reverse("admin:ra_requests_rarequest_change", args=[ra_request.pk])
+
+
+@pytest.fixture
+def other_request(other_organisation, other_org_admin, submit, role_groups):
+    return submit(other_organisation, other_org_admin)
+
+
+@pytest.fixture
+def triage(client, ra_team_member, role_groups):
+    client.force_login(ra_team_member)
+    return client
+
+
+def test_ra_team_member_sees_only_their_providers_requests(triage, ra_request, other_request):
+    response = triage.get(CHANGELIST)
+
+    content = response.content.decode()
+    assert list(response.context["cl"].result_list) == [ra_request]
+    assert "A81001" in content
+    assert "B82002" not in content
+
+
+def test_ra_team_member_cannot_open_another_providers_request_by_url(triage, other_request):
+    for url in (
+        change_url(other_request),
+        reverse("admin:ra_requests_rarequest_history", args=[other_request.pk]),
+    ):
+        response = triage.get(url)
+
+        assert response.status_code in (302, 404)
+        assert b"Hillside Surgery" not in response.content
+
+
+def test_ra_team_member_cannot_change_another_providers_request_by_post(triage, other_request):
+    triage.post(change_url(other_request), {"version": other_request.version, "action": "acknowledge"})
+
+    assert RARequest.objects.get(pk=other_request.pk).status == Status.SUBMITTED
+
+
+def test_national_admin_sees_every_request(client, national_admin, role_groups, ra_request, other_request):
+    client.force_login(national_admin)
+
+    response = client.get(CHANGELIST)
+
+    assert set(response.context["cl"].result_list) == {ra_request, other_request}
+
+
+def test_changelist_filters_by_sla_state_type_and_region(
+    client, national_admin, role_groups, ra_request, other_request
+):
+    RARequest.objects.filter(pk=other_request.pk).update(acknowledge_due_at=other_request.created_at)
+    client.force_login(national_admin)
+
+    overdue = client.get(CHANGELIST, {"sla": "overdue"})
+    by_type = client.get(CHANGELIST, {"help": "issue_smartcards"})
+    by_region = client.get(CHANGELIST, {"region": "North East and Yorkshire"})
+    searched = client.get(CHANGELIST, {"q": "a81001"})
+
+    assert list(overdue.context["cl"].result_list) == [other_request]
+    assert '<span class="ra-sla ra-sla--overdue">Overdue</span>' in overdue.content.decode()
+    assert set(by_type.context["cl"].result_list) == {ra_request, other_request}
+    assert list(by_region.context["cl"].result_list) == [other_request]
+    assert list(searched.context["cl"].result_list) == [ra_request]
+
+
+def _changelist_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(CHANGELIST)
+    assert response.status_code == 200
+    return len(queries), len(response.context["cl"].result_list)
+
+
+def test_changelist_uses_the_same_number_of_queries_for_3_and_30_rows(
+    triage, organisation, org_admin, submit
+):
+    for _ in range(3):
+        submit(organisation, org_admin)
+    few_queries, few_rows = _changelist_queries(triage)
+    for _ in range(27):
+        submit(OrganisationFactory(icb=organisation.icb), org_admin)
+
+    many_queries, many_rows = _changelist_queries(triage)
+
+    assert (few_rows, many_rows) == (3, 30)
+    assert many_queries == few_queries
+
+
+def test_change_form_applies_an_action_through_the_service(triage, ra_request, ra_team_member):
+    response = triage.post(
+        change_url(ra_request), {"version": ra_request.version, "action": "acknowledge", "comment": "On it"}
+    )
+
+    assert response.status_code == 302
+    ra_request.refresh_from_db()
+    assert ra_request.status == Status.ACKNOWLEDGED
+    event = ra_request.events.last()
+    assert (event.actor, event.comment) == (ra_team_member, "On it")
+
+
+def test_change_form_refuses_a_stale_version_with_a_clear_error(triage, ra_request, other_ra_team_member):
+    loaded_version = ra_request.version
+    services.acknowledge_ra_request(ra_request, acting_user=other_ra_team_member)
+
+    response = triage.post(change_url(ra_request), {"version": loaded_version, "action": "start"})
+
+    assert response.status_code == 200
+    assert "Someone else changed this request after you opened it" in response.content.decode()
+    assert RARequest.objects.get(pk=ra_request.pk).status == Status.ACKNOWLEDGED
+
+
+def test_change_form_requires_a_reason_to_decline(triage, ra_request):
+    response = triage.post(change_url(ra_request), {"version": ra_request.version, "action": "decline"})
+
+    assert "Select why you are declining the request" in response.content.decode()
+    assert RARequest.objects.get(pk=ra_request.pk).status == Status.SUBMITTED
+
+
+def test_only_national_admins_can_change_routing(triage, client, national_admin, ra_request, other_icb):
+    triage.post(
+        change_url(ra_request),
+        {"version": ra_request.version, "new_provider": other_icb.pk, "routing_note": "Moved"},
+    )
+    assert RARequest.objects.get(pk=ra_request.pk).provider_id != other_icb.pk
+
+    client.force_login(national_admin)
+    response = client.post(
+        change_url(ra_request),
+        {"version": ra_request.version, "new_provider": other_icb.pk, "routing_note": "Practice moved ICB"},
+    )
+
+    assert response.status_code == 302
+    moved = RARequest.objects.get(pk=ra_request.pk)
+    assert (moved.provider, moved.routing_reason) == (other_icb, "Practice moved ICB")
+    assert moved.history.first().history_user == national_admin
+
+
+def test_bulk_actions_go_through_the_services(
+    triage, ra_request, organisation, org_admin, submit, ra_team_member
+):
+    second = submit(organisation, org_admin)
+    services.acknowledge_ra_request(second, acting_user=ra_team_member)
+    ids = [ra_request.pk, second.pk]
+
+    acknowledged = triage.post(
+        CHANGELIST, {"action": "acknowledge_selected", "_selected_action": ids}, follow=True
+    )
+    triage.post(CHANGELIST, {"action": "assign_to_me", "_selected_action": ids})
+
+    assert "1 request(s) acknowledged. 1 skipped" in acknowledged.content.decode()
+    assert RARequest.objects.get(pk=ra_request.pk).status == Status.ACKNOWLEDGED
+    assert set(RARequest.objects.values_list("assigned_to", flat=True)) == {ra_team_member.pk}
