@@ -308,7 +308,6 @@ ERROR_CLASSES = {
     "input": "nhsuk-input--error",
     "select": "nhsuk-select--error",
     "textarea": "nhsuk-textarea--error",
-    "file": "nhsuk-file-upload__input--error",
     "multi": "nhsuk-input--error",
     "date": "nhsuk-input--error",
 }

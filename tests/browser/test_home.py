@@ -58,3 +58,23 @@ def test_home_sign_out_button_signs_the_user_out(page, base_url):
 
     assert page.get_by_role("navigation", name="Account").get_by_role("link", name="Sign in").is_visible()
     assert page.locator("h1").inner_text() == "Get ready for the Care Identity Service"
+
+
+def test_sign_in_errors_take_focus_to_the_error_summary_which_links_to_each_field(page, base_url):
+    page.goto(f"{base_url}/account/sign-in/")
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_function("document.activeElement.classList.contains('nhsuk-error-summary')")
+    summary = page.locator(".nhsuk-error-summary")
+    links = summary.get_by_role("link")
+
+    assert page.title().startswith("Error: ")
+    assert summary.get_by_role("heading").inner_text() == "There is a problem"
+    assert [links.nth(i).inner_text() for i in range(links.count())] == [
+        "Enter your email address",
+        "Enter your password",
+    ]
+    links.nth(1).click()
+    assert page.evaluate("document.activeElement.id") == "id_password"
+    assert_no_serious_axe_violations(page)

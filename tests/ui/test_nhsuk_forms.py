@@ -503,3 +503,31 @@ def test_date_field_uses_a_custom_required_message():
 
     assert not form.is_valid()
     assert form.errors == {"go_live": ["Enter your go-live date"]}
+
+
+def test_pack_crispy_tag_renders_a_formset_with_management_form_and_prefixed_ids():
+    class StaffForm(forms.Form):
+        full_name = forms.CharField(label="Full name")
+
+    formset = forms.formset_factory(StaffForm, extra=2)(prefix="staff")
+    helper = NHSFormHelper(submit_text="Save staff")
+
+    html = render("{% crispy formset helper %}", formset=formset, helper=helper)
+
+    assert attrs_of(html, "id_staff-TOTAL_FORMS")["value"] == "2"
+    assertInHTML('<label class="nhsuk-label" for="id_staff-1-full_name">Full name</label>', html)
+    assert classes_of(html, "id_staff-0-full_name") == {"nhsuk-input"}
+    assert "Save staff</button>" in html
+
+
+def test_error_summary_links_hidden_field_errors_to_the_first_visible_field():
+    class StepForm(forms.Form):
+        version = forms.IntegerField(widget=forms.HiddenInput)
+        answer = forms.CharField(label="Answer")
+
+    form = StepForm(data={"version": "x", "answer": "yes"})
+    form.is_valid()
+
+    html = render('{% include "includes/error_summary.html" with form=form %}', form=form)
+
+    assert summary_links(html) == [("#id_answer", "Enter a whole number.")]
