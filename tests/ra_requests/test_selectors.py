@@ -1,0 +1,90 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from organisations import demo_data as organisations_demo_data
+from organisations import reference_data as organisations_reference_data
+from organisations.models import RAProvider
+from ra_requests import demo_data, selectors, services
+from ra_requests.models import RARequest
+from tests.factories import OrganisationFactory, RAProviderFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ra_status_for_organisation_is_none_without_an_open_request(organisation, national_team):
+    assert selectors.ra_status_for_organisation(organisation) is None
+
+
+def test_ra_status_for_organisation_reports_the_latest_open_request(ra_request, organisation, icb):
+    RARequest.objects.filter(pk=ra_request.pk).update(
+        acknowledge_due_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+
+    status = selectors.ra_status_for_organisation(organisation)
+
+    assert status.request_id == ra_request.pk
+    assert (status.status, status.status_label, status.provider) == ("submitted", "Submitted", icb)
+    assert status.is_overdue is True
+    assert status.is_paused is False
+
+
+def test_ra_status_for_organisation_ignores_closed_requests(ra_request, organisation, ra_team_member):
+    services.decline_ra_request(ra_request, reason="duplicate", acting_user=ra_team_member)
+
+    assert selectors.ra_status_for_organisation(organisation) is None
+
+
+def test_organisations_supported_by_follows_routing(
+    organisation, other_organisation, icb, other_icb, national_team
+):
+    csu = RAProviderFactory(ods_code="0DF", name="NHS SCW CSU", kind=RAProvider.Kind.CSU)
+    other_icb.ra_support_provider = csu
+    other_icb.save()
+    no_email_icb = RAProviderFactory(ods_code="QXX", ra_contact_email="")
+    stranded = OrganisationFactory(icb=no_email_icb)
+
+    assert list(selectors.organisations_supported_by(icb)) == [organisation]
+    assert list(selectors.organisations_supported_by(csu)) == [other_organisation]
+    assert list(selectors.organisations_supported_by(other_icb)) == []
+    assert list(selectors.organisations_supported_by(national_team)) == [stranded]
+
+
+def test_organisations_supported_by_includes_open_requests_routed_there(
+    ra_request, organisation, national_admin, other_icb
+):
+    services.change_route(ra_request, provider=other_icb, reason="Covering", acting_user=national_admin)
+
+    assert list(selectors.organisations_supported_by(other_icb)) == [organisation]
+
+
+def test_timeline_events_for_organisation_lists_only_its_own_events(
+    ra_request, organisation, other_organisation, ra_team_member
+):
+    services.acknowledge_ra_request(ra_request, acting_user=ra_team_member, comment="Got it")
+
+    events = selectors.timeline_events_for_organisation(organisation)
+
+    assert [e.title for e in events] == [
+        f"RA request {ra_request.reference}: Submitted",
+        f"RA request {ra_request.reference}: Submitted → Acknowledged",
+    ]
+    assert events[1].detail == "Got it"
+    assert events[1].actor == ra_team_member.display_name
+    assert events[0].url == f"/ra-requests/A81001/{ra_request.pk}/"
+    assert selectors.timeline_events_for_organisation(other_organisation) == []
+
+
+def test_demo_seed_is_idempotent(settings):
+    organisations_reference_data.load(settings.REFERENCE_DATA_DIR)
+    organisations_demo_data.seed()
+
+    first = demo_data.seed()
+    again = demo_data.seed()
+
+    assert first == "RA requests: 3 demo requests created"
+    assert again == "RA requests: demo requests already present"
+    assert RARequest.objects.filter(organisation__ods_code="A99901").count() == 2
+    assert RARequest.objects.filter(organisation__ods_code="FZZ91").count() == 1
+    assert RARequest.objects.get(organisation__ods_code="A99901", status="waiting").provider.ods_code == "QE1"
