@@ -63,6 +63,14 @@ class Authenticator(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    @property
+    def label(self) -> str:
+        return self.name.split(" (", 1)[0]
+
+    @property
+    def source_links(self) -> list[str]:
+        return [link.strip() for link in self.source_url.split(";") if link.strip()]
+
     def to_spec(self) -> rules.AuthenticatorSpec:
         return rules.AuthenticatorSpec(
             slug=self.slug,

@@ -21,6 +21,10 @@ def catalogue_applications():
     return Application.objects.catalogue().order_by("name")
 
 
+def catalogue_authenticators():
+    return Authenticator.objects.order_by("slug")
+
+
 def authenticator_specs() -> list[rules.AuthenticatorSpec]:
     return [a.to_spec() for a in Authenticator.objects.order_by("slug")]
 

@@ -375,6 +375,7 @@ class ChooserView(TemplateView):
                 for i, (label, apps) in enumerate(sorted(sections.items()))
             ],
             questions=[(form[name], radio_options(form[name])) for name in rules.ESTATE_QUESTIONS],
+            catalogue_authenticators=selectors.catalogue_authenticators(),
         )
         return context
 

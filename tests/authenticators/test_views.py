@@ -509,3 +509,18 @@ def test_api_does_not_serve_organisations_local_applications(client, organisatio
     response = client.get(reverse("authenticators:api_recommendation"), {"applications": "local-secret"})
 
     assert response.json() == {"error": "Unknown application: local-secret", "parameter": "applications"}
+
+
+@pytest.mark.django_db
+def test_public_chooser_describes_each_authenticator_with_issuer_cost_and_sources(client, catalogue):
+    response = client.get(reverse("authenticators:chooser"))
+
+    content = response.content.decode()
+    assert content.count('<details class="nhsuk-details">') == 7
+    assert "Security key (AAL3)</span></summary>" in content
+    assert "Bought locally; NHS sources give no price." in content
+    assert "Registration Authority only" in content
+    assert (
+        'href="https://production-like.nhsd.io/services/care-identity-service/applications-and-services/cis2-authentication/passkeys"'
+        in content
+    )
