@@ -184,6 +184,9 @@ def register_organisation_admin(
                 "admin on this portal. Ask them to invite you from their team page"
             }
         )
+    if organisation is None and not icb.is_active:
+        closed = f"{icb.name} closed on {icb.closed_on:%-d %B %Y}"
+        raise ValidationError({"icb": f"{closed}. Select the ICB that took over your area"})
     user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip(), is_active=False)
     try:
         password_validation.validate_password(password, user=user)
