@@ -531,3 +531,42 @@ def test_error_summary_links_hidden_field_errors_to_the_first_visible_field():
     html = render('{% include "includes/error_summary.html" with form=form %}', form=form)
 
     assert summary_links(html) == [("#id_answer", "Enter a whole number.")]
+
+
+def test_pack_one_question_page_makes_the_legend_the_page_heading():
+    class QuestionForm(forms.Form):
+        has_ra_support = forms.ChoiceField(
+            label="Do you already have RA support?",
+            widget=forms.RadioSelect(attrs={"class": "nhsuk-radios--inline"}),
+            choices=[("yes", "Yes"), ("no", "No")],
+        )
+
+    form = QuestionForm()
+    form.helper = NHSFormHelper(form, label_is_page_heading=True)
+    form.helper.label_class = "nhsuk-label--l"
+
+    html = render("{% crispy form %}", form=form)
+
+    assertInHTML(
+        '<legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--l">'
+        '<h1 class="nhsuk-fieldset__heading">Do you already have RA support?</h1></legend>',
+        html,
+    )
+    assert 'class="nhsuk-radios nhsuk-radios--inline"' in html
+
+
+def test_pack_one_question_page_wraps_a_label_in_the_page_heading():
+    class QuestionForm(forms.Form):
+        staff_count = forms.IntegerField(label="How many staff need a Care Identity?")
+
+    form = QuestionForm()
+    form.helper = NHSFormHelper(form, label_is_page_heading=True)
+    form.helper.label_class = "nhsuk-label--l"
+
+    html = render("{% crispy form %}", form=form)
+
+    assertInHTML(
+        '<h1 class="nhsuk-label-wrapper"><label class="nhsuk-label nhsuk-label--l" for="id_staff_count">'
+        "How many staff need a Care Identity?</label></h1>",
+        html,
+    )
