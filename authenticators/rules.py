@@ -115,8 +115,9 @@ class ShoppingItem:
     category: str  # "hardware", "software" or "network"
     description: str
     authenticators: tuple[str, ...]
-    quantity: int | None = None  # people who need one; None for per-device or one-off items
+    quantity: int | None = None  # people who need one, when the head count is known
     in_place: bool = False
+    per_person: bool = False  # one each (a card, a key, an iPad) rather than per device or once
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,7 @@ class Recommendation:
                     "description": item.description,
                     "authenticators": list(item.authenticators),
                     "quantity": item.quantity,
+                    "per_person": item.per_person,
                     "in_place": item.in_place,
                 }
                 for item in self.shopping_list
@@ -501,16 +503,16 @@ def shopping_list(
     apps = _unique_sorted(applications)
     items: dict[tuple[str, str], dict] = {}
 
-    def add(category, description, slug, quantity=None, in_place=False):
+    def add(category, description, slug, quantity=None, in_place=False, per_person=False):
         entry = items.setdefault(
             (category, description),
-            {"authenticators": set(), "quantity": quantity, "in_place": in_place},
+            {"authenticators": set(), "quantity": quantity, "in_place": in_place, "per_person": per_person},
         )
         entry["authenticators"].add(slug)
 
     for authenticator in auths:
         if authenticator.personal_item:
-            add("hardware", authenticator.personal_item, authenticator.slug, head_count)
+            add("hardware", authenticator.personal_item, authenticator.slug, head_count, per_person=True)
         for item in authenticator.hardware:
             add("hardware", item, authenticator.slug)
         for item in authenticator.software:
@@ -532,6 +534,7 @@ def shopping_list(
             authenticators=tuple(sorted(entry["authenticators"])),
             quantity=entry["quantity"],
             in_place=entry["in_place"],
+            per_person=entry["per_person"],
         )
         for (category, description), entry in sorted(
             items.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])

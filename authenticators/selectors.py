@@ -126,7 +126,12 @@ def merge_shopping_lists(lists: Iterable[Iterable[rules.ShoppingItem]]) -> tuple
         for item in items:
             key = (item.category, item.description)
             if key not in merged:
-                merged[key] = {"authenticators": set(), "quantity": None, "in_place": item.in_place}
+                merged[key] = {
+                    "authenticators": set(),
+                    "quantity": None,
+                    "in_place": item.in_place,
+                    "per_person": item.per_person,
+                }
                 order.append(key)
             entry = merged[key]
             entry["authenticators"].update(item.authenticators)
@@ -140,6 +145,7 @@ def merge_shopping_lists(lists: Iterable[Iterable[rules.ShoppingItem]]) -> tuple
             authenticators=tuple(sorted(merged[key]["authenticators"])),
             quantity=merged[key]["quantity"],
             in_place=merged[key]["in_place"],
+            per_person=merged[key]["per_person"],
         )
         for key in sorted(order, key=lambda k: (category_order[k[0]], k[1]))
     )

@@ -3,7 +3,7 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -142,7 +142,20 @@ class LocalApplicationCreateView(OrganisationMemberMixin, ServiceFormMixin, Form
 
 
 class LocalApplicationDeleteView(OrganisationMemberMixin, View):
-    http_method_names = ["post"]
+    """GET asks "are you sure?"; POST removes the application."""
+
+    def get(self, request, *args, pk, **kwargs):
+        application = get_object_or_404(Application.objects.local_to(self.organisation), pk=pk)
+        return render(
+            request,
+            "authenticators/confirm_remove.html",
+            {
+                "organisation": self.organisation,
+                "thing": application.name,
+                "consequence": "It will also be taken out of any staff group that uses it.",
+                "cancel_url": reverse("authenticators:inventory", args=[self.organisation.ods_code]),
+            },
+        )
 
     def post(self, request, *args, pk, **kwargs):
         application = get_object_or_404(Application.objects.local_to(self.organisation), pk=pk)
@@ -218,7 +231,20 @@ class UserGroupFormView(OrganisationMemberMixin, ServiceFormMixin, FormView):
 
 
 class UserGroupDeleteView(OrganisationMemberMixin, View):
-    http_method_names = ["post"]
+    """GET asks "are you sure?"; POST removes the group and its chosen authenticators."""
+
+    def get(self, request, *args, pk, **kwargs):
+        group = get_object_or_404(UserGroup, organisation=self.organisation, pk=pk)
+        return render(
+            request,
+            "authenticators/confirm_remove.html",
+            {
+                "organisation": self.organisation,
+                "thing": f"the {group.name} group",
+                "consequence": "Its chosen authenticators will be removed from the plan too.",
+                "cancel_url": reverse("authenticators:plan", args=[self.organisation.ods_code]),
+            },
+        )
 
     def post(self, request, *args, pk, **kwargs):
         group = get_object_or_404(UserGroup, organisation=self.organisation, pk=pk)

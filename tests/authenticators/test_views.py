@@ -36,7 +36,7 @@ def test_organisation_pages_answer_404_to_another_organisations_admin(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["group_edit", "choose"])
+@pytest.mark.parametrize("name", ["group_edit", "choose", "group_remove"])
 def test_group_pages_answer_404_for_a_group_of_another_organisation(
     client, planned_organisation, other_organisation, other_org_admin, name
 ):
@@ -283,8 +283,12 @@ def test_local_application_can_be_removed(client, organisation, org_admin, catal
     local = services.add_local_application(organisation, name="Gone", cis_generation="CIS2", min_aal="AAL2")
     client.force_login(org_admin)
 
+    confirm = client.get(url("local_remove", organisation, local.pk))
+    still_there = Application.objects.filter(pk=local.pk).exists()
     response = client.post(url("local_remove", organisation, local.pk))
 
+    assert "<h1>Are you sure you want to remove Gone?</h1>" in confirm.content.decode()
+    assert still_there is True
     assert response["Location"] == url("inventory", organisation)
     assert not Application.objects.filter(pk=local.pk).exists()
 
@@ -365,6 +369,7 @@ def test_group_can_be_edited_and_removed(client, planned_organisation, org_admin
     client.force_login(org_admin)
 
     page = client.get(url("group_edit", planned_organisation, group.pk))
+    confirm = client.get(url("group_remove", planned_organisation, group.pk))
     client.post(
         url("group_edit", planned_organisation, group.pk),
         {"name": "Front desk", "head_count": "3", "applications": ["ncrs"]},
@@ -374,6 +379,7 @@ def test_group_can_be_edited_and_removed(client, planned_organisation, org_admin
     client.post(url("group_remove", planned_organisation, group.pk))
 
     assert 'value="Reception"' in page.content.decode()
+    assert "<h1>Are you sure you want to remove the Reception group?</h1>" in confirm.content.decode()
     assert name_after_edit == "Front desk"
     assert not UserGroup.objects.filter(pk=group.pk).exists()
 
@@ -435,6 +441,8 @@ def test_public_chooser_shows_the_matrix_and_recommendation(client, catalogue):
     assert "Your results" in content
     assert "Which authenticators work with each application you chose</caption>" in content
     assert "<li><strong>Security key</strong> (AAL3)</li>" in content
+    assert "FIDO2 security key certified Level 2 or higher (bought locally), one per person" in content
+    assert '<span class="nhsuk-body-s">One per person</span>' in content
     assert (
         "Ruled out: Windows Hello needs Windows 10 or later devices with TPM 2.0, and you have none."
         in content
