@@ -104,17 +104,9 @@ class NameFieldsMixin(forms.Form):
     )
 
 
-class SignUpForm(NameFieldsMixin, PasswordPairMixin, forms.Form):
-    email = EmailLowercaseField(
-        label="Work email address",
-        max_length=254,
-        help_text="We will send a link to this address to confirm it is yours.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter your work email address",
-            "invalid": "Enter an email address in the correct format, like name@example.nhs.uk",
-        },
-    )
+class OrganisationFieldsForm(forms.Form):
+    """The organisation a new admin registers: ODS code, name, type and ICB."""
+
     ods_code = forms.CharField(
         label="Your organisation's ODS code",
         max_length=12,
@@ -143,6 +135,28 @@ class SignUpForm(NameFieldsMixin, PasswordPairMixin, forms.Form):
         error_messages={"required": "Select your integrated care board", "invalid_choice": "Select an ICB"},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["icb"].queryset = selectors.active_icbs()
+
+    def clean_ods_code(self):
+        ods_code = normalise_ods_code(self.cleaned_data["ods_code"])
+        validate_ods_code(ods_code)
+        return ods_code
+
+
+class SignUpForm(NameFieldsMixin, PasswordPairMixin, OrganisationFieldsForm):
+    email = EmailLowercaseField(
+        label="Work email address",
+        max_length=254,
+        help_text="We will send a link to this address to confirm it is yours.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your work email address",
+            "invalid": "Enter an email address in the correct format, like name@example.nhs.uk",
+        },
+    )
+
     field_order = [
         "email",
         "first_name",
@@ -154,15 +168,6 @@ class SignUpForm(NameFieldsMixin, PasswordPairMixin, forms.Form):
         "organisation_type",
         "icb",
     ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["icb"].queryset = selectors.active_icbs()
-
-    def clean_ods_code(self):
-        ods_code = normalise_ods_code(self.cleaned_data["ods_code"])
-        validate_ods_code(ods_code)
-        return ods_code
 
 
 class ResendConfirmationForm(forms.Form):

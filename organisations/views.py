@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -114,7 +115,8 @@ class SignUpView(FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            return redirect("home")
+            # Someone with an account registers further organisations without a second account.
+            return redirect("organisations:register_organisation")
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -135,6 +137,30 @@ class SignUpView(FormView):
             return self.form_invalid(form)
         self.request.session[SIGNUP_EMAIL_SESSION_KEY] = user.email
         return redirect("organisations:signup_done")
+
+
+class RegisterOrganisationView(LoginRequiredMixin, FormView):
+    """A signed-in person becomes the first admin of another organisation."""
+
+    form_class = forms.OrganisationFieldsForm
+    template_name = "organisations/register_organisation.html"
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            membership = services.register_organisation(
+                self.request.user,
+                ods_code=data["ods_code"],
+                organisation_name=data["organisation_name"],
+                organisation_type=data["organisation_type"],
+                icb=data["icb"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        organisation = membership.organisation
+        messages.success(self.request, f"You are now the organisation admin for {organisation.name}.")
+        return redirect("home")
 
 
 class SignUpDoneView(TemplateView):

@@ -222,3 +222,61 @@ def test_register_organisation_admin_twice_with_same_email_keeps_one_account(icb
     assert "email" in error.value.error_dict
     assert User.objects.count() == 1
     assert not Organisation.objects.filter(ods_code="A81235").exists()
+
+
+def test_register_organisation_signed_in_user_becomes_admin_of_another_organisation(
+    client, icb, organisation, it_lead
+):
+    client.force_login(it_lead)
+    data = signup_data(icb)
+
+    response = client.post(
+        "/account/organisations/new/",
+        {key: data[key] for key in ("ods_code", "organisation_name", "organisation_type", "icb")},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [("/", 302)]
+    assert "You are now the organisation admin for Canal Street Surgery." in response.content.decode()
+    assert sorted(it_lead.memberships.values_list("organisation__ods_code", "role")) == [
+        ("A81001", Role.IT_LEAD),
+        ("A81234", Role.ORG_ADMIN),
+    ]
+    assert emails_to(it_lead.email) == []
+
+
+def test_register_organisation_with_an_admin_is_refused(
+    client, icb, organisation, org_admin, other_org_admin
+):
+    client.force_login(other_org_admin)
+
+    response = client.post(
+        "/account/organisations/new/",
+        {
+            "ods_code": "A81001",
+            "organisation_name": "Mine now",
+            "organisation_type": "gp_practice",
+            "icb": icb.pk,
+        },
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="nhsuk-error-summary"' in content
+    assert "Ask them to invite you from their team page" in content
+    assert not Membership.objects.filter(organisation=organisation, user=other_org_admin).exists()
+
+
+def test_register_organisation_signed_out_goes_to_sign_in(client):
+    response = client.get("/account/organisations/new/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/account/sign-in/?next=/account/organisations/new/"
+
+
+def test_sign_up_when_signed_in_goes_to_register_organisation(client, org_admin):
+    client.force_login(org_admin)
+
+    response = client.get("/account/sign-up/")
+
+    assert response["Location"] == "/account/organisations/new/"
