@@ -1,9 +1,13 @@
 """The outbox end to end: a real worker, Redis, PostgreSQL and an SMTP sink, including outages."""
 
+import asyncio
 import logging
+import threading
+import time
 
+from aiosmtpd.controller import Controller
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from notifications import services
 from notifications.models import OutboundEmail
@@ -104,3 +108,83 @@ def test_broker_down_at_enqueue_keeps_email_pending_until_the_sweeper_sends_it(
     wait_for(lambda: all_sent(emails))
     wait_for(lambda: finished_send_tasks(celery_worker) == 2)
     assert delivered_ids(smtp_sink) == sorted(email.pk for email in emails)
+
+
+class SlowSMTPHandler:
+    """Accepts every message, but only after a pause, so a second sender can try meanwhile."""
+
+    def __init__(self, pause: float):
+        self.pause = pause
+        self.messages: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(self.pause)
+        self.messages.append(envelope.content)
+        return "250 Message accepted for delivery"
+
+
+def in_thread(func):
+    """Run ``func`` in a thread with its own database connection; return a thread-safe result box."""
+    box = {}
+
+    def run():
+        try:
+            box["result"] = func()
+        except Exception as error:
+            box["error"] = error
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    box["thread"] = thread
+    return box
+
+
+def test_queue_email_racing_transactions_create_one_row_and_send_once(transactional_db, smtp_sink, wait_for):
+    first_inserted = threading.Event()
+
+    def first():
+        with transaction.atomic():
+            email = services.queue_email(dedupe_key="race", to=["a@example.org"], subject="Race", body="1")
+            first_inserted.set()
+            time.sleep(0.5)  # hold the uncommitted row while the second transaction inserts
+        return email.pk
+
+    def second():
+        first_inserted.wait(5)
+        with transaction.atomic():
+            return services.queue_email(dedupe_key="race", to=["a@example.org"], subject="Race", body="2").pk
+
+    boxes = [in_thread(first), in_thread(second)]
+    for box in boxes:
+        box["thread"].join(20)
+
+    assert [box.get("error") for box in boxes] == [None, None]
+    assert boxes[0]["result"] == boxes[1]["result"]
+    assert OutboundEmail.objects.count() == 1
+    wait_for(lambda: len(smtp_sink.messages()) == 1)
+    assert smtp_sink.messages()[0].get_payload().strip() == "1"
+
+
+def test_two_senders_of_the_same_email_send_it_once(transactional_db, settings):
+    handler = SlowSMTPHandler(pause=1.0)
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    email = OutboundEmail.objects.create(dedupe_key="once", to=["a@example.org"], subject="Once", body="Hi")
+    try:
+        boxes = [in_thread(lambda: services.deliver_email(email.pk).status) for _ in range(2)]
+        for box in boxes:
+            box["thread"].join(20)
+        services.deliver_email(email.pk)
+    finally:
+        controller.stop()
+
+    assert [box.get("error") for box in boxes] == [None, None]
+    assert sorted(box["result"] for box in boxes) == ["pending", "sent"]
+    assert len(handler.messages) == 1
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 1)
