@@ -71,9 +71,11 @@ def test_org_admin_plan_matrix_and_choice_pages_are_accessible(page, base_url):
         "",
         "matrix/",
         "applications/",
+        "applications/local/",
         "estate/",
         "groups/new/",
         f"groups/{group.pk}/choose/",
+        f"groups/{group.pk}/remove/",
         "print/",
     ]:
         page.goto(f"{base_url}/authenticators/A81001/{path}")
