@@ -267,9 +267,12 @@ def _verdict_table(
 
 
 def _unique_sorted(items, key=lambda item: item.slug):
+    """One item per slug, sorted by slug. Of duplicates the smallest ``repr`` wins, whatever the order."""
     seen = {}
     for item in items:
-        seen.setdefault(key(item), item)
+        slug = key(item)
+        if slug not in seen or repr(item) < repr(seen[slug]):
+            seen[slug] = item
     return tuple(seen[k] for k in sorted(seen))
 
 

@@ -349,3 +349,10 @@ def test_every_cannot_has_a_human_readable_reason(apps, estate):
     for row in result.rows:
         for verdict in row.verdicts:
             assert len(verdict.reason) > 20
+
+
+def test_duplicate_slugs_resolve_the_same_way_in_any_order():
+    one = rules.ApplicationSpec("x", "X", rules.CIS1, rules.AAL3)
+    two = rules.ApplicationSpec("x", "X", rules.CIS2, rules.AAL2)
+
+    assert rules.recommend([one, two], AUTHENTICATORS) == rules.recommend([two, one], AUTHENTICATORS)
