@@ -112,6 +112,19 @@ class ChooserForm(EstateForm):
         error_messages={"required": "Select at least one application"},
     )
 
+    head_count = forms.IntegerField(
+        label="How many staff need to sign in? (optional)",
+        help_text="Used to count smartcards, security keys or iPads on the shopping list",
+        required=False,
+        min_value=1,
+        max_value=100000,
+        error_messages={
+            "invalid": "Number of staff must be a whole number, like 12",
+            "min_value": "Number of staff must be 1 or more",
+            "max_value": "Number of staff must be 100,000 or fewer",
+        },
+    )
+
     def __init__(self, *args, catalogue, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["applications"].choices = [(a.slug, a.name) for a in catalogue]

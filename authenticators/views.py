@@ -387,7 +387,12 @@ class ChooserView(TemplateView):
         result = None
         if submitted and form.is_valid():
             specs = [a.to_spec() for a in catalogue if a.slug in set(form.cleaned_data["applications"])]
-            result = rules.recommend(specs, selectors.authenticator_specs(), form.estate())
+            result = rules.recommend(
+                specs,
+                selectors.authenticator_specs(),
+                form.estate(),
+                head_count=form.cleaned_data["head_count"],
+            )
         selected = set(form["applications"].value() or []) if submitted else set()
         sections = {}
         for application in catalogue:

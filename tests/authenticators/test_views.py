@@ -532,3 +532,28 @@ def test_public_chooser_describes_each_authenticator_with_issuer_cost_and_source
         'href="https://production-like.nhsd.io/services/care-identity-service/applications-and-services/cis2-authentication/passkeys"'
         in content
     )
+
+
+@pytest.mark.django_db
+def test_public_chooser_counts_personal_items_from_the_head_count(client, catalogue):
+    response = client.get(
+        reverse("authenticators:chooser"),
+        {"submitted": "1", "applications": ["emis-web"], "head_count": "12"},
+    )
+
+    content = response.content.decode()
+    assert "NHS smartcard (supplied by NHS England, issued by your RA), one per person</td>" in content
+    assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">12</td>' in content
+
+
+@pytest.mark.django_db
+def test_public_chooser_reports_a_bad_head_count(client, catalogue):
+    response = client.get(
+        reverse("authenticators:chooser"),
+        {"submitted": "1", "applications": ["emis-web"], "head_count": "lots"},
+    )
+
+    content = response.content.decode()
+    assert '<a href="#id_head_count">Number of staff must be a whole number, like 12</a>' in content
+    assert "Your results" not in content
+    assert 'value="lots"' in content
