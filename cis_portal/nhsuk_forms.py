@@ -162,6 +162,13 @@ class NHSDateField(forms.Field):
     def to_python(self, value):
         if isinstance(value, datetime.date):
             return value
+        if isinstance(value, str) and value.strip():
+            # An ISO date that came from somewhere other than the three boxes (initial data, a
+            # stored wizard step): accept it, and treat anything else as a date that is not real.
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                self._fail(f"{self._name} must be a real date", "invalid")
         parts = list(value) if isinstance(value, list | tuple) else ["", "", ""]
         if not any(parts):
             return None

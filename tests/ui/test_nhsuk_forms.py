@@ -570,3 +570,11 @@ def test_pack_one_question_page_wraps_a_label_in_the_page_heading():
         "How many staff need a Care Identity?</label></h1>",
         html,
     )
+
+
+def test_date_field_accepts_an_iso_date_string_from_stored_data():
+    field = NHSDateField(label="Date needed by")
+
+    assert field.clean("2027-03-15") == datetime.date(2027, 3, 15)
+    with pytest.raises(forms.ValidationError, match="Date needed by must be a real date"):
+        field.clean("2027-02-30")
