@@ -5,12 +5,13 @@ import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
 from organisations.timeline import TimelineEvent
 
+from . import aggregates
 from .compliance import (
     COMPLIANT_STATUSES,
     RAG_TAG_CLASSES,
@@ -66,13 +67,20 @@ def current_versions():
 
 
 def _latest_completions(completions) -> dict[tuple[int, int], tuple[datetime.date, int]]:
-    """{(staff id, module id): (completed_on, version number)} of each pair's most recent completion."""
+    """{(staff id, module id): (latest completion date, newest version completed)} for each pair.
+
+    A person's standing in a module is their most recent completion and the newest version they
+    have completed (the database-side figures in ``aggregates`` use the same two maxima).
+    """
     latest = {}
-    rows = completions.order_by("completed_on", "id").values_list(
-        "staff_id", "module_id", "completed_on", "module_version__number"
-    )
+    rows = completions.values_list("staff_id", "module_id", "completed_on", "module_version__number")
     for staff_id, module_id, completed_on, number in rows:
-        latest[(staff_id, module_id)] = (completed_on, number)
+        key = (staff_id, module_id)
+        current = latest.get(key)
+        if current is None:
+            latest[key] = (completed_on, number)
+        else:
+            latest[key] = (max(current[0], completed_on), max(current[1], number))
     return latest
 
 
@@ -163,8 +171,10 @@ class ComplianceSummary:
     counts: Counter
     modules: list[ModuleCompliance]
     groups: list[GroupCompliance]
-    overdue: list[Due]  # overdue and refresher due, soonest first
-    expiring: list[Due]  # expiring within 30 days, soonest first
+    overdue: list[Due]  # overdue and refresher due, soonest first (the first few on the dashboard)
+    expiring: list[Due]  # expiring within 30 days, soonest first (likewise)
+    overdue_total: int = 0
+    expiring_total: int = 0
 
     @property
     def percent_in_date(self) -> float | None:
@@ -205,8 +215,12 @@ def _iter_statuses(staff_members, modules, latest, today):
             yield staff, module, status_for(module_rule, latest.get((staff.pk, module.pk)), today)
 
 
-def compliance_summary(organisation, *, today: datetime.date | None = None) -> ComplianceSummary:
-    """Training compliance of the organisation's active staff: four queries whatever the head count."""
+def compliance_in_python(organisation, *, today: datetime.date | None = None) -> ComplianceSummary:
+    """Every active person's status for every module that applies to them, worked out row by row.
+
+    Four queries whatever the head count, but the time grows with it: the reminders use this
+    (they need everyone), the dashboard uses ``compliance_summary``.
+    """
     today = today or timezone.localdate()
     modules = active_modules()
     staff_members = list(
@@ -255,6 +269,84 @@ def compliance_summary(organisation, *, today: datetime.date | None = None) -> C
         groups=list(groups.values()),
         overdue=overdue,
         expiring=expiring,
+        overdue_total=len(overdue),
+        expiring_total=len(expiring),
+    )
+
+
+def compliance_summary(
+    organisation, *, today: datetime.date | None = None, list_limit: int = 25
+) -> ComplianceSummary:
+    """Training compliance of the organisation's active staff, counted by the database.
+
+    Five queries and about the same time for 10 or 1,000 staff. ``overdue`` and ``expiring`` hold
+    the first ``list_limit`` people (soonest due first); ``overdue_total`` / ``expiring_total``
+    count everyone.
+    """
+    today = today or timezone.localdate()
+    modules = active_modules()
+    modules_and_rules = [(module, module_rules(module)) for module in modules]
+    staff_counts = Counter(
+        {
+            (role, employment_type): count
+            for role, employment_type, count in staff_for_organisation(organisation)
+            .order_by()
+            .values("role", "employment_type")
+            .annotate(count=Count("id"))
+            .values_list("role", "employment_type", "count")
+        }
+    )
+    rows = aggregates.counts_by_module(organisation, modules_and_rules, today)
+    pair_counts, compliant_by_employment, in_date_people, _ = aggregates.tally(
+        rows, staff_counts, modules_and_rules
+    )
+
+    counts: Counter = Counter()
+    per_module = []
+    groups = {value: GroupCompliance(label) for value, label in EmploymentType.choices}
+    for (_, employment_type), count in staff_counts.items():
+        groups[employment_type].staff_count += count
+    for module in modules:
+        entry = ModuleCompliance(module)
+        for (role, employment_type), count in staff_counts.items():
+            if module.applies_to(role):
+                entry.applicable += count
+                groups[employment_type].applicable += count
+        entry.counts = pair_counts[module.pk]
+        entry.counts[Status.NEVER_COMPLETED] = entry.applicable - sum(entry.counts.values())
+        counts.update(entry.counts)
+        per_module.append(entry)
+    for employment_type, count in compliant_by_employment.items():
+        groups[employment_type].compliant += count
+
+    modules_per_role = {role: sum(1 for m in modules if m.applies_to(role)) for role, _ in staff_counts}
+    fully_compliant = sum(
+        count for (role, _), count in staff_counts.items() if modules_per_role[role] == 0
+    ) + sum(count for role, in_date, count in in_date_people if in_date == modules_per_role.get(role, -1))
+
+    due_rows = aggregates.first_due(organisation, modules_and_rules, today, list_limit)
+    modules_by_id = {module.pk: module for module in modules}
+    overdue, expiring = [], []
+    for staff, module_id, module_status in due_rows:
+        due = Due(staff, modules_by_id[module_id], module_status)
+        (expiring if module_status.status == Status.EXPIRING else overdue).append(due)
+    overdue.sort(key=lambda due: (due.status.due_on, due.staff.full_name))
+    expiring.sort(key=lambda due: (due.status.due_on, due.staff.full_name))
+
+    applicable = sum(counts.values())
+    return ComplianceSummary(
+        today=today,
+        active_staff=sum(staff_counts.values()),
+        applicable=applicable,
+        compliant=counts[Status.IN_DATE] + counts[Status.EXPIRING],
+        fully_compliant_staff=fully_compliant,
+        counts=+counts,
+        modules=per_module,
+        groups=list(groups.values()),
+        overdue=overdue[:list_limit],
+        expiring=expiring[:list_limit],
+        overdue_total=counts[Status.OVERDUE] + counts[Status.REFRESHER_DUE],
+        expiring_total=counts[Status.EXPIRING],
     )
 
 

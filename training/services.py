@@ -353,7 +353,7 @@ def send_training_reminders(*, today: datetime.date | None = None) -> int:
     queued = 0
     organisations = Organisation.objects.filter(training_staff__left_on__isnull=True).distinct()
     for organisation in organisations:
-        summary = selectors.compliance_summary(organisation, today=today)
+        summary = selectors.compliance_in_python(organisation, today=today)
         for due in summary.expiring + summary.overdue:
             kind = REMINDER_KINDS[due.status.status]
             key = f"training:{kind}:{due.staff.pk}:{due.module.pk}:{due.status.due_on.isoformat()}"
