@@ -157,7 +157,20 @@ def test_server_error_page_renders_without_request_context_or_database(django_as
     assert response.status_code == 500
     assert f"<title>Sorry, there is a problem with the service {TITLE_SUFFIX}</title>" in html
     assertInHTML("<h1>Sorry, there is a problem with the service</h1>", html)
-    assert "/static/nhsuk/nhsuk-frontend.min.css" in html
+    assert '<link rel="stylesheet" href="/static/nhsuk/nhsuk-frontend.min.css">' in html
+
+
+def test_server_error_page_renders_even_without_a_static_files_manifest(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = "/nonexistent-static-root"
+
+    response = server_error(RequestFactory().get("/"))
+
+    assert response.status_code == 500
+    assertInHTML("<h1>Sorry, there is a problem with the service</h1>", response.content.decode())
 
 
 def test_unhandled_exception_returns_the_nhs_500_page(client):
