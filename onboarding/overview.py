@@ -10,10 +10,10 @@ queries), and the same readiness rule (``readiness.py``) and the authenticator e
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from organisations.models import Organisation, RAProvider
@@ -64,7 +64,7 @@ def _ra_facts(org_ids_query):
     open_requests = {}
     for request in (
         RARequest.objects.filter(organisation__in=org_ids_query, status__in=OPEN_STATUSES)
-        .select_related("provider")
+        .only("id", "organisation_id", "status", "acknowledge_due_at", "resolve_due_at", "created_at")
         .order_by("organisation_id", "-created_at")
     ):
         open_requests.setdefault(request.organisation_id, request)
@@ -77,44 +77,71 @@ def _ra_facts(org_ids_query):
 
 
 def _plan_facts(org_ids_query):
-    """{organisation id: (has_plan, covers_every_application, uncovered names, cis1 names, has inventory)}."""
+    """{organisation id: (has_plan, covers_every_application, uncovered names, cis1 names, has inventory)}.
+
+    Reads ids with ``values_list`` (no model instances for thousands of rows) and asks the engine
+    once per distinct (chosen set, applications, estate) combination: many organisations share one.
+    """
     from authenticators import rules
     from authenticators.models import Application, Authenticator, EstateFacts, InventoryEntry, UserGroup
 
     authenticators = [a.to_spec() for a in Authenticator.objects.order_by("slug")]
-    inventory = defaultdict(list)
-    for entry in InventoryEntry.objects.filter(organisation__in=org_ids_query).select_related("application"):
-        inventory[entry.organisation_id].append(entry.application.to_spec())
+    specs = {
+        app.pk: app.to_spec()
+        for app in Application.objects.filter(inventory_entries__organisation__in=org_ids_query).distinct()
+    }
+    inventory = defaultdict(set)
+    for org_id, app_id in InventoryEntry.objects.filter(organisation__in=org_ids_query).values_list(
+        "organisation_id", "application_id"
+    ):
+        inventory[org_id].add(app_id)
     estates = {
-        e.organisation_id: e.to_spec() for e in EstateFacts.objects.filter(organisation__in=org_ids_query)
+        row.pop("organisation_id"): rules.EstateFacts(**row)
+        for row in EstateFacts.objects.filter(organisation__in=org_ids_query).values(
+            "organisation_id", "hscn", "windows_tpm", "ipads", "smartphones", "shared_workstations"
+        )
     }
     groups = defaultdict(list)
-    for group in UserGroup.objects.filter(organisation__in=org_ids_query).prefetch_related(
-        Prefetch("applications", queryset=Application.objects.order_by("name")),
-        Prefetch("chosen_authenticators", queryset=Authenticator.objects.order_by("slug")),
+    for group_id, org_id, chosen_at in UserGroup.objects.filter(organisation__in=org_ids_query).values_list(
+        "pk", "organisation_id", "plan_chosen_at"
     ):
-        groups[group.organisation_id].append(group)
+        groups[org_id].append((group_id, chosen_at is not None))
+    group_apps = defaultdict(set)
+    for group_id, app_id in UserGroup.applications.through.objects.filter(
+        usergroup__organisation__in=org_ids_query
+    ).values_list("usergroup_id", "application_id"):
+        group_apps[group_id].add(app_id)
+    chosen = defaultdict(set)
+    for group_id, slug in UserGroup.chosen_authenticators.through.objects.filter(
+        usergroup__organisation__in=org_ids_query
+    ).values_list("usergroup_id", "authenticator__slug"):
+        chosen[group_id].add(slug)
+
+    @functools.cache
+    def uncovered_names(chosen_slugs: frozenset, app_ids: frozenset, estate: rules.EstateFacts) -> frozenset:
+        apps = [specs[app_id] for app_id in app_ids if app_id in specs]
+        missing = set(rules.uncovered_by(chosen_slugs, apps, authenticators, estate))
+        return frozenset(app.name for app in apps if app.slug in missing)
 
     facts = {}
     for org_id in set(inventory) | set(groups):
-        apps = inventory.get(org_id, [])
+        apps = [specs[app_id] for app_id in inventory.get(org_id, ()) if app_id in specs]
         org_groups = groups.get(org_id, [])
         estate = estates.get(org_id, rules.EstateFacts())
-        has_plan = bool(apps) and bool(org_groups) and all(g.has_chosen for g in org_groups)
+        has_plan = bool(apps) and bool(org_groups) and all(has_chosen for _, has_chosen in org_groups)
         uncovered, assigned = set(), set()
-        for group in org_groups:
-            group_apps = [a.to_spec() for a in group.applications.all()]
-            assigned.update(a.slug for a in group_apps)
-            if group.has_chosen:
-                chosen = [a.slug for a in group.chosen_authenticators.all()]
-                missing = set(rules.uncovered_by(chosen, group_apps, authenticators, estate))
-                uncovered.update(a.name for a in group_apps if a.slug in missing)
-        unassigned = {a.name for a in apps if a.slug not in assigned}
+        for group_id, has_chosen in org_groups:
+            assigned.update(group_apps[group_id])
+            if has_chosen:
+                uncovered |= uncovered_names(
+                    frozenset(chosen[group_id]), frozenset(group_apps[group_id]), estate
+                )
+        unassigned = {specs[i].name for i in inventory.get(org_id, ()) if i in specs and i not in assigned}
         facts[org_id] = (
             has_plan,
             has_plan and not uncovered and not unassigned,
             tuple(sorted(uncovered | unassigned)),
-            tuple(sorted(a.name for a in apps if a.generation == rules.CIS1)),
+            tuple(sorted(app.name for app in apps if app.generation == rules.CIS1)),
             bool(apps),
         )
     return facts

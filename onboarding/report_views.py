@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.utils import timezone
 from django.views import View
@@ -84,14 +86,24 @@ class RATeamMixin(LoginRequiredMixin):
 
 
 class ICBOverviewView(RATeamMixin, TemplateView):
+    """Counts over every organisation; the list itself a page of ``paginate_by`` at a time."""
+
     template_name = "onboarding/icb_overview.html"
+    paginate_by = 100
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organisation_type = self.organisation_type()
         result = overview.icb_overview(self.provider, organisation_type=organisation_type)
+        page = Paginator(result.rows, self.paginate_by).get_page(self.request.GET.get("page"))
+        query = {"organisation_type": organisation_type} if organisation_type else {}
         context.update(
             overview=result,
+            page=page,
+            previous_url=f"?{urlencode({**query, 'page': page.previous_page_number()})}"
+            if page.has_previous()
+            else "",
+            next_url=f"?{urlencode({**query, 'page': page.next_page_number()})}" if page.has_next() else "",
             organisation_types=Organisation.OrganisationType.choices,
             organisation_type=organisation_type,
             organisation_type_label=dict(Organisation.OrganisationType.choices).get(organisation_type, ""),

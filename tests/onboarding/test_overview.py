@@ -145,3 +145,21 @@ def test_icb_overview_csv_export_has_one_row_per_organisation(client, icb, busy_
         "EMIS Web",
     ]
     assert by_code["Y00000"][1] == "'=HYPERLINK(evil)"
+
+
+def test_icb_overview_page_lists_100_a_page_but_counts_every_organisation(client, icb, ra_team_member):
+    add_organisations(icb, 120)
+    client.force_login(ra_team_member)
+
+    first = client.get(reverse("onboarding:icb_overview"))
+    second = client.get(reverse("onboarding:icb_overview"), {"page": "2"})
+
+    assert len(first.context["page"].object_list) == 100
+    assert [row.organisation.ods_code for row in second.context["page"].object_list][:2] == [
+        "Y00100",
+        "Y00101",
+    ]
+    assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric" data-status="not_ready">120</td>' in (
+        second.content.decode()
+    )
+    assert 'href="?page=2"' in first.content.decode()
