@@ -1,0 +1,181 @@
+"""The words and lists that go with a recommendation: why, warnings and the shopping list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .types import (
+    AAL3,
+    CIS1,
+    CIS1_RETIREMENT,
+    CIS2,
+    IDENTITY_AGENT_LAST_DAY,
+    ApplicationSpec,
+    AuthenticatorSpec,
+    EstateFacts,
+    Recommendation,
+    ShoppingItem,
+    Warning,
+    unique_sorted,
+)
+
+
+def explain(result: Recommendation) -> tuple[str, ...]:
+    """Plain-English reasons for the recommended set."""
+    by_slug = {a.slug: a for a in result.authenticators}
+    names = {a.slug: a.name for a in result.applications}
+    lines = []
+    if not result.applications:
+        return ("Choose the applications your staff use to see which authenticators fit.",)
+    cis1 = [a.name for a in result.applications if a.generation == CIS1]
+    aal3 = [a.name for a in result.applications if a.generation == CIS2 and a.min_aal == AAL3]
+    if cis1:
+        verb = "uses" if len(cis1) == 1 else "use"
+        lines.append(f"{_join(cis1)} still {verb} CIS1, which accepts only a smartcard over HSCN.")
+    if aal3:
+        aal3_labels = _join([a.label for a in result.authenticators if a.aal == AAL3])
+        verb, pronoun = ("needs", "it") if len(aal3) == 1 else ("need", "them")
+        lines.append(
+            f"{_join(aal3)} {verb} AAL3, so only AAL3 authenticators ({aal3_labels}) work with {pronoun}."
+        )
+    if not cis1 and not aal3:
+        lines.append("Every application is on CIS2 and accepts AAL2, so any authenticator works.")
+    for _slug, reason in sorted(result.unusable_reasons.items()):
+        lines.append(f"Ruled out: {reason}.")
+    for slug in result.recommended:
+        covered = [names[s] for s in result.usable_for(slug)]
+        lines.append(f"{by_slug[slug].label} covers {_join(covered)}.")
+    if len(result.recommended) > 1:
+        lines.append(
+            f"No smaller set of authenticators covers every application; of the sets of "
+            f"{len(result.recommended)}, this one needs the fewest hardware purchases."
+        )
+    elif len(result.recommended) == 1:
+        lines.append(
+            "One authenticator is enough; where several would do, this one needs the least hardware bought."
+        )
+    if result.uncoverable:
+        lines.append(
+            f"Nothing you can use covers {_join([names[s] for s in result.uncoverable])}: see the warnings."
+        )
+    return tuple(lines)
+
+
+def warnings_for(
+    applications: Iterable[ApplicationSpec],
+    estate: EstateFacts,
+    uncoverable: Iterable[str] = (),
+) -> tuple[Warning, ...]:
+    """CIS1 retirement, the Identity Agent's end date, HSCN, unconfirmed rows and gaps."""
+    apps = unique_sorted(applications)
+    names = {a.slug: a.name for a in apps}
+    warnings = []
+    cis1 = [a.name for a in apps if a.generation == CIS1]
+    if cis1:
+        verb, subject = ("uses", "it needs") if len(cis1) == 1 else ("use", "they need")
+        warnings.append(
+            Warning(
+                "cis1_retirement",
+                f"{_join(cis1)} still {verb} CIS1 Authentication, which is due to retire at the end of "
+                f"February 2027 ({CIS1_RETIREMENT:%-d %B %Y}). Until then {subject} a smartcard over HSCN. "
+                "Ask the supplier when they will move to CIS2.",
+            )
+        )
+        warnings.append(
+            Warning(
+                "identity_agent_end",
+                "The legacy NHS Identity Agent works only until "
+                f"{IDENTITY_AGENT_LAST_DAY:%-d %B %Y}. Do not install NHS Smartcard Connect on a machine "
+                "until every Spine application on it supports CIS2.",
+            )
+        )
+        if estate.hscn is False:
+            warnings.append(
+                Warning(
+                    "no_hscn",
+                    "You said the organisation is not connected to HSCN, but CIS1 applications need a "
+                    "smartcard over HSCN: you will need an HSCN connection until they move to CIS2.",
+                )
+            )
+    unconfirmed = [a.name for a in apps if a.is_unconfirmed]
+    if unconfirmed:
+        warnings.append(
+            Warning(
+                "unconfirmed",
+                f"Unconfirmed: the CIS generation or assurance level of {_join(unconfirmed)} is inferred, "
+                "not stated by a source. Check with the supplier before you buy anything.",
+            )
+        )
+    missing = [names[s] for s in uncoverable if s in names]
+    if missing:
+        warnings.append(
+            Warning(
+                "uncoverable",
+                f"No authenticator your estate allows covers {_join(missing)}. Change the estate (for "
+                "example buy security keys or devices with TPM 2.0) or check the application's requirements.",
+            )
+        )
+    return tuple(warnings)
+
+
+def shopping_list(
+    chosen: Iterable[AuthenticatorSpec],
+    applications: Iterable[ApplicationSpec],
+    estate: EstateFacts | None = None,
+    *,
+    head_count: int | None = None,
+) -> tuple[ShoppingItem, ...]:
+    """Hardware, software and network items ``chosen`` needs.
+
+    Each person's own item (a smartcard, a security key, an iPad) gets ``head_count`` as its
+    quantity; other items are per device or one-off. HSCN appears whenever an application is on
+    CIS1 and a chosen authenticator serves it, marked in place when the estate says so.
+    """
+    estate = estate or EstateFacts()
+    auths = unique_sorted(chosen)
+    apps = unique_sorted(applications)
+    items: dict[tuple[str, str], dict] = {}
+
+    def add(category, description, slug, quantity=None, in_place=False, per_person=False):
+        entry = items.setdefault(
+            (category, description),
+            {"authenticators": set(), "quantity": quantity, "in_place": in_place, "per_person": per_person},
+        )
+        entry["authenticators"].add(slug)
+
+    for authenticator in auths:
+        if authenticator.personal_item:
+            add("hardware", authenticator.personal_item, authenticator.slug, head_count, per_person=True)
+        for item in authenticator.hardware:
+            add("hardware", item, authenticator.slug)
+        for item in authenticator.software:
+            add("software", item, authenticator.slug)
+    cis1_served_by = [a.slug for a in auths if a.cis1_supported]
+    if any(app.generation == CIS1 for app in apps) and cis1_served_by:
+        for slug in cis1_served_by:
+            add(
+                "network",
+                "HSCN connection (CIS1 accepts smartcards only over HSCN)",
+                slug,
+                in_place=estate.hscn is True,
+            )
+    order = {"hardware": 0, "software": 1, "network": 2}
+    return tuple(
+        ShoppingItem(
+            category=category,
+            description=description,
+            authenticators=tuple(sorted(entry["authenticators"])),
+            quantity=entry["quantity"],
+            in_place=entry["in_place"],
+            per_person=entry["per_person"],
+        )
+        for (category, description), entry in sorted(
+            items.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])
+        )
+    )
+
+
+def _join(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
