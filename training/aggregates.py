@@ -11,7 +11,7 @@ from collections import Counter
 from django.db import connection
 
 from .compliance import COMPLIANT_STATUSES, EXPIRING_WINDOW_DAYS, ModuleStatus, Status, add_months, status_for
-from .models import Completion, ModuleVersion, StaffMember
+from .models import Completion, StaffMember
 
 
 def last_completion_date_expiring_by(day: datetime.date, refresh_months: int) -> datetime.date:
@@ -26,9 +26,7 @@ def _classified_sql(organisation, modules_and_rules, today):
     """SQL (a WITH clause) giving each active person's status for each module that applies to them."""
     completion = Completion._meta.db_table
     staff = StaffMember._meta.db_table
-    version = ModuleVersion._meta.db_table
     module_ids = [module.pk for module, _ in modules_and_rules]
-    params: list = [organisation.pk, *module_ids]
     # Within a module the order matters: overdue beats refresher due beats expiring.
     count = len(modules_and_rules)
     whens = " ".join(
@@ -62,23 +60,18 @@ def _classified_sql(organisation, modules_and_rules, today):
     # Only table names from the models' Meta and %s placeholders go into the text; values are parameters.
     sql = f"""
         WITH pairs AS (
-            SELECT c.staff_id AS staff_id, c.module_id AS module_id, s.role AS role,
-                   s.employment_type AS employment_type,
-                   MAX(c.completed_on) AS last_on, MAX(v.number) AS version
-            FROM {completion} c
-            JOIN {staff} s ON s.id = c.staff_id
-            JOIN {version} v ON v.id = c.module_version_id
-            WHERE s.organisation_id = %s AND s.left_on IS NULL
-              AND c.module_id IN ({", ".join(["%s"] * len(module_ids))})
-            GROUP BY c.staff_id, c.module_id, s.role, s.employment_type
+            SELECT staff_id, module_id, MAX(completed_on) AS last_on, MAX(version_number) AS version
+            FROM {completion}
+            WHERE staff_id IN (SELECT id FROM {staff} WHERE organisation_id = %s AND left_on IS NULL)
+            GROUP BY staff_id, module_id
         ), classified AS (
-            SELECT staff_id, module_id, role, employment_type, last_on, version,
-                   CASE {whens} ELSE 'in_date' END AS status
-            FROM pairs
-            WHERE {applies}
+            SELECT pairs.staff_id, module_id, s.role AS role, s.employment_type AS employment_type,
+                   last_on, version, CASE {whens} ELSE 'in_date' END AS status
+            FROM pairs JOIN {staff} s ON s.id = pairs.staff_id
+            WHERE module_id IN ({", ".join(["%s"] * len(module_ids))}) AND ({applies})
         )
     """  # noqa: S608 - see the comment above
-    return sql, params + case_params + applies_params
+    return sql, [organisation.pk, *case_params, *module_ids, *applies_params]
 
 
 def counts_by_module(organisation, modules_and_rules, today):

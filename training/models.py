@@ -164,6 +164,8 @@ class Completion(TimeStampedModel):
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="completions")
     module = models.ForeignKey(TrainingModule, on_delete=models.PROTECT, related_name="completions")
     module_version = models.ForeignKey(ModuleVersion, on_delete=models.PROTECT, related_name="completions")
+    # A copy of module_version.number (neither ever changes), so compliance is counted from one index.
+    version_number = models.PositiveIntegerField(default=1)
     completed_on = models.DateField()
     method = models.CharField(max_length=20, choices=CompletionMethod.choices)
     evidence_note = models.TextField(blank=True)
@@ -174,7 +176,12 @@ class Completion(TimeStampedModel):
 
     class Meta:
         ordering = ["-completed_on", "-id"]
-        indexes = [models.Index(fields=["staff", "module", "completed_on"])]
+        indexes = [
+            models.Index(
+                fields=["staff", "module", "completed_on", "version_number"],
+                name="training_completion_standing",
+            )
+        ]
 
     def __str__(self):
         return f"{self.staff} completed {self.module_version} on {self.completed_on:%-d %B %Y}"

@@ -73,7 +73,7 @@ def _latest_completions(completions) -> dict[tuple[int, int], tuple[datetime.dat
     have completed (the database-side figures in ``aggregates`` use the same two maxima).
     """
     latest = {}
-    rows = completions.values_list("staff_id", "module_id", "completed_on", "module_version__number")
+    rows = completions.values_list("staff_id", "module_id", "completed_on", "version_number")
     for staff_id, module_id, completed_on, number in rows:
         key = (staff_id, module_id)
         current = latest.get(key)

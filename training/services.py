@@ -225,6 +225,7 @@ def record_completions(
             staff=staff,
             module_id=module_version.module_id,
             module_version=module_version,
+            version_number=module_version.number,
             completed_on=completed_on,
             method=method,
             evidence_note=evidence_note.strip(),
@@ -323,7 +324,7 @@ def _staff_needing_refresher(module: TrainingModule, version: ModuleVersion) -> 
     rows = (
         Completion.objects.filter(module=module, staff__left_on__isnull=True)
         .order_by("completed_on", "id")
-        .values_list("staff_id", "staff__organisation_id", "staff__full_name", "module_version__number")
+        .values_list("staff_id", "staff__organisation_id", "staff__full_name", "version_number")
     )
     for staff_id, organisation_id, name, number in rows:
         latest[staff_id] = (organisation_id, name, number)

@@ -70,7 +70,12 @@ def test_database_figures_match_the_row_by_row_rules_on_random_data(
                 )
                 day = earliest + datetime.timedelta(days=rng.randint(0, (d(2026, 3, 31) - earliest).days))
                 Completion.objects.create(
-                    staff=staff, module=module, module_version=version, completed_on=day, method="e_learning"
+                    staff=staff,
+                    module=module,
+                    module_version=version,
+                    version_number=version.number,
+                    completed_on=day,
+                    method="e_learning",
                 )
         if number % 9 == 0:
             services.mark_staff_member_left(staff, left_on=d(2025, 1, 1), acting_user=it_lead)
