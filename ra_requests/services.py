@@ -18,6 +18,13 @@ from organisations.services import update_organisation_icb
 
 from . import emails
 from .escalations import refresh_clock, run_escalations
+from .lifecycle import (
+    PROVIDER_TRANSITIONS,
+    REOPEN_WITHIN,
+    TRANSITION_LABELS,
+    TRANSITIONS,
+    allowed_transitions,
+)
 from .models import (
     CLOSED_STATUSES,
     NEXT_STEP_FOR_REASON,
@@ -32,8 +39,13 @@ from .routing import Route, route_for_organisation
 from .sla import working_time_between
 
 __all__ = [
+    "PROVIDER_TRANSITIONS",
+    "REOPEN_WITHIN",
+    "TRANSITIONS",
+    "TRANSITION_LABELS",
     "Route",
     "acknowledge_ra_request",
+    "allowed_transitions",
     "ask_organisation",
     "assign_ra_request",
     "change_route",
@@ -49,48 +61,6 @@ __all__ = [
     "submit_ra_request",
     "transition_ra_request",
 ]
-
-REOPEN_WITHIN = datetime.timedelta(days=30)
-
-# The whole lifecycle: transition name -> (statuses it may start from, status it leads to).
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "acknowledge": ((Status.SUBMITTED, Status.REROUTED), Status.ACKNOWLEDGED),
-    "start": ((Status.SUBMITTED, Status.REROUTED, Status.ACKNOWLEDGED), Status.IN_PROGRESS),
-    "ask_organisation": ((Status.ACKNOWLEDGED, Status.IN_PROGRESS), Status.WAITING_FOR_ORGANISATION),
-    "organisation_replied": ((Status.WAITING_FOR_ORGANISATION,), Status.IN_PROGRESS),
-    "resolve": (
-        (Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.WAITING_FOR_ORGANISATION),
-        Status.RESOLVED,
-    ),
-    "decline": (
-        (
-            Status.SUBMITTED,
-            Status.REROUTED,
-            Status.ACKNOWLEDGED,
-            Status.IN_PROGRESS,
-            Status.WAITING_FOR_ORGANISATION,
-        ),
-        Status.DECLINED,
-    ),
-    "reroute": ((Status.DECLINED,), Status.REROUTED),
-    "reopen": ((Status.RESOLVED, Status.DECLINED), Status.SUBMITTED),
-}
-TRANSITION_LABELS = {
-    "acknowledge": "Acknowledge",
-    "start": "Start work",
-    "ask_organisation": "Ask the organisation for information (pauses the clock)",
-    "organisation_replied": "Record the organisation's reply",
-    "resolve": "Resolve",
-    "decline": "Decline",
-    "reroute": "Re-route to the national RA team",
-    "reopen": "Reopen",
-}
-# Transitions RA staff make in the admin; the organisation makes the others from its pages.
-PROVIDER_TRANSITIONS = ("acknowledge", "start", "ask_organisation", "resolve", "decline")
-
-
-def allowed_transitions(request: RARequest, names=PROVIDER_TRANSITIONS) -> list[str]:
-    return [name for name in names if request.status in TRANSITIONS[name][0]]
 
 
 def _record(request, *, kind, actor, comment="", from_status="", to_status="", now=None) -> RARequestEvent:
