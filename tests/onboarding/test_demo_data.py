@@ -19,7 +19,8 @@ def test_seed_starts_the_demo_journey_once():
 
     journey = ReadinessJourney.objects.get(organisation=organisation)
     assert first == (
-        "onboarding: Riverside Medical Practice (demo)'s readiness wizard started (organisation details saved)"
+        "onboarding: Riverside Medical Practice (demo)'s readiness wizard started "
+        "(organisation details saved)"
     )
     assert second == "onboarding: Riverside Medical Practice (demo) already has a readiness journey"
     assert journey.answers["organisation-details"]["contact_name"] == "Asha Patel"
