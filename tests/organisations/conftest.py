@@ -1,8 +1,5 @@
 import pytest
 
-# The browser fixtures (Chromium through Playwright, against live_server) for test_accounts_in_browser.
-from tests.browser.conftest import base_url, browser, page  # noqa: F401
-
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):

@@ -1,11 +1,19 @@
-"""The account pages in a real browser, each checked with axe-core: sign-up, sign-in, team, invitation."""
+"""The account journeys in Chromium, every page checked with axe-core: sign-up, lockout, invitations.
+
+The browser runs in a process of its own (see browser_runner.py) against pytest-django's live_server.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from organisations import services
-from organisations.models import Invitation, Role
-from tests.browser.helpers import assert_no_serious_axe_violations, sign_in
+from organisations.models import Role, User
 from tests.factories import TEST_PASSWORD, OrganisationFactory, RAProviderFactory, UserFactory
 
 from .helpers import emails_to, link_path
@@ -13,105 +21,97 @@ from .helpers import emails_to, link_path
 pytestmark = pytest.mark.browser
 
 PASSWORD = "lighthouse-harbour-2026"
+CHROMIUM = Path("/usr/bin/chromium")
 
 
-def wait_for_frontend(page):
-    page.wait_for_function("document.body.classList.contains('nhsuk-frontend-supported')")
+@pytest.fixture
+def journey(live_server, transactional_db):
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+
+    def run(name: str, **arguments) -> list[dict]:
+        completed = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tests.organisations.browser_runner",
+                live_server.url,
+                name,
+                json.dumps(arguments),
+            ],
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stderr[-3000:]
+        return json.loads(completed.stdout)
+
+    return run
 
 
-def test_sign_up_errors_then_success_are_accessible(page, base_url):
+def assert_accessible(pages: list[dict]) -> None:
+    problems = {page["url"]: page["axe"] for page in pages if page["axe"]}
+    assert problems == {}
+
+
+def test_sign_up_and_confirm_in_browser_are_accessible(journey):
     RAProviderFactory(ods_code="QE1", name="NHS Lancashire and South Cumbria Integrated Care Board")
-    page.goto(f"{base_url}/account/sign-up/")
-    wait_for_frontend(page)
-    assert_no_serious_axe_violations(page)
 
-    page.get_by_label("Work email address").fill("asha.patel@example.org")
-    page.get_by_label("Your organisation's ODS code").fill("12")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Create account").click()
-    wait_for_frontend(page)
-
-    assert page.title().startswith("Error: Create an organisation admin account")
-    summary = page.locator(".nhsuk-error-summary")
-    assert summary.get_by_role("link", name="Enter a valid ODS code", exact=False).get_attribute("href") == (
-        "#id_ods_code"
+    blank, with_errors, done = journey(
+        "sign_up", icb_name="NHS Lancashire and South Cumbria Integrated Care Board", password=PASSWORD
     )
-    assert page.get_by_label("Work email address").input_value() == "asha.patel@example.org"
-    assert_no_serious_axe_violations(page)
 
-    page.get_by_label("First name").fill("Asha")
-    page.get_by_label("Last name").fill("Patel")
-    page.get_by_label("Create a password").fill(PASSWORD)
-    page.get_by_label("Confirm your password").fill(PASSWORD)
-    page.get_by_label("Your organisation's ODS code").fill("A81234")
-    page.get_by_label("Organisation name").fill("Canal Street Surgery")
-    page.get_by_label("GP practice").check()
-    page.get_by_label("Integrated care board (ICB)").select_option(
-        label="NHS Lancashire and South Cumbria Integrated Care Board"
-    )
-    with page.expect_navigation():
-        page.get_by_role("button", name="Create account").click()
-
-    assert page.locator("h1").inner_text() == "Check your email"
-    assert_no_serious_axe_violations(page)
+    assert blank["h1"] == "Create an organisation admin account"
+    assert with_errors["title"].startswith("Error: Create an organisation admin account")
+    assert "Enter a valid ODS code" in with_errors["errors"]
+    assert with_errors["email_value"] == "asha.patel@example.org"
+    assert with_errors["focused"] == "nhsuk-error-summary"
+    assert done["h1"] == "Check your email"
     [email] = emails_to("asha.patel@example.org")
-    page.goto(base_url + link_path(email, "/account/confirm-email/"))
-    with page.expect_navigation():
-        page.get_by_role("button", name="Confirm and sign in").click()
-    assert page.locator("h1").inner_text() == "Your organisations"
-    assert "Canal Street Surgery" in page.locator("main").inner_text()
+
+    confirm_page, home = journey("confirm_email", path=link_path(email, "/account/confirm-email/"))
+
+    assert confirm_page["h1"] == "Confirm your email address"
+    assert home["h1"] == "Your organisations"
+    assert "Canal Street Surgery" in home["main"]
+    assert User.objects.get(email="asha.patel@example.org").is_active is True
+    assert_accessible([blank, with_errors, done, confirm_page, home])
 
 
-def test_sign_in_error_and_lockout_pages_are_accessible(page, base_url):
+def test_wrong_password_and_lockout_pages_in_browser_are_accessible(journey):
     UserFactory(email="asha@example.org")
-    page.goto(f"{base_url}/account/sign-in/")
-    page.get_by_label("Email address").fill("asha@example.org")
-    page.get_by_label("Password", exact=True).fill("wrong-password-1")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in", exact=True).click()
-    wait_for_frontend(page)
 
-    assert "Enter a correct email address and password" in page.locator(".nhsuk-error-summary").inner_text()
-    assert_no_serious_axe_violations(page)
+    pages = journey("lock_out", email="asha@example.org", attempts=settings.AXES_FAILURE_LIMIT)
 
-    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        page.get_by_label("Password", exact=True).fill("wrong-password-1")
-        with page.expect_navigation():
-            page.get_by_role("button", name="Sign in", exact=True).click()
-    assert page.locator("h1").inner_text() == "Your account is locked for 1 hour"
-    assert_no_serious_axe_violations(page)
+    assert "Enter a correct email address and password" in pages[0]["errors"]
+    assert pages[-1]["h1"] == "Your account is locked for 1 hour"
+    assert_accessible([pages[0], pages[-1]])
 
 
-def test_team_page_and_invitation_acceptance_are_accessible(page, base_url):
+def test_invitation_sent_and_accepted_in_browser_is_accessible(journey):
     icb = RAProviderFactory(ods_code="QE1")
     organisation = OrganisationFactory(ods_code="A81001", name="Riverside Surgery", icb=icb)
     admin = UserFactory(email="admin@riverside.example.org", first_name="Priya", last_name="Shah")
     services.add_membership(organisation, user=admin, role=Role.ORG_ADMIN)
-    sign_in(page, base_url, admin.email, TEST_PASSWORD)
 
-    page.goto(f"{base_url}/account/A81001/team/")
-    page.get_by_label("Email address").fill("nia.lead@example.org")
-    page.get_by_label("IT lead").check()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Send invitation").click()
-    wait_for_frontend(page)
+    team, sent = journey(
+        "invite", email=admin.email, password=TEST_PASSWORD, ods_code="A81001", invitee="nia.lead@example.org"
+    )
 
-    assert "Invitation sent to nia.lead@example.org as an IT lead." in page.locator("main").inner_text()
-    assert "nia.lead@example.org" in page.locator("main table").nth(1).inner_text()
-    assert_no_serious_axe_violations(page)
+    assert team["h1"] == "Team"
+    assert "Invitation sent to nia.lead@example.org as an IT lead." in sent["main"]
+    [email] = emails_to("nia.lead@example.org")
 
-    invitation = Invitation.objects.get()
-    link = link_path(emails_to(invitation.email)[0], "/account/invitation/")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign out").click()
-    page.goto(base_url + link)
-    assert_no_serious_axe_violations(page)
-    page.get_by_label("First name").fill("Nia")
-    page.get_by_label("Last name").fill("Lead")
-    page.get_by_label("Create a password").fill(PASSWORD)
-    page.get_by_label("Confirm your password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Create account and accept").click()
+    accept, home = journey(
+        "accept_invitation", path=link_path(email, "/account/invitation/"), password=PASSWORD
+    )
 
-    assert "You are now an IT lead at Riverside Surgery." in page.locator("main").inner_text()
-    assert_no_serious_axe_violations(page)
+    assert accept["h1"] == "Join Riverside Surgery"
+    assert "You are now an IT lead at Riverside Surgery." in home["main"]
+    assert organisation.memberships.filter(user__email="nia.lead@example.org", role=Role.IT_LEAD).exists()
+    assert_accessible([team, sent, accept, home])
