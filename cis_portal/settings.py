@@ -99,7 +99,7 @@ TEMPLATES = [
                 "organisations.context_processors.portal",
             ],
             # {% load nhsuk %}: the tags behind the nhsuk crispy pack and the NHS error summary.
-            "libraries": {"nhsuk": "cis_portal.nhsuk_forms"},
+            "libraries": {"nhsuk": "cis_portal.nhsuk_forms.tags"},
         },
     },
 ]

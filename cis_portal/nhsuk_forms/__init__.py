@@ -1,0 +1,31 @@
+"""NHS.UK form building blocks shared by every app.
+
+- ``NHSDateField`` / ``NHSDateInput``: the design system's three-box date input (day, month, year)
+  with the design system's error messages ("Date needed by must include a month").
+- ``TelInput``: ``<input type="tel">`` (Django has no tel widget).
+- ``NHSFormHelper``: a crispy-forms helper with our defaults (POST, ``novalidate``, one
+  ``nhsuk-button`` labelled "Continue" unless told otherwise).
+- ``WIDGET_WIDTH_CLASSES``: the default width class for each kind of input.
+- ``tags``: the ``nhsuk`` template library (``{% load nhsuk %}``, registered in settings) that the
+  ``nhsuk`` crispy template pack in ``templates/nhsuk/`` and ``templates/includes/error_summary.html`` use.
+
+Ids the templates rely on (and tests may assert): a field's hint is ``<auto_id>-hint``, its error
+message ``<auto_id>-error``; the error summary links to ``#<auto_id>`` for ordinary inputs, to the
+first option (``#<auto_id>_0``) for radios and checkboxes, and to the day box
+(``#<auto_id>_day``) for dates.
+"""
+
+from .fields import WIDGET_WIDTH_CLASSES, NHSDateField, NHSDateInput, TelInput, width_class_for
+from .helper import NHSFormHelper
+from .tags import error_summary_items, field_kind
+
+__all__ = [
+    "WIDGET_WIDTH_CLASSES",
+    "NHSDateField",
+    "NHSDateInput",
+    "NHSFormHelper",
+    "TelInput",
+    "error_summary_items",
+    "field_kind",
+    "width_class_for",
+]
