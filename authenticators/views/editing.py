@@ -1,30 +1,26 @@
-import csv
+"""Pages where an organisation admin changes the plan; each write goes through services."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView
 
 from organisations.access import OrganisationMemberMixin
-from organisations.models import Role
 
-from . import rules, selectors, services
-from .forms import (
+from .. import rules, selectors, services
+from ..forms import (
     ChooseAuthenticatorsForm,
-    ChooserForm,
     EstateForm,
     InventoryForm,
     LocalApplicationForm,
     UserGroupForm,
     tri_state_initial,
 )
-from .models import Application, UserGroup
-from .presentation import checkbox_options, matrix_rows, radio_options
-
-READERS = (Role.ORG_ADMIN, Role.IT_LEAD)
+from ..models import Application, UserGroup
+from ..presentation import checkbox_options, matrix_rows, radio_options
 
 
 class ServiceFormMixin:
@@ -40,38 +36,6 @@ class ServiceFormMixin:
 
     def get_success_url(self):
         return reverse("authenticators:plan", args=[self.organisation.ods_code])
-
-
-class PlanView(OrganisationMemberMixin, TemplateView):
-    template_name = "authenticators/plan.html"
-    allowed_roles = READERS
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        summary = selectors.plan_summary(self.organisation)
-        context.update(
-            summary=summary,
-            can_edit=self.organisation.memberships.filter(
-                user=self.request.user, role=Role.ORG_ADMIN
-            ).exists(),
-            estate_answers=estate_answers(summary.estate),
-        )
-        return context
-
-
-class PrintView(PlanView):
-    template_name = "authenticators/print.html"
-
-
-class MatrixView(OrganisationMemberMixin, TemplateView):
-    template_name = "authenticators/matrix.html"
-    allowed_roles = READERS
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        summary = selectors.plan_summary(self.organisation)
-        context.update(summary=summary, result=summary.overall, rows=matrix_rows(summary.overall))
-        return context
 
 
 class InventoryView(OrganisationMemberMixin, ServiceFormMixin, FormView):
@@ -314,138 +278,3 @@ class ChooseAuthenticatorsView(OrganisationMemberMixin, ServiceFormMixin, FormVi
             authenticator_options=options,
         )
         return context
-
-
-class CsvExportView(OrganisationMemberMixin, View):
-    allowed_roles = READERS
-
-    def get(self, request, *args, **kwargs):
-        summary = selectors.plan_summary(self.organisation)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="authenticator-plan-{self.organisation.ods_code}.csv"'
-        )
-        writer = csv.writer(response)
-        writer.writerow(["Section", "Group", "Item", "Quantity", "Authenticators", "Notes"])
-        for group in summary.groups:
-            writer.writerow(
-                safe_row(
-                    [
-                        "User group",
-                        group.name,
-                        "; ".join(a.name for a in group.applications),
-                        group.head_count,
-                        "; ".join(summary.authenticator_name(s) for s in group.effective),
-                        ("Chosen" if group.has_chosen else "Recommended (not yet chosen)")
-                        + (f". Leaves uncovered: {'; '.join(group.uncovered)}" if group.uncovered else ""),
-                    ]
-                )
-            )
-        for item in summary.shopping_list:
-            writer.writerow(
-                safe_row(
-                    [
-                        f"Shopping list: {item.category}",
-                        "",
-                        item.description,
-                        "" if item.quantity is None else item.quantity,
-                        "; ".join(summary.authenticator_name(s) for s in item.authenticators),
-                        "Already in place" if item.in_place else "",
-                    ]
-                )
-            )
-        for warning in summary.warnings:
-            writer.writerow(safe_row(["Warning", "", warning.message, "", "", ""]))
-        return response
-
-
-def safe_row(values):
-    """Stops a spreadsheet treating user-entered text (group and application names) as a formula."""
-    return [
-        f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v for v in values
-    ]
-
-
-def estate_answers(estate: rules.EstateFacts):
-    words = {True: "Yes", False: "No", None: "Not sure"}
-    return [(question, words[getattr(estate, name)]) for name, question in rules.ESTATE_QUESTIONS.items()]
-
-
-# --- Public ---------------------------------------------------------------------------------------
-
-
-class ChooserView(TemplateView):
-    """The public chooser: no login. A GET form so results can be bookmarked and shared."""
-
-    template_name = "authenticators/chooser.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        catalogue = list(selectors.catalogue_applications())
-        submitted = "applications" in self.request.GET or "submitted" in self.request.GET
-        form = ChooserForm(self.request.GET if submitted else None, catalogue=catalogue)
-        result = None
-        if submitted and form.is_valid():
-            specs = [a.to_spec() for a in catalogue if a.slug in set(form.cleaned_data["applications"])]
-            result = rules.recommend(
-                specs,
-                selectors.authenticator_specs(),
-                form.estate(),
-                head_count=form.cleaned_data["head_count"],
-            )
-        selected = set(form["applications"].value() or []) if submitted else set()
-        sections = {}
-        for application in catalogue:
-            sections.setdefault(application.group_label, []).append(application)
-        context.update(
-            form=form,
-            result=result,
-            rows=matrix_rows(result) if result else [],
-            sections=[
-                {"legend": label, "options": checkbox_options("applications", apps, selected, prefix=f"s{i}")}
-                for i, (label, apps) in enumerate(sorted(sections.items()))
-            ],
-            questions=[(form[name], radio_options(form[name])) for name in rules.ESTATE_QUESTIONS],
-            catalogue_authenticators=selectors.catalogue_authenticators(),
-        )
-        return context
-
-
-API_BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
-
-
-def api_error(message: str, parameter: str) -> JsonResponse:
-    return JsonResponse({"error": message, "parameter": parameter}, status=400)
-
-
-def recommendation_api(request):
-    """GET /authenticators/api/recommendation?applications=ncrs,systmone&hscn=true&head_count=12"""
-    if request.method != "GET":
-        return JsonResponse({"error": "Use GET", "parameter": ""}, status=405)
-    raw = request.GET.get("applications", "")
-    slugs = [s.strip() for s in raw.split(",") if s.strip()]
-    if not slugs:
-        return api_error("Give one or more application slugs, separated by commas", "applications")
-    specs, unknown = selectors.catalogue_specs_for_slugs(slugs)
-    if unknown:
-        return api_error(f"Unknown application: {', '.join(unknown)}", "applications")
-    facts = {}
-    for name in rules.ESTATE_QUESTIONS:
-        value = request.GET.get(name)
-        if value is None or value == "":
-            continue
-        if value.strip().lower() not in API_BOOLEANS:
-            return api_error(f"{name} must be true or false", name)
-        facts[name] = API_BOOLEANS[value.strip().lower()]
-    head_count = None
-    if request.GET.get("head_count"):
-        try:
-            head_count = int(request.GET["head_count"])
-        except ValueError:
-            return api_error("head_count must be a whole number", "head_count")
-        if head_count < 1:
-            return api_error("head_count must be 1 or more", "head_count")
-    result = rules.recommend(
-        specs, selectors.authenticator_specs(), rules.EstateFacts(**facts), head_count=head_count
-    )
-    return JsonResponse(result.as_dict())

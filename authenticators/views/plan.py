@@ -1,0 +1,102 @@
+"""The organisation's plan: overview, printable view, matrix and CSV export (org admins and IT leads)."""
+
+import csv
+
+from django.http import HttpResponse
+from django.views import View
+from django.views.generic import TemplateView
+
+from organisations.access import OrganisationMemberMixin
+from organisations.models import Role
+
+from .. import rules, selectors
+from ..presentation import matrix_rows
+
+READERS = (Role.ORG_ADMIN, Role.IT_LEAD)
+
+
+class PlanView(OrganisationMemberMixin, TemplateView):
+    template_name = "authenticators/plan.html"
+    allowed_roles = READERS
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        summary = selectors.plan_summary(self.organisation)
+        context.update(
+            summary=summary,
+            can_edit=self.organisation.memberships.filter(
+                user=self.request.user, role=Role.ORG_ADMIN
+            ).exists(),
+            estate_answers=estate_answers(summary.estate),
+        )
+        return context
+
+
+class PrintView(PlanView):
+    template_name = "authenticators/print.html"
+
+
+class MatrixView(OrganisationMemberMixin, TemplateView):
+    template_name = "authenticators/matrix.html"
+    allowed_roles = READERS
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        summary = selectors.plan_summary(self.organisation)
+        context.update(summary=summary, result=summary.overall, rows=matrix_rows(summary.overall))
+        return context
+
+
+class CsvExportView(OrganisationMemberMixin, View):
+    allowed_roles = READERS
+
+    def get(self, request, *args, **kwargs):
+        summary = selectors.plan_summary(self.organisation)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="authenticator-plan-{self.organisation.ods_code}.csv"'
+        )
+        writer = csv.writer(response)
+        writer.writerow(["Section", "Group", "Item", "Quantity", "Authenticators", "Notes"])
+        for group in summary.groups:
+            writer.writerow(
+                safe_row(
+                    [
+                        "User group",
+                        group.name,
+                        "; ".join(a.name for a in group.applications),
+                        group.head_count,
+                        "; ".join(summary.authenticator_name(s) for s in group.effective),
+                        ("Chosen" if group.has_chosen else "Recommended (not yet chosen)")
+                        + (f". Leaves uncovered: {'; '.join(group.uncovered)}" if group.uncovered else ""),
+                    ]
+                )
+            )
+        for item in summary.shopping_list:
+            writer.writerow(
+                safe_row(
+                    [
+                        f"Shopping list: {item.category}",
+                        "",
+                        item.description,
+                        "" if item.quantity is None else item.quantity,
+                        "; ".join(summary.authenticator_name(s) for s in item.authenticators),
+                        "Already in place" if item.in_place else "",
+                    ]
+                )
+            )
+        for warning in summary.warnings:
+            writer.writerow(safe_row(["Warning", "", warning.message, "", "", ""]))
+        return response
+
+
+def safe_row(values):
+    """Stops a spreadsheet treating user-entered text (group and application names) as a formula."""
+    return [
+        f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v for v in values
+    ]
+
+
+def estate_answers(estate: rules.EstateFacts):
+    words = {True: "Yes", False: "No", None: "Not sure"}
+    return [(question, words[getattr(estate, name)]) for name, question in rules.ESTATE_QUESTIONS.items()]
