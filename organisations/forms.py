@@ -32,7 +32,7 @@ class SignInForm(AuthenticationForm):
     username = EmailLowercaseField(
         label="Email address",
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={"required": "Enter your email address", "invalid": INVALID_LOGIN},
     )
     password = forms.CharField(

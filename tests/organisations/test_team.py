@@ -1,9 +1,11 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from organisations import roles, services
 from organisations.models import Invitation, Membership, Role, User
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 
 from .helpers import emails_to, link_path
 
@@ -291,3 +293,36 @@ def test_remove_other_organisations_membership_is_refused(
     assert "That person no longer has this role" in response.content.decode()
     assert Membership.objects.filter(pk=membership.pk).exists()
     assert Group.objects.get(name=roles.IT_LEADS).user_set.filter(pk=other_it_lead.pk).exists()
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_team_page_query_count_does_not_grow_with_the_team(client, organisation, org_admin):
+    client.force_login(org_admin)
+    services.invite_member(organisation, email="first@example.org", role=Role.IT_LEAD, invited_by=org_admin)
+    small = count_queries(client, team_url(organisation))
+    for number in range(10):
+        services.add_membership(organisation, user=UserFactory(), role=Role.IT_LEAD)
+        services.invite_member(
+            organisation, email=f"invitee{number}@example.org", role=Role.ORG_ADMIN, invited_by=org_admin
+        )
+
+    large = count_queries(client, team_url(organisation))
+
+    assert large == small
+
+
+def test_home_page_query_count_does_not_grow_with_memberships(client, org_admin):
+    client.force_login(org_admin)
+    small = count_queries(client, "/")
+    for _ in range(10):
+        services.add_membership(OrganisationFactory(), user=org_admin, role=Role.ORG_ADMIN)
+
+    large = count_queries(client, "/")
+
+    assert large == small
