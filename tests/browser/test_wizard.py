@@ -202,3 +202,11 @@ def test_wizard_new_admin_completes_the_journey_with_a_sign_out_half_way(page, b
     assert page.locator("#overall-status").inner_text() == "Not ready"  # nobody is trained yet
     assert StaffMember.objects.get().full_name == "Tom Jones"
     assert_no_serious_axe_violations(page)
+
+    # Printed (or saved as PDF), the summary drops the service's menus and the on-screen links.
+    page.emulate_media(media="print")
+    assert not page.get_by_role("button", name="Sign out").is_visible()
+    assert not page.locator("main a.app-no-print").first.is_visible()
+    assert page.locator("#check-ra").is_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
