@@ -7,7 +7,7 @@ Nothing is emailed or queued. All are safe to retry: they set state rather than 
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -68,8 +68,10 @@ def save_application_inventory(
         InventoryEntry.objects.filter(organisation=organisation, application__in=removed_apps).delete()
         for group in organisation.user_groups.all():
             group.applications.remove(*removed_apps)
+    # ignore_conflicts: two admins saving at once must not fail on the unique constraint.
     InventoryEntry.objects.bulk_create(
-        [InventoryEntry(organisation=organisation, application=found[slug]) for slug in sorted(added)]
+        [InventoryEntry(organisation=organisation, application=found[slug]) for slug in sorted(added)],
+        ignore_conflicts=True,
     )
     existing_local = set(Application.objects.local_to(organisation).values_list("slug", flat=True))
     for local in local_applications:
@@ -124,14 +126,18 @@ def add_local_application(
     slug = local_slug(name)
     if Application.objects.local_to(organisation).filter(slug=slug).exists():
         raise ValidationError({"name": "You have already added an application with this name"})
-    application = Application.objects.create(
-        organisation=organisation,
-        slug=slug,
-        name=name,
-        supplier=supplier.strip(),
-        cis_generation=cis_generation,
-        min_aal=min_aal,
-    )
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                organisation=organisation,
+                slug=slug,
+                name=name,
+                supplier=supplier.strip(),
+                cis_generation=cis_generation,
+                min_aal=min_aal,
+            )
+    except IntegrityError:  # added by someone else a moment ago
+        raise ValidationError({"name": "You have already added an application with this name"}) from None
     InventoryEntry.objects.create(organisation=organisation, application=application)
     _record(
         organisation,
@@ -225,7 +231,11 @@ def save_user_group(
     group.head_count = head_count
     if acting_user is not None:
         group._history_user = acting_user
-    group.save()
+    try:
+        with transaction.atomic():
+            group.save()
+    except IntegrityError:  # the same name saved by someone else a moment ago
+        raise ValidationError({"name": "There is already a group with this name"}) from None
     group.applications.set(applications)
     _record(
         organisation,
