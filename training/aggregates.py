@@ -74,47 +74,24 @@ def _classified_sql(organisation, modules_and_rules, today):
     return sql, [organisation.pk, *case_params, *module_ids, *applies_params]
 
 
-def counts_by_module(organisation, modules_and_rules, today):
-    """Rows of (kind, module id, role, employment type, status, number, count).
+def dashboard_rows(organisation, modules_and_rules, today, limit):
+    """One query for the whole dashboard. Returns (count rows, first due).
 
-    kind "pair": how many (person, module) pairs have each status, by module, role and employment type;
-    kind "staff": how many people of each role have ``number`` modules in date.
+    Count rows are (kind, module id, role, employment type, status, number, count): kind "pair"
+    counts the (person, module) pairs with each status; kind "staff" counts the people of each role
+    with ``number`` modules in date. First due lists up to ``limit`` people per module and status
+    who are overdue, due a refresher or expiring soon, as (StaffMember with name, email, role and
+    employment type loaded, module id, ModuleStatus from ``status_for``).
     """
     if not modules_and_rules:
-        return []
+        return [], []
     with_sql, params = _classified_sql(organisation, modules_and_rules, today)
     compliant = ", ".join(f"'{status.value}'" for status in COMPLIANT_STATUSES)
     query = f"""
-        SELECT 'pair', module_id, role, employment_type, status, 0, COUNT(*)
-        FROM classified GROUP BY module_id, role, employment_type, status
-        UNION ALL
-        SELECT 'staff', 0, role, '', '', in_date, COUNT(*)
+        SELECT 'due', ranked.module_id, s.role, s.employment_type, ranked.status, ranked.version, 0,
+               ranked.staff_id, ranked.last_on, s.full_name, s.email
         FROM (
-            SELECT staff_id, role, SUM(CASE WHEN status IN ({compliant}) THEN 1 ELSE 0 END) AS in_date
-            FROM classified GROUP BY staff_id, role
-        ) per_person
-        GROUP BY role, in_date
-    """  # noqa: S608 - only our own status names are interpolated
-    sql = with_sql + query
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def first_due(organisation, modules_and_rules, today, limit):
-    """Up to ``limit`` people per module and status who are overdue, due a refresher or expiring soon.
-
-    Returns (StaffMember with name, email, role and employment type loaded; module id; ModuleStatus)
-    with the due dates worked out by ``status_for``.
-    """
-    if not modules_and_rules:
-        return []
-    with_sql, params = _classified_sql(organisation, modules_and_rules, today)
-    query = f"""
-        SELECT ranked.staff_id, ranked.module_id, ranked.last_on, ranked.version,
-               s.full_name, s.email, s.role, s.employment_type
-        FROM (
-            SELECT staff_id, module_id, last_on, version,
+            SELECT staff_id, module_id, last_on, version, status,
                    ROW_NUMBER() OVER (
                        PARTITION BY module_id, status
                        ORDER BY CASE WHEN status = 'refresher_due' THEN version ELSE 0 END, last_on, staff_id
@@ -124,26 +101,39 @@ def first_due(organisation, modules_and_rules, today, limit):
         ) ranked
         JOIN {StaffMember._meta.db_table} s ON s.id = ranked.staff_id
         WHERE position <= %s
-    """  # noqa: S608 - only a table name from the model's Meta is interpolated
-    sql = with_sql + query
-    rules_by_module = {module.pk: rules for module, rules in modules_and_rules}
+        UNION ALL
+        SELECT 'pair', module_id, role, employment_type, status, 0, COUNT(*), NULL, NULL, NULL, NULL
+        FROM classified GROUP BY module_id, role, employment_type, status
+        UNION ALL
+        SELECT 'staff', 0, role, '', '', in_date, COUNT(*), NULL, NULL, NULL, NULL
+        FROM (
+            SELECT staff_id, role, SUM(CASE WHEN status IN ({compliant}) THEN 1 ELSE 0 END) AS in_date
+            FROM classified GROUP BY staff_id, role
+        ) per_person
+        GROUP BY role, in_date
+    """  # noqa: S608 - only a table name from the model's Meta and our own status names
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit])
+        cursor.execute(with_sql + query, [*params, limit])
         rows = cursor.fetchall()
-    result = []
-    for staff_id, module_id, last_on, version, full_name, email, role, employment_type in rows:
+
+    rules_by_module = {module.pk: rules for module, rules in modules_and_rules}
+    counts, due = [], []
+    for kind, module_id, role, employment_type, status, number, count, staff_id, last_on, name, email in rows:
+        if kind != "due":
+            counts.append((kind, module_id, role, employment_type, status, number, count))
+            continue
         if isinstance(last_on, str):  # SQLite hands back MAX() of a date column as text
             last_on = datetime.date.fromisoformat(last_on)
-        module_status: ModuleStatus = status_for(rules_by_module[module_id], (last_on, version), today)
+        module_status: ModuleStatus = status_for(rules_by_module[module_id], (last_on, number), today)
         staff = StaffMember(
-            id=staff_id, full_name=full_name, email=email, role=role, employment_type=employment_type
+            id=staff_id, full_name=name, email=email, role=role, employment_type=employment_type
         )
-        result.append((staff, module_id, module_status))
-    return result
+        due.append((staff, module_id, module_status))
+    return counts, due
 
 
 def tally(rows, staff_counts, modules_and_rules):
-    """Turn ``counts_by_module`` rows and active head counts by (role, employment type) into totals."""
+    """Turn ``dashboard_rows`` count rows and active head counts by (role, employment type) into totals."""
     pair_counts: dict[int, Counter] = {module.pk: Counter() for module, _ in modules_and_rules}
     compliant_by_employment: Counter = Counter()
     in_date_people: list[tuple[str, int, int]] = []

@@ -101,7 +101,7 @@ def test_compliance_summary_uses_the_same_number_of_queries_for_3_and_60_staff(
 
     small, large = _summary_queries(organisation), _summary_queries(other_organisation)
 
-    assert small == large == 5
+    assert small == large == 4
 
 
 def test_statuses_for_staff_members_skips_modules_for_other_roles(known_staff):
