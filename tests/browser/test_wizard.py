@@ -210,3 +210,37 @@ def test_wizard_new_admin_completes_the_journey_with_a_sign_out_half_way(page, b
     assert page.locator("#check-ra").is_visible()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
+
+
+def test_wizard_icb_overview_and_timeline_pages_pass_axe(page, base_url):
+    organisation, user = make_new_admin()
+    ra_member = UserFactory(email="ra.team@lsc.example.org")
+    services.add_ra_team_member(organisation.icb, user=ra_member)
+    OrganisationFactory(
+        ods_code="FZZ91",
+        name="Harbour Pharmacy",
+        icb=organisation.icb,
+        organisation_type="community_pharmacy",
+    )
+
+    sign_in(page, base_url, ra_member.email, TEST_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Readiness of the organisations you support").click()
+    assert heading(page) == "Readiness of the organisations you support"
+    assert page.locator("[data-status=not_ready]").inner_text() == "2"
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("Type of organisation").select_option("community_pharmacy")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Filter").click()
+    assert page.locator("[data-status=not_ready]").inner_text() == "1"
+    assert "Riverside Surgery" not in page.locator("main").inner_text()
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+    sign_in(page, base_url, user.email, TEST_PASSWORD)
+    page.goto(f"{base_url}/readiness/{organisation.ods_code}/summary/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="See your organisation's timeline").click()
+    assert heading(page) == "Timeline"
+    assert "Readiness status first worked out: not ready" in page.locator("#timeline").inner_text()
+    assert_no_serious_axe_violations(page)
