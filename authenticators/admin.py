@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Application, Authenticator, PlanEvent, UserGroup
+from .models import Application, Authenticator, EstateFacts, PlanEvent, UserGroup
 
 
 @admin.register(Authenticator)
@@ -66,6 +66,14 @@ class UserGroupAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "organisation__name", "organisation__ods_code"]
     raw_id_fields = ["organisation"]
     filter_horizontal = ["applications", "chosen_authenticators"]
+
+
+@admin.register(EstateFacts)
+class EstateFactsAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "hscn", "windows_tpm", "ipads", "smartphones", "shared_workstations"]
+    list_select_related = ["organisation"]
+    search_fields = ["organisation__name", "organisation__ods_code"]
+    raw_id_fields = ["organisation"]
 
 
 @admin.register(PlanEvent)
