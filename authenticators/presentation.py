@@ -14,7 +14,7 @@ def checkbox_options(name: str, applications, selected: set[str], prefix: str = 
     for application in applications:
         hint = f"{application.get_cis_generation_display()}, needs {application.min_aal}"
         if application.supplier:
-            hint = f"{application.supplier}. {hint}"
+            hint = f"Supplier: {application.supplier}. {hint}"
         options.append(
             {
                 "value": application.slug,
