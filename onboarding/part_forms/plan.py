@@ -100,16 +100,14 @@ class ApplicationsForm(StepForm):
         return cleaned
 
     def summary_rows(self, answers: dict) -> list[tuple[str, str]]:
-        local = answers.get("local_applications") or []
+        """From the inventory as it is now: the plan pages may have changed it since."""
+        live = self.initial_from(organisation=self.organisation, journey=self.journey, answers=answers)
         return [
             (
                 str(self.fields["applications"].label),
-                display_answer(self.fields["applications"], answers.get("applications")),
+                display_answer(self.fields["applications"], live["applications"]),
             ),
-            (
-                str(self.fields["local_applications"].label),
-                "\n".join(f"{a['name']} ({a['cis_generation']}, {a['min_aal']})" for a in local) or "None",
-            ),
+            (str(self.fields["local_applications"].label), live["local_applications"] or "None"),
         ]
 
 
@@ -239,15 +237,16 @@ class StaffGroupsForm(StepForm):
         }
 
     def summary_rows(self, answers: dict) -> list[tuple[str, str]]:
+        """From the groups and estate as they are now: the plan pages may have changed them since."""
+        live = self.initial_from(organisation=self.organisation, journey=self.journey, answers=answers)
         labels = dict(self.fields[f"{self.slots[0]}_applications"].choices) if self.slots else {}
         rows = []
-        for group in answers.get("groups", []):
-            apps = ", ".join(labels.get(slug, slug) for slug in group["applications"])
-            rows.append((f"Staff group: {group['name']}", f"{group['head_count']} staff\n{apps}"))
-        answers_estate = answers.get("estate", {})
+        for group in self.existing_groups:
+            apps = ", ".join(labels.get(a.slug, a.name) for a in group.applications.all())
+            rows.append((f"Staff group: {group.name}", f"{group.head_count} staff\n{apps}"))
         for name in self.estate_names:
             field = self.fields[f"estate_{name}"]
-            rows.append((str(field.label), display_answer(field, answers_estate.get(name))))
+            rows.append((str(field.label), display_answer(field, live.get(f"estate_{name}"))))
         return rows
 
 
@@ -313,11 +312,13 @@ class AuthenticatorChoiceForm(StepForm):
         ]
 
     def summary_rows(self, answers: dict) -> list[tuple[str, str]]:
-        names = {a.slug: a.name for a in self.plan.authenticators}
+        """From the plan as it is now: the plan pages may have changed the choice since."""
         return [
             (
-                f"Authenticators for {choice['group']}",
-                ", ".join(names.get(s, s) for s in choice["authenticators"]),
+                f"Authenticators for {group.name}",
+                ", ".join(self.plan.authenticator_name(s) for s in group.chosen)
+                if group.has_chosen
+                else "Not chosen",
             )
-            for choice in answers.get("choices", {}).values()
+            for group in self.plan.groups
         ]

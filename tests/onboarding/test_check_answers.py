@@ -167,3 +167,23 @@ def test_a_second_admin_resumes_where_the_first_left_off(
 
     assert response.context["form"].initial["contact_name"] == "Asha Patel"
     assert response.context["form"].initial["version"] == journey_for_organisation(organisation).version
+
+
+def test_check_answers_shows_the_plan_as_it_is_now_after_changes_elsewhere(client, answered, org_admin):
+    from authenticators import services as authenticator_services
+    from authenticators.selectors import user_groups_for
+
+    authenticator_services.save_application_inventory(
+        answered, catalogue_slugs=["ncrs", "e-rs"], acting_user=org_admin
+    )
+    group = user_groups_for(answered).get()
+    authenticator_services.choose_authenticators(
+        group, authenticator_slugs=["security-key"], acting_user=org_admin
+    )
+    client.force_login(org_admin)
+
+    response = client.get(reverse("onboarding:check_answers", args=[answered.ods_code]))
+
+    html = response.content.decode()
+    assert "NHS e-Referral Service (e-RS)" in html
+    assert "Security key (FIDO2, e.g. YubiKey)" in html
