@@ -84,3 +84,35 @@ def test_sweep_outbox_command_sends_stuck_rows_and_reports(django_capture_on_com
 
     assert capsys.readouterr().out == "Re-queued 1 pending email.\n"
     assert len(mail.outbox) == 1
+
+
+@pytest.fixture
+def broker_down():
+    """Celery in this process publishes to a port where no broker listens (Redis is down)."""
+    from cis_portal.celery import app
+
+    from .conftest import free_port
+
+    saved = (app.conf.task_always_eager, app.conf.broker_url)
+    app._pool, app.amqp._producer_pool = None, None
+    app.conf.task_always_eager = False
+    app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
+    yield
+    app._pool, app.amqp._producer_pool = None, None
+    app.conf.task_always_eager, app.conf.broker_url = saved
+
+
+def test_queue_email_with_the_broker_down_keeps_the_row_pending_and_logs(
+    broker_down, django_capture_on_commit_callbacks, caplog
+):
+    with django_capture_on_commit_callbacks(execute=True), caplog.at_level(logging.WARNING):
+        email = queue()
+
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (OutboundEmail.Status.PENDING, 0)
+    assert mail.outbox == []
+    assert any(
+        message.startswith(f"Could not queue outbound email {email.pk} (OperationalError")
+        and message.endswith("the outbox sweeper will retry it.")
+        for message in caplog.messages
+    )
