@@ -121,6 +121,11 @@ def _ra_item(organisation, journey, today) -> tuple[readiness.ReadinessItem, obj
             _url("ra_requests:detail", organisation.ods_code, status.request_id),
             "Follow your RA request",
         )
+    elif state == readiness.ItemState.MISSING and journey.answers_for("ra-request").get("request_id"):
+        # The wizard already sent a request and it was closed without support: ask again.
+        detail = "Your RA request was closed without RA support being arranged."
+        action = "Read the RA team's reply, then ask again or try the next step they suggest."
+        url, label = _url("ra_requests:list", organisation.ods_code), "See your RA requests"
     elif state == readiness.ItemState.MISSING:
         action = "Tell us who gives you RA support, or ask for it."
         url, label = _step_url(organisation, "ra-support"), "Arrange RA support"

@@ -8,6 +8,7 @@ from onboarding import services
 from onboarding.models import ReadinessEvent, ReadinessStatus
 from onboarding.selectors import organisation_timeline, readiness_summary
 from ra_requests import services as ra_services
+from ra_requests.models import RARequest
 from training import services as training_services
 
 from .conftest import future_date
@@ -204,3 +205,40 @@ def test_timeline_filters_by_category(client, organisation, org_admin, catalogue
     )
 
     assert {entry["event"].category for entry in response.context["entries"]} == {"readiness"}
+
+
+def test_summary_counts_a_resolved_request_as_ra_support_arranged(organisation, org_admin, ra_team_member):
+    request = submit_request(organisation, org_admin)
+    ra_services.acknowledge_ra_request(request, acting_user=ra_team_member)
+    ra_services.resolve_ra_request(request, acting_user=ra_team_member, comment="Set up")
+
+    ra = readiness_summary(organisation).items[0]
+
+    assert ra.state == "met"
+    assert ra.detail == f"{organisation.icb.name} resolved your request {request.reference}."
+
+
+def test_summary_sends_a_declined_wizard_request_back_to_the_ra_requests(
+    organisation, org_admin, ra_team_member, save, details_answers
+):
+    save("organisation-details", details_answers)
+    save("ra-support", {"has_ra_support": "no", "provider_name": ""})
+    journey = save(
+        "ra-request",
+        {
+            "help_needed": ["register_users"],
+            "staff_affected": 2,
+            "needed_by": future_date(),
+            "contact_email": "asha@riverside.example.org",
+            "already_tried": "Nothing",
+            "charge_acknowledged": True,
+        },
+    )
+    request = RARequest.objects.get(pk=journey.answers["ra-request"]["request_id"])
+    ra_services.decline_ra_request(request, reason="has_own_ra", acting_user=ra_team_member)
+
+    ra = readiness_summary(organisation).items[0]
+
+    assert ra.state == "missing"
+    assert ra.detail == "Your RA request was closed without RA support being arranged."
+    assert ra.action_url == reverse("ra_requests:list", args=[organisation.ods_code])
