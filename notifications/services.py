@@ -79,6 +79,55 @@ def queue_email(
     return email
 
 
+@transaction.atomic
+def queue_emails(emails: list[dict]) -> int:
+    """Put many emails in the outbox in a few queries; send them once the caller's transaction commits.
+
+    Each item takes ``queue_email``'s keyword arguments. Keys already in the outbox (or repeated
+    in ``emails``) are skipped, so re-running a batch queues nothing twice. Returns how many new
+    rows were written. For jobs that queue hundreds of emails at once (escalations, reminders).
+    """
+    rows: dict[str, OutboundEmail] = {}
+    now = timezone.now()
+    for item in emails:
+        recipients = _clean_recipients(item["to"])
+        if not item.get("dedupe_key"):
+            raise ValidationError("An email needs a dedupe key.")
+        if not recipients:
+            raise ValidationError("An email needs at least one recipient address.")
+        rows.setdefault(
+            item["dedupe_key"],
+            OutboundEmail(
+                dedupe_key=item["dedupe_key"],
+                to=recipients,
+                subject=item["subject"].replace("\n", " ").strip()[:255],
+                body=item["body"],
+                topic=item.get("topic", ""),
+                organisation=item.get("organisation"),
+                queued_at=now,
+            ),
+        )
+    if not rows:
+        return 0
+    existing = set(OutboundEmail.objects.filter(dedupe_key__in=rows).values_list("dedupe_key", flat=True))
+    new_rows = [row for key, row in rows.items() if key not in existing]
+    # ignore_conflicts: a concurrent transaction that wrote the same key wins; delivery is
+    # idempotent, so at worst that row is handed to the queue twice and still sent once.
+    OutboundEmail.objects.bulk_create(new_rows, batch_size=1000, ignore_conflicts=True)
+    ids = list(
+        OutboundEmail.objects.filter(dedupe_key__in=[row.dedupe_key for row in new_rows]).values_list(
+            "pk", flat=True
+        )
+    )
+    transaction.on_commit(partial(_enqueue_many, ids))
+    return len(ids)
+
+
+def _enqueue_many(email_ids: list[int]) -> None:
+    for email_id in email_ids:
+        enqueue_email(email_id)
+
+
 def enqueue_email(email_id: int) -> bool:
     """Hand one outbox row to the task queue. Returns False (and logs) when the broker is down.
 

@@ -233,3 +233,47 @@ def test_retry_failed_email_refuses_a_sent_email(national_admin):
 
     assert error.value.messages == ["Only failed emails can be retried; this one is sent."]
     assert len(mail.outbox) == 1
+
+
+def test_queue_emails_writes_new_keys_once_and_sends_each_once(
+    django_capture_on_commit_callbacks, organisation
+):
+    queue("already-queued")
+    mail.outbox.clear()
+    batch = [
+        {"dedupe_key": "already-queued", "to": ["a@example.org"], "subject": "Old", "body": "Old"},
+        {"dedupe_key": "new:1", "to": ["b@example.org"], "subject": "New 1", "body": "One", "topic": "t"},
+        {
+            "dedupe_key": "new:2",
+            "to": "c@example.org",
+            "subject": "New 2",
+            "body": "Two",
+            "organisation": organisation,
+        },
+        {"dedupe_key": "new:1", "to": ["b@example.org"], "subject": "New 1 again", "body": "One"},
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.queue_emails(batch)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.queue_emails(batch)
+
+    assert (first, second) == (2, 0)
+    assert sorted((m.subject, tuple(m.to)) for m in mail.outbox) == [
+        ("New 1", ("b@example.org",)),
+        ("New 2", ("c@example.org",)),
+    ]
+    assert OutboundEmail.objects.get(dedupe_key="new:2").organisation == organisation
+    assert OutboundEmail.objects.count() == 3
+
+
+def test_queue_emails_without_recipients_raises_and_writes_nothing():
+    batch = [
+        {"dedupe_key": "ok", "to": ["a@example.org"], "subject": "Fine", "body": ""},
+        {"dedupe_key": "bad", "to": [], "subject": "No one", "body": ""},
+    ]
+
+    with pytest.raises(ValidationError):
+        services.queue_emails(batch)
+
+    assert OutboundEmail.objects.count() == 0
