@@ -1,4 +1,8 @@
-"""Every change to organisations, memberships and the RA directory goes through here."""
+"""Every change to organisations, memberships, accounts and the RA directory goes through here.
+
+Account links (email confirmation, invitations) are ``TimestampSigner`` tokens that expire after
+``settings.ACCOUNT_LINK_MAX_AGE_SECONDS``; their emails go through the notifications outbox.
+"""
 
 from django.conf import settings
 from django.contrib.auth import password_validation
