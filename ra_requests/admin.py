@@ -2,12 +2,16 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
-from django.utils.timesince import timesince
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from organisations.access import is_national_admin, ra_provider_for_user
@@ -23,6 +27,34 @@ from .models import (
     Status,
 )
 from .selectors import request_timeline
+
+
+def describe_age(age) -> str:
+    if age.days >= 1:
+        return f"{age.days} day{'s' if age.days != 1 else ''}"
+    hours = age.seconds // 3600
+    return f"{hours} hour{'s' if hours != 1 else ''}" if hours else "under an hour"
+
+
+class TableEstimatePaginator(Paginator):
+    """Counts exactly, except the unfiltered list of a large PostgreSQL table: that uses the planner's
+    row estimate, so the national administrators' list does not scan 250,000 rows per page view."""
+
+    EXACT_BELOW = 50_000
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if connection.vendor == "postgresql" and not queryset.query.where:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE relname = %s",
+                    [queryset.model._meta.db_table],
+                )
+                row = cursor.fetchone()
+            if row and row[0] >= self.EXACT_BELOW:
+                return row[0]
+        return super().count
 
 
 class ProviderScopedAdminMixin:
@@ -198,6 +230,7 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
     ordering = ["-created_at"]
     list_per_page = 50
     show_full_result_count = False
+    paginator = TableEstimatePaginator
     actions = ["acknowledge_selected", "assign_to_me"]
     readonly_fields = [
         "reference",
@@ -323,6 +356,17 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
         self._check_visible(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj):
+        """Same markup as Django's, without a widget render per row (a third of the page's time)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" '
+            'aria-label="Select this object for an action - {}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            obj.reference,
+        )
+
     @admin.display(description="Reference", ordering="pk")
     def reference(self, obj):
         return obj.reference
@@ -353,7 +397,7 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description="Age", ordering="created_at")
     def age(self, obj):
-        return timesince(obj.created_at, timezone.now(), depth=1)
+        return describe_age(timezone.now() - obj.created_at)
 
     @admin.display(description="SLA due")
     def sla_due(self, obj):

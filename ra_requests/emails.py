@@ -4,10 +4,12 @@ Each email is queued with a dedupe key unique per (request, kind, cycle/level or
 same decision can never produce two emails however often the code that makes it runs.
 """
 
-from django.conf import settings
-from django.urls import reverse
+from functools import partial
 
-from organisations.selectors import national_ra_team
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from .models import RARequest, RARequestEvent
 
@@ -78,9 +80,7 @@ def queue_routed_to_provider(request: RARequest) -> None:
         else "A request for Registration Authority support has been routed to your team."
     )
     acknowledge_by = (
-        f"Please acknowledge it by {request.acknowledge_due_at:%-d %B %Y %H:%M}."
-        if request.acknowledge_due_at
-        else ""
+        f"Please acknowledge it by {_when(request.acknowledge_due_at)}." if request.acknowledge_due_at else ""
     )
     body = "\n\n".join(
         [intro, request_details(request, with_timeline=national), acknowledge_by, _admin_link(request)]
@@ -122,11 +122,16 @@ ESCALATION_SUBJECTS = {
 }
 
 
-def queue_escalation(request: RARequest, *, kind: str, level: int, due_at) -> None:
-    """Warnings and breaches go to the provider; the last level goes to the national RA team."""
-    organisation = request.organisation
+def _when(moment) -> str:
+    return f"{timezone.localtime(moment):%-d %B %Y %H:%M}"
+
+
+def escalation_email(request: RARequest, *, kind: str, level: int, due_at, national) -> dict | None:
+    """The outbox row for one escalation (a dict of OutboundEmail fields), or None with no address.
+
+    Warnings and breaches go to the provider; the last level goes to the national RA team.
+    """
     if kind == "national":
-        national = national_ra_team()
         to = national.ra_contact_email if national else ""
         intro = (
             f"This request has not been resolved by {request.provider.name}, well past its target "
@@ -136,16 +141,51 @@ def queue_escalation(request: RARequest, *, kind: str, level: int, due_at) -> No
     else:
         to = request.provider.ra_contact_email
         target = {
-            "ack_warning": f"It must be acknowledged by {due_at:%-d %B %Y %H:%M}.",
-            "ack_breach": f"It should have been acknowledged by {due_at:%-d %B %Y %H:%M}.",
-            "resolve_breach": f"It should have been resolved by {due_at:%-d %B %Y %H:%M}.",
+            "ack_warning": f"It must be acknowledged by {_when(due_at)}.",
+            "ack_breach": f"It should have been acknowledged by {_when(due_at)}.",
+            "resolve_breach": f"It should have been resolved by {_when(due_at)}.",
         }[kind]
         intro = f"{target} If it stays unresolved it will be escalated to the national RA team."
         details = request_details(request)
-    _queue(
-        request,
-        dedupe_key=f"ra_request:{request.pk}:{kind}:{request.sla_cycle}.{level}",
-        to=to,
-        subject=ESCALATION_SUBJECTS[kind].format(org=organisation.name),
-        body="\n\n".join([intro, details, _admin_link(request)]),
+    if not to:
+        return None
+    subject = ESCALATION_SUBJECTS[kind].format(org=request.organisation.name)
+    return {
+        "dedupe_key": f"ra_request:{request.pk}:{kind}:{request.sla_cycle}.{level}",
+        "to": [to],
+        "subject": f"{subject} [{request.reference}]"[:255],
+        "body": "\n\n".join([intro, details, _admin_link(request)]),
+        "topic": topic_for(request),
+        "organisation": request.organisation,
+    }
+
+
+def queue_escalation_emails(emails: list[dict]) -> int:
+    """Write a batch of escalation emails to the outbox in one insert; send them after commit.
+
+    The escalation job calls this with the rows of one locked batch: the same outbox, dedupe keys
+    and send task as ``queue_email``, in a handful of queries instead of several per email.
+    Keys already in the outbox are skipped, so re-running a batch queues nothing twice; no
+    other transaction can write these keys meanwhile because the job holds the requests' row locks.
+    Returns how many rows were written.
+    """
+    from notifications.models import OutboundEmail
+
+    if not emails:
+        return 0
+    keys = [email["dedupe_key"] for email in emails]
+    existing = set(OutboundEmail.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+    now = timezone.now()
+    created = OutboundEmail.objects.bulk_create(
+        [OutboundEmail(queued_at=now, **email) for email in emails if email["dedupe_key"] not in existing]
     )
+    ids = [email.pk for email in created]
+    transaction.on_commit(partial(_enqueue_all, ids))
+    return len(ids)
+
+
+def _enqueue_all(ids: list[int]) -> None:
+    from notifications.services import enqueue_email
+
+    for email_id in ids:
+        enqueue_email(email_id)

@@ -17,6 +17,8 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from organisations.selectors import national_ra_team
+
 from . import emails
 from .models import OPEN_STATUSES, UNACKNOWLEDGED_STATUSES, RARequest, RARequestEvent, Status
 from .sla import add_working_time, working_days
@@ -74,7 +76,9 @@ def refresh_clock(request: RARequest) -> None:
                 return
 
 
-def _escalate(request: RARequest, now: datetime.datetime) -> RARequestEvent | None:
+def _escalate(
+    request: RARequest, now: datetime.datetime, national
+) -> tuple[RARequestEvent, dict | None] | None:
     """Climb to the highest level now due; earlier levels it skips are moot (a warning after breach)."""
     due_levels = [
         (level, due)
@@ -90,13 +94,13 @@ def _escalate(request: RARequest, now: datetime.datetime) -> RARequestEvent | No
     kind = LEVELS[level]
     request.escalation_level = level
     refresh_clock(request)
-    emails.queue_escalation(request, kind=kind, level=level, due_at=due_at)
-    return RARequestEvent(
+    event = RARequestEvent(
         request=request,
         occurred_at=now,
         kind=RARequestEvent.Kind.ESCALATION,
         comment=LEVEL_TITLES[kind].format(provider=request.provider.name),
     )
+    return event, emails.escalation_email(request, kind=kind, level=level, due_at=due_at, national=national)
 
 
 def run_escalations(*, now: datetime.datetime | None = None, batch_size: int = 500) -> int:
@@ -117,9 +121,12 @@ def run_escalations(*, now: datetime.datetime | None = None, batch_size: int = 5
             )
             if not batch:
                 return escalated
-            events = [event for request in batch if (event := _escalate(request, now)) is not None]
+            national = national_ra_team()
+            done = [result for request in batch if (result := _escalate(request, now, national)) is not None]
+            events = [event for event, _ in done]
             # Small CASE batches: one 500-way CASE makes PostgreSQL's update several times slower.
             RARequest.objects.bulk_update(batch, ["escalation_level", "next_escalation_at"], batch_size=50)
             RARequestEvent.objects.bulk_create(events)
+            emails.queue_escalation_emails([email for _, email in done if email is not None])
             escalated += len(events)
             logger.info("Escalated %s RA requests", len(events))
