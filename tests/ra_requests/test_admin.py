@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -165,3 +167,22 @@ def test_bulk_actions_go_through_the_services(
     assert "1 request(s) acknowledged. 1 skipped" in acknowledged.content.decode()
     assert RARequest.objects.get(pk=ra_request.pk).status == Status.ACKNOWLEDGED
     assert set(RARequest.objects.values_list("assigned_to", flat=True)) == {ra_team_member.pk}
+
+
+def test_changelist_rows_carry_an_accessible_checkbox_and_a_plain_age(triage, ra_request):
+    from ra_requests.admin import describe_age
+
+    content = triage.get(CHANGELIST).content.decode()
+
+    assert (
+        f'<input type="checkbox" name="_selected_action" value="{ra_request.pk}" class="action-select" '
+        f'aria-label="Select this object for an action - {ra_request.reference}">'
+    ) in content
+    assert "under an hour" in content
+    assert [describe_age(timedelta(hours=h)) for h in (0, 1, 5, 24, 50)] == [
+        "under an hour",
+        "1 hour",
+        "5 hours",
+        "1 day",
+        "2 days",
+    ]

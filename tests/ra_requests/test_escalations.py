@@ -130,3 +130,38 @@ def test_a_reopened_request_escalates_again_in_its_new_cycle(ra_request, ra_team
         f"ra_request:{ra_request.pk}:ack_breach:1.2",
         f"ra_request:{ra_request.pk}:ack_breach:2.2",
     ]
+
+
+def test_queue_escalation_emails_writes_each_key_once(
+    ra_request, national_team, django_capture_on_commit_callbacks
+):
+    from ra_requests import emails
+
+    email = emails.escalation_email(
+        ra_request, kind="ack_breach", level=2, due_at=ra_request.acknowledge_due_at, national=national_team
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = emails.queue_escalation_emails([email])
+        second = emails.queue_escalation_emails([email])
+
+    assert (first, second) == (1, 0)
+    row = OutboundEmail.objects.get(dedupe_key=f"ra_request:{ra_request.pk}:ack_breach:1.2")
+    assert row.status == "sent"
+    assert (
+        row.subject
+        == f"Not acknowledged in time: RA support request from Riverside Surgery [{ra_request.reference}]"
+    )
+
+
+def test_escalation_without_a_provider_address_is_recorded_but_not_emailed(ra_request, icb):
+    icb.ra_contact_email = ""
+    icb.save()
+
+    escalated = run_escalations(now=ra_request.acknowledge_due_at + datetime.timedelta(minutes=1))
+
+    assert escalated == 1
+    assert escalation_keys(ra_request) == []
+    assert ra_request.events.filter(kind=RARequestEvent.Kind.ESCALATION).get().comment == (
+        "Escalated to NHS Lancashire and South Cumbria Integrated Care Board: not acknowledged in time"
+    )
