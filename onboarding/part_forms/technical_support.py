@@ -54,6 +54,7 @@ class TechnicalSupportForm(StepForm):
                 choices=[("in_house", "Your organisation"), ("outsourced", "The supplier")],
                 widget=forms.RadioSelect,
                 required=False,
+                help_text="Only needed if both your own staff and a supplier give support.",
             )
             self.slots.append(prefix)
 
