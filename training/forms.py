@@ -8,16 +8,31 @@ MAX_IMPORT_BYTES = 1024 * 1024
 
 
 class StaffMemberForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=200)
-    email = forms.EmailField(label="Work email address", help_text="Reminders are sent here.")
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        error_messages={"required": "Enter the person's full name"},
+    )
+    email = forms.EmailField(
+        label="Work email address",
+        help_text="Reminders are sent here.",
+        error_messages={
+            "required": "Enter the person's work email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
     role = forms.ChoiceField(
         label="Role",
         choices=StaffRole.choices,
         widget=forms.RadioSelect,
         help_text="Some modules apply only to some roles.",
+        error_messages={"required": "Select the person's role"},
     )
     employment_type = forms.ChoiceField(
-        label="Employed in-house or outsourced?", choices=EmploymentType.choices, widget=forms.RadioSelect
+        label="Employed in-house or outsourced?",
+        choices=EmploymentType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the person is in-house or outsourced"},
     )
     supplier_name = forms.CharField(
         label="Supplier name",

@@ -126,7 +126,8 @@ def test_staff_add_with_missing_answers_shows_the_error_summary_and_saves_nothin
     assert response.status_code == 200
     assert "nhsuk-error-summary" in html
     assert "Enter the supplier&#x27;s name for outsourced staff" in html
-    assert '<a href="#id_role_0">' in html
+    assert '<a href="#id_role_0">Select the person&#x27;s role</a>' in html
+    assert "Enter an email address in the correct format, like name@example.org" in html
     assert StaffMember.objects.count() == 0
 
 
