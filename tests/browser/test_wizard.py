@@ -6,6 +6,7 @@ wizard page; the first steps are done with the keyboard only (Tab, Space, Enter 
 """
 
 import datetime
+import re
 
 from django.conf import settings
 
@@ -210,6 +211,7 @@ def test_wizard_new_admin_completes_the_journey_with_a_sign_out_half_way(page, b
     assert page.locator("#check-ra").is_visible()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1  # one A4 page
 
 
 def test_wizard_icb_overview_and_timeline_pages_pass_axe(page, base_url):
