@@ -163,3 +163,12 @@ def test_icb_overview_page_lists_100_a_page_but_counts_every_organisation(client
         second.content.decode()
     )
     assert 'href="?page=2"' in first.content.decode()
+
+
+def test_icb_overview_csv_is_refused_to_organisation_admins(client, org_admin):
+    client.force_login(org_admin)
+
+    response = client.get(reverse("onboarding:icb_overview_csv"))
+
+    assert response.status_code == 403
+    assert response.get("Content-Disposition") is None

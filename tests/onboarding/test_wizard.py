@@ -503,3 +503,35 @@ def test_signed_out_user_is_sent_to_sign_in(client, organisation):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("organisations:login"))
+
+
+def test_a_stale_save_of_a_part_backed_step_creates_nothing(
+    client, organisation, org_admin, details_answers, save
+):
+    client.force_login(org_admin)
+    opened_at_version = journey_for_organisation(organisation).version
+    save("organisation-details", details_answers)  # another admin saves meanwhile
+
+    response = client.post(
+        step_url(organisation, "technical-support"), {**staff_form(), "version": opened_at_version}
+    )
+
+    assert "Someone else in your organisation changed these answers" in response.content.decode()
+    assert StaffMember.objects.count() == 0
+
+
+def test_a_step_that_cannot_start_yet_sends_the_admin_back_to_the_task_list(client, organisation, org_admin):
+    client.force_login(org_admin)
+
+    response = client.get(step_url(organisation, "authenticators"), follow=True)
+
+    assert response.redirect_chain == [(reverse("onboarding:task_list", args=[organisation.ods_code]), 302)]
+    assert "Choose authenticators: Complete these first" in response.content.decode()
+
+
+def test_an_unknown_question_is_not_found(client, organisation, org_admin):
+    client.force_login(org_admin)
+
+    response = client.get(step_url(organisation, "no-such-question"))
+
+    assert response.status_code == 404
