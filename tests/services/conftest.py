@@ -4,8 +4,10 @@ Every test in tests/services/ is marked ``services``. They need:
 
 - PostgreSQL: the run's DATABASE_URL must be PostgreSQL (pytest-django creates ``test_<name>``);
 - Redis at ``TEST_CELERY_BROKER_URL`` (default ``redis://127.0.0.1:6379/14``), a database number of its
-  own so no other worker steals the test's tasks; it is flushed at the start of the run and before
-  each worker starts;
+  own so no other worker steals the test's tasks. Under CI it is flushed at the start of the run.
+  Each test worker also reads a queue of its own (``CELERY_TASK_DEFAULT_QUEUE``), so two people
+  running service tests on one machine never take each other's tasks, and tasks left over from an
+  earlier run never reach this one;
 - Celery and aiosmtpd installed.
 
 When one is missing the tests are skipped with the reason, except under CI (``CI=true``), where
@@ -27,6 +29,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import quote
 
@@ -98,24 +101,25 @@ def _missing_requirement() -> str:
     return ""
 
 
-def _flush_test_broker() -> None:
+def _test_redis():
     import redis
 
-    redis.Redis.from_url(broker_url_for_tests(), socket_connect_timeout=1).flushdb()
+    return redis.Redis.from_url(broker_url_for_tests(), socket_connect_timeout=1)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def services_available():
     """Checks PostgreSQL, Redis and Celery once; skips (or, with CI=true, fails) when one is missing.
 
-    Flushes the test Redis database so tasks left by an earlier run are not delivered to this one.
+    Under CI (which has the machine to itself) also flushes the test Redis database.
     """
     reason = _missing_requirement()
     if reason:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"CI=true and {reason}", pytrace=False)
         pytest.skip(reason)
-    _flush_test_broker()
+    if os.environ.get("CI", "").lower() == "true":
+        _test_redis().flushdb()
 
 
 class SMTPSink:
@@ -206,7 +210,8 @@ class CeleryBroker:
 
         self.app = app
         self.url = broker_url_for_tests()
-        self._saved = (app.conf.task_always_eager, app.conf.broker_url)
+        self.queue = f"cis-portal-test-{uuid.uuid4().hex[:12]}"
+        self._saved = (app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue)
 
     def _reset_pools(self) -> None:
         # Drop our references only: kombu keeps one pool per broker URL and hands the same
@@ -218,19 +223,24 @@ class CeleryBroker:
         self._reset_pools()
         self.app.conf.task_always_eager = False
         self.app.conf.broker_url = url
+        self.app.conf.task_default_queue = self.queue
 
     def restore(self) -> None:
         self._reset_pools()
-        self.app.conf.task_always_eager, self.app.conf.broker_url = self._saved
+        self.app.conf.task_always_eager, self.app.conf.broker_url, self.app.conf.task_default_queue = (
+            self._saved
+        )
 
 
 @pytest.fixture
 def celery_broker():
-    """Sends this process's tasks to the test Redis broker instead of running them in-process."""
+    """Sends this process's tasks to the test Redis broker, on a queue of this test's own
+    (``.queue``), instead of running them in-process."""
     broker = CeleryBroker()
     broker.use(broker.url)
     yield broker
     broker.restore()
+    _test_redis().delete(broker.queue)
 
 
 def _database_url() -> str:
@@ -248,9 +258,10 @@ def _database_url() -> str:
 class CeleryWorker:
     """A real ``celery -A cis_portal worker`` process against the test database and broker."""
 
-    def __init__(self, log_path: Path, env: dict[str, str]):
+    def __init__(self, log_path: Path, env: dict[str, str], queue: str):
         self.log_path = log_path
         self.env = env
+        self.queue = queue
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -266,7 +277,7 @@ class CeleryWorker:
                     "--pool=solo",
                     "--concurrency=1",
                     "-Q",
-                    "celery",
+                    self.queue,
                     "--without-gossip",
                     "--without-mingle",
                     "--without-heartbeat",
@@ -306,19 +317,19 @@ class CeleryWorker:
 
 @pytest.fixture
 def celery_worker(transactional_db, smtp_sink, celery_broker, tmp_path):
-    """A Celery worker process (solo pool) consuming the test Redis broker and sending to ``smtp_sink``.
+    """A Celery worker process (solo pool) on the test Redis and this test's queue, sending to ``smtp_sink``.
 
     Uses ``transactional_db``: the worker is another process and only sees committed rows, so
     write in ``transaction.atomic()`` blocks (their on_commit callbacks publish to the broker).
     ``.log()`` gives the worker's output (printed when the test fails), ``.count(text)`` counts
     log lines, e.g. ``" succeeded in "`` for finished tasks; ``.stop()`` / ``.start()``.
     """
-    _flush_test_broker()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cis_portal.settings",
         "DATABASE_URL": _database_url(),
         "CELERY_BROKER_URL": celery_broker.url,
+        "CELERY_TASK_DEFAULT_QUEUE": celery_broker.queue,
         "DJANGO_EMAIL_HOST": "127.0.0.1",
         "DJANGO_EMAIL_PORT": str(smtp_sink.port),
         "DJANGO_EMAIL_USE_TLS": "false",
@@ -328,7 +339,7 @@ def celery_worker(transactional_db, smtp_sink, celery_broker, tmp_path):
         # System checks run in their own test; the worker only needs to run tasks, and starts faster.
         "CELERY_SKIP_CHECKS": "true",
     }
-    worker = CeleryWorker(tmp_path / "celery-worker.log", env)
+    worker = CeleryWorker(tmp_path / "celery-worker.log", env, celery_broker.queue)
     worker.start()
     yield worker
     worker.stop()
