@@ -240,7 +240,10 @@ def celery_broker():
     broker.use(broker.url)
     yield broker
     broker.restore()
-    _test_redis().delete(broker.queue)
+    # The queue and kombu's routing keys for it: this run's queue name is never used again.
+    _test_redis().delete(
+        broker.queue, f"_kombu.binding.{broker.queue}", f"_kombu.binding_permanent.{broker.queue}"
+    )
 
 
 def _database_url() -> str:
