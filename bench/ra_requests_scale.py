@@ -314,7 +314,6 @@ def main() -> None:
         ["Step", "Result"],
         [
             ["Escalation scan (indexed query), median ms", scan.median_ms],
-            ["Scan plan", plan_text[:90]],
             ["Escalation job, 2,500 due: seconds", job_seconds],
             ["Escalation job: queries", len(job_queries)],
             ["Second run (nothing due): seconds", again_seconds],
@@ -323,19 +322,23 @@ def main() -> None:
         ],
         title=f"RA escalations at {TOTAL_REQUESTS:,} requests on {database_description()}",
     )
+    print(f"Scan plan: {plan_text}")
     print()
     rows = []
     ratios = {}
     for label in empty:
         ratios[label] = full[label].median_ms / empty[label].median_ms
+        page_ratio = full[label].median_ms / one_page[label].median_ms
         rows.append(
             [
                 label,
                 empty[label].median_ms,
                 empty[label].queries,
+                one_page[label].median_ms,
                 full[label].median_ms,
                 full[label].queries,
                 f"{ratios[label]:.2f}x",
+                f"{page_ratio:.2f}x",
             ]
         )
     print_table(
