@@ -84,6 +84,21 @@ class RATeamMixin(LoginRequiredMixin):
         value = self.request.GET.get("organisation_type", "")
         return value if value in Organisation.OrganisationType.values else ""
 
+    def status(self) -> str:
+        value = self.request.GET.get("status", "")
+        return value if value in ReadinessStatus.values else ""
+
+    def filters(self) -> dict:
+        return {
+            key: value
+            for key, value in (("organisation_type", self.organisation_type()), ("status", self.status()))
+            if value
+        }
+
+    def rows(self, result) -> list:
+        status = self.status()
+        return [row for row in result.rows if row.status == status] if status else list(result.rows)
+
 
 class ICBOverviewView(RATeamMixin, TemplateView):
     """Counts over every organisation; the list itself a page of ``paginate_by`` at a time."""
@@ -95,11 +110,18 @@ class ICBOverviewView(RATeamMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         organisation_type = self.organisation_type()
         result = overview.icb_overview(self.provider, organisation_type=organisation_type)
-        page = Paginator(result.rows, self.paginate_by).get_page(self.request.GET.get("page"))
-        query = {"organisation_type": organisation_type} if organisation_type else {}
+        page = Paginator(self.rows(result), self.paginate_by).get_page(self.request.GET.get("page"))
+        query = self.filters()
         context.update(
             overview=result,
             page=page,
+            status=self.status(),
+            status_label=ReadinessStatus(self.status()).label if self.status() else "",
+            status_links=[
+                (value, label, count, "?" + urlencode({**query, "status": value}))
+                for value, label, count in result.counts
+            ],
+            csv_query=f"?{urlencode(query)}" if query else "",
             previous_url=f"?{urlencode({**query, 'page': page.previous_page_number()})}"
             if page.has_previous()
             else "",
@@ -145,7 +167,7 @@ class ICBOverviewCSVView(RATeamMixin, View):
             readiness.ItemState.PARTLY_MET: "Leaves applications uncovered",
             readiness.ItemState.MISSING: "No plan",
         }
-        for row in result.rows:
+        for row in self.rows(result):
             organisation = row.organisation
             writer.writerow(
                 [

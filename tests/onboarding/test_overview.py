@@ -172,3 +172,29 @@ def test_icb_overview_csv_is_refused_to_organisation_admins(client, org_admin):
 
     assert response.status_code == 403
     assert response.get("Content-Disposition") is None
+
+
+def test_icb_overview_filters_the_list_and_csv_by_readiness_status(
+    client, icb, organisation, org_admin, ra_team_member, save, details_answers, catalogue, training_modules
+):
+    save("organisation-details", details_answers)
+    save("ra-support", {"has_ra_support": "yes", "provider_name": "Own team"})
+    make_plan(organisation, org_admin)  # plan and RA met, CIS1 in use: nobody trained, so still not ready
+    add_organisations(icb, 2)
+    client.force_login(ra_team_member)
+
+    ready_only = client.get(reverse("onboarding:icb_overview"), {"status": "ready"})
+    not_ready = client.get(reverse("onboarding:icb_overview"), {"status": "not_ready"})
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("onboarding:icb_overview_csv"), {"status": "ready"}).content.decode()
+            )
+        )
+    )
+
+    assert list(ready_only.context["page"].object_list) == []
+    assert "No organisations that are ready send their RA requests to you." in ready_only.content.decode()
+    assert len(not_ready.context["page"].object_list) == 3
+    assert 'href="?status=not_ready">Not ready' in not_ready.content.decode()
+    assert csv_rows == [csv_rows[0]]
