@@ -186,3 +186,15 @@ def test_changelist_rows_carry_an_accessible_checkbox_and_a_plain_age(triage, ra
         "1 day",
         "2 days",
     ]
+
+
+def test_change_page_offers_only_legal_actions_and_shows_the_timeline(triage, ra_request):
+    content = triage.get(change_url(ra_request)).content.decode()
+
+    assert 'value="acknowledge"' in content
+    assert 'value="decline"' in content
+    assert 'value="resolve"' not in content
+    assert 'name="new_provider"' not in content
+    assert "Email sent: RA support request from Riverside Surgery" in content
+    assert "Phoned the ICB smartcard line twice; no answer." in content
+    assert f'name="version" value="{ra_request.version}"' in content
