@@ -7,7 +7,6 @@ caller's transaction and, once that transaction commits, hands the row to the ta
 
 import logging
 import smtplib
-import socket
 from datetime import timedelta
 from functools import partial
 
@@ -177,9 +176,9 @@ def is_transient_error(error: BaseException) -> bool:
         return True
     if isinstance(error, smtplib.SMTPResponseException):
         return 400 <= error.smtp_code < 500
-    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
-        return True
-    return isinstance(error, ConnectionError | TimeoutError | socket.timeout | OSError)
+    # Refused or reset connections, timeouts, TLS trouble, SMTPServerDisconnected, SMTPConnectError:
+    # all OSError. Anything else (a bad header, an unencodable address) will fail the same way again.
+    return isinstance(error, OSError)
 
 
 def _send(email: OutboundEmail) -> None:

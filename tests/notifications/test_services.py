@@ -1,3 +1,4 @@
+import smtplib
 from datetime import timedelta
 
 import pytest
@@ -277,3 +278,23 @@ def test_queue_emails_without_recipients_raises_and_writes_nothing():
         services.queue_emails(batch)
 
     assert OutboundEmail.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("error", "transient"),
+    [
+        (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), True),
+        (smtplib.SMTPConnectError(421, b"Too busy"), True),
+        (ConnectionResetError(104, "Connection reset by peer"), True),
+        (TimeoutError("timed out"), True),
+        (smtplib.SMTPDataError(451, b"Try again later"), True),
+        (smtplib.SMTPAuthenticationError(535, b"Bad credentials"), True),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (450, b"Greylisted")}), True),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"No such user")}), False),
+        (smtplib.SMTPDataError(554, b"Rejected"), False),
+        (smtplib.SMTPSenderRefused(553, b"Sender not allowed", "noreply@example.org"), False),
+        (ValueError("Header values may not contain linefeed"), False),
+    ],
+)
+def test_is_transient_error_classifies_smtp_failures(error, transient):
+    assert services.is_transient_error(error) is transient
