@@ -9,10 +9,12 @@ staff within 1.5x of the time for 10.
 
 import datetime
 import random
+import statistics
 
 from _common import database_description, django_test_database, measure, print_table, save_results
 
 SIZES = (10, 1_000, 10_000)
+ROUNDS = 7
 
 
 def build(size: int, lead_email: str):
@@ -86,28 +88,39 @@ def main() -> None:
         from django.test import Client
         from django.urls import reverse
 
-        rows, results = [], {}
+        pages, completions = {}, {}
         for size in SIZES:
-            organisation, lead, completion_count = build(size, f"lead{size}@example.org")
+            organisation, lead, completions[size] = build(size, f"lead{size}@example.org")
             client = Client()
             client.force_login(lead)
-            url = reverse("training:dashboard", args=[organisation.ods_code])
+            pages[size] = (client, reverse("training:dashboard", args=[organisation.ods_code]))
 
-            def get(client=client, url=url):
-                response = client.get(url)
-                assert response.status_code == 200, response.status_code
+        def get(size):
+            client, url = pages[size]
+            response = client.get(url)
+            assert response.status_code == 200, response.status_code
 
-            result = measure(get, repeat=9 if size < 10_000 else 5)
-            rows.append([size, completion_count, result.queries, result.median_ms])
-            results[size] = result
+        # Sizes take turns, round after round, so a busy machine slows them all alike.
+        rounds = {size: [] for size in SIZES}
+        for _ in range(ROUNDS):
+            for size in SIZES:
+                rounds[size].append(measure(lambda size=size: get(size), repeat=3 if size < 10_000 else 1))
+        results = {
+            size: {
+                "median_ms": statistics.median(m.median_ms for m in measurements),
+                "min_ms": min(m.min_ms for m in measurements),
+                "queries": measurements[-1].queries,
+            }
+            for size, measurements in rounds.items()
+        }
         print_table(
-            ["Staff", "Completions", "Queries", "Median ms"],
-            rows,
-            title=f"GET /training/<ods_code>/ on {database_description()}",
+            ["Staff", "Completions", "Queries", "Median ms", "Fastest ms"],
+            [[s, completions[s], r["queries"], r["median_ms"], r["min_ms"]] for s, r in results.items()],
+            title=f"GET /training/<ods_code>/ on {database_description()}, {ROUNDS} rounds",
         )
-        ratio = results[1_000].median_ms / results[10].median_ms
-        print(f"1,000 vs 10 staff: {ratio:.2f}x the time (target 1.5x or less)")
-        assert len({r.queries for r in results.values()}) == 1, "query count grows with staff"
+        ratio = results[1_000]["median_ms"] / results[10]["median_ms"]
+        print(f"1,000 vs 10 staff: {ratio:.2f}x the median time (target 1.5x or less)")
+        assert len({r["queries"] for r in results.values()}) == 1, "query count grows with staff"
         save_results("training_dashboard", {"results": results, "ratio_1000_to_10": ratio})
 
 

@@ -101,7 +101,7 @@ def test_compliance_summary_uses_the_same_number_of_queries_for_3_and_60_staff(
 
     small, large = _summary_queries(organisation), _summary_queries(other_organisation)
 
-    assert small == large == 4
+    assert small == large == 5
 
 
 def test_statuses_for_staff_members_skips_modules_for_other_roles(known_staff):
@@ -144,3 +144,31 @@ def test_timeline_events_for_organisation_excludes_other_organisations(
     complete(make_staff(other_organisation, "Olga Other"), foundations, d(2025, 10, 1))
 
     assert selectors.timeline_events_for_organisation(organisation) == []
+
+
+def test_compliance_summary_repeat_costs_one_query_until_the_data_changes(
+    known_staff, organisation, foundations
+):
+    first = selectors.compliance_summary(organisation, today=TODAY)
+    with CaptureQueriesContext(connection) as repeat_queries:
+        repeat = selectors.compliance_summary(organisation, today=TODAY)
+    complete(known_staff["carol"], foundations, d(2026, 1, 10), version_number=2)
+    after_completion = selectors.compliance_summary(organisation, today=TODAY)
+    services.mark_staff_member_left(known_staff["carol"], left_on=d(2026, 1, 12), acting_user=None)
+    after_leaving = selectors.compliance_summary(organisation, today=TODAY)
+    next_day = selectors.compliance_summary(organisation, today=TODAY + datetime.timedelta(days=1))
+
+    assert len(repeat_queries) == 1
+    assert (first.compliant, repeat.compliant) == (3, 3)
+    assert (after_completion.compliant, after_completion.never_completed_count) == (4, 0)
+    assert (after_leaving.active_staff, after_leaving.applicable) == (3, 5)
+    assert next_day.today == TODAY + datetime.timedelta(days=1)
+
+
+def test_compliance_summary_sees_a_new_module_version(known_staff, organisation, foundations, it_lead):
+    before = selectors.compliance_summary(organisation, today=TODAY)
+
+    services.publish_module_version(foundations, change_note="Another release.", published_by=it_lead)
+    after = selectors.compliance_summary(organisation, today=TODAY)
+
+    assert (before.refresher_due_count, after.refresher_due_count) == (1, 3)
