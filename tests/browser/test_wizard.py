@@ -1,8 +1,9 @@
 """The readiness wizard in a real browser: a new organisation admin's whole journey.
 
-Fills the wizard, signs out half-way, signs back in and resumes, changes an answer from check
-your answers, submits, and sees the summary reflect the RA request and the plan. axe runs on every
-wizard page; the first steps are done with the keyboard only (Tab, Space, Enter and typing).
+Fills the wizard, signs out half-way, signs back in and resumes, changes the RA answer from check
+your answers (which brings in and sends the RA request, then returns there), submits, and sees the
+summary reflect the RA request and the plan. axe runs on every wizard page; the first three steps
+are done with the keyboard only (Tab, Space, Enter and typing).
 """
 
 import datetime
@@ -77,7 +78,7 @@ def test_wizard_new_admin_completes_the_journey_with_a_sign_out_half_way(page, b
     assert page.locator("#section-authenticators-status").inner_text() == "Cannot start yet"
     assert_no_serious_axe_violations(page)
 
-    # Keyboard only from here to the RA request.
+    # Keyboard only (Tab, Space, Enter and typing) through the first three steps.
     tab_to(page, "a.nhsuk-task-list__link[href$='/questions/organisation-details/']")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -101,30 +102,19 @@ def test_wizard_new_admin_completes_the_journey_with_a_sign_out_half_way(page, b
     assert heading(page) == "Registration Authority support"
     assert_no_serious_axe_violations(page)
     tab_to(page, "#id_has_ra_support_0")
-    page.keyboard.press("ArrowDown")  # radios: arrow keys move the choice within the group
-    assert page.locator("#id_has_ra_support_1").is_checked()
-    submit_with_enter(page)
-
-    assert heading(page) == "Ask for RA support"
-    assert f"Your request will go to {organisation.icb.name}" in page.locator("main").inner_text()
-    assert_no_serious_axe_violations(page)
-    tab_to(page, "#id_help_needed_0")
     page.keyboard.press("Space")
-    tab_to(page, "#id_help_needed_2")
-    page.keyboard.press("Space")
-    tab_and_type(page, "#id_staff_affected", "6")
-    tab_and_type(page, "#id_needed_by_day", str(needed_by.day))
-    tab_and_type(page, "#id_needed_by_month", str(needed_by.month))
-    tab_and_type(page, "#id_needed_by_year", str(needed_by.year))
-    tab_and_type(page, "#id_contact_email", "asha.patel@riverside.example.org")
-    tab_and_type(page, "#id_already_tried", "Emailed the ICB digital team.")
-    tab_to(page, "#id_charge_acknowledged")
-    page.keyboard.press("Space")
+    tab_and_type(page, "#id_provider_name", "Our ICB's smartcard team")
     submit_with_enter(page)
 
     assert heading(page) == "Applications your staff use"
-    request = RARequest.objects.get()
-    assert request.help_needed_list == ["register_users", "issue_smartcards"]
+    assert_no_serious_axe_violations(page)
+    tab_to(page, "input[name=applications][value=ncrs]")
+    page.keyboard.press("Space")
+    tab_to(page, "input[name=applications][value=emis-web]")
+    page.keyboard.press("Space")
+    tab_and_type(page, "#id_local_applications", "Practice rota, CIS2, AAL2")
+    submit_with_enter(page)
+    assert heading(page) == "Staff groups and your estate"
 
     # Sign out half-way, sign back in and resume where we left off.
     with page.expect_navigation():
@@ -133,15 +123,7 @@ def test_wizard_new_admin_completes_the_journey_with_a_sign_out_half_way(page, b
     with page.expect_navigation():
         page.get_by_role("link", name="Readiness tasks").click()
     with page.expect_navigation():
-        page.get_by_role("button", name="Continue where you left off: applications your staff use").click()
-    assert heading(page) == "Applications your staff use"
-    assert_no_serious_axe_violations(page)
-    page.get_by_label("National Care Records Service (NCRS)", exact=False).check()
-    page.get_by_label("EMIS Web", exact=False).check()
-    page.get_by_label("Other applications your staff sign in to with CIS").fill("Practice rota, CIS2, AAL2")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Save and continue").click()
-
+        page.get_by_role("button", name="Continue where you left off: staff groups and your estate").click()
     assert heading(page) == "Staff groups and your estate"
     assert_no_serious_axe_violations(page)
     page.locator("#id_group_1_name").fill("Clinicians")
@@ -174,18 +156,34 @@ def test_wizard_new_admin_completes_the_journey_with_a_sign_out_half_way(page, b
     with page.expect_navigation():
         page.get_by_role("button", name="Save and continue").click()
 
-    # Check your answers, change an answer and come back.
+    # Check your answers: change the RA answer, which brings in the request, then come back.
     assert heading(page) == "Check your answers"
     assert_no_serious_axe_violations(page)
+    assert RARequest.objects.count() == 0
     with page.expect_navigation():
-        page.get_by_role("link", name="Change your job title").click()
-    assert page.locator("#id_contact_job_title").input_value() == "Practice manager"
-    page.locator("#id_contact_job_title").fill("Practice business manager")
+        page.locator("a[href$='/questions/ra-support/?return=check']").first.click()
+    page.get_by_label("No", exact=True).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and return to check your answers").click()
+    assert heading(page) == "Ask for RA support"
+    assert f"Your request will go to {organisation.icb.name}" in page.locator("main").inner_text()
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("Register new users").check()
+    page.get_by_label("Issue smartcards").check()
+    page.locator("#id_staff_affected").fill("6")
+    page.locator("#id_needed_by_day").fill(str(needed_by.day))
+    page.locator("#id_needed_by_month").fill(str(needed_by.month))
+    page.locator("#id_needed_by_year").fill(str(needed_by.year))
+    page.locator("#id_contact_email").fill("asha.patel@riverside.example.org")
+    page.locator("#id_already_tried").fill("Emailed the ICB digital team.")
+    page.get_by_label("I understand that whoever gives us RA support may charge for it").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Save and return to check your answers").click()
     assert heading(page) == "Check your answers"
+    request = RARequest.objects.get()
+    assert request.help_needed_list == ["register_users", "issue_smartcards"]
     main = page.locator("main").inner_text()
-    assert "Practice business manager" in main
+    assert request.reference in main
     assert "Tom Jones" in main  # later answers kept
 
     with page.expect_navigation():
