@@ -122,6 +122,7 @@ def test_icb_overview_is_refused_to_people_outside_ra_teams(client, org_admin):
     response = client.get(reverse("onboarding:icb_overview"))
 
     assert response.status_code == 403
+    assert "<h1>You cannot see this page" in response.content.decode()
 
 
 def test_icb_overview_csv_export_has_one_row_per_organisation(client, icb, busy_organisation, ra_team_member):

@@ -479,7 +479,10 @@ def test_isolation_another_organisations_admin_gets_404_everywhere(
         reverse("onboarding:timeline", args=[code]),
     ]
 
-    assert [client.get(url).status_code for url in urls] == [404] * 6
+    responses = [client.get(url) for url in urls]
+
+    assert [response.status_code for response in responses] == [404] * 6
+    assert not any(organisation.name in response.content.decode() for response in responses)
     assert (
         client.post(step_url(organisation, "ra-support"), {"version": 2, "has_ra_support": "no"}).status_code
         == 404
@@ -535,3 +538,4 @@ def test_an_unknown_question_is_not_found(client, organisation, org_admin):
     response = client.get(step_url(organisation, "no-such-question"))
 
     assert response.status_code == 404
+    assert "<h1>Page not found</h1>" in response.content.decode()
