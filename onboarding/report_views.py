@@ -22,20 +22,26 @@ from .models import ReadinessStatus
 READERS = (Role.ORG_ADMIN, Role.IT_LEAD)
 
 
+def current_summary(organisation):
+    """The live summary; a change of overall status since last time goes on the timeline."""
+    summary = selectors.readiness_summary(organisation)
+    services.record_readiness_status(
+        organisation,
+        status=summary.status,
+        detail="; ".join(f"{item.title}: {item.state_label.lower()}" for item in summary.items),
+    )
+    return summary
+
+
 class SummaryView(OrganisationMemberMixin, TemplateView):
-    """Computed live on every view; a change of overall status is added to the timeline."""
+    """Computed live on every view."""
 
     allowed_roles = READERS
     template_name = "onboarding/summary.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        summary = selectors.readiness_summary(self.organisation)
-        services.record_readiness_status(
-            self.organisation,
-            status=summary.status,
-            detail="; ".join(f"{item.title}: {item.state_label.lower()}" for item in summary.items),
-        )
+        summary = current_summary(self.organisation)
         context.update(
             summary=summary,
             journey=selectors.journey_for_organisation(self.organisation),
@@ -56,6 +62,7 @@ class TimelineView(OrganisationMemberMixin, TemplateView):
         category = self.request.GET.get("category", "")
         if category not in selectors.TIMELINE_CATEGORIES:
             category = ""
+        current_summary(self.organisation)  # so a status change made elsewhere shows up here too
         events = selectors.organisation_timeline(self.organisation, category=category)
         context.update(
             entries=[

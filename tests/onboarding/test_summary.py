@@ -242,3 +242,12 @@ def test_summary_sends_a_declined_wizard_request_back_to_the_ra_requests(
     assert ra.state == "missing"
     assert ra.detail == "Your RA request was closed without RA support being arranged."
     assert ra.action_url == reverse("ra_requests:list", args=[organisation.ods_code])
+
+
+def test_timeline_records_a_status_change_made_elsewhere(client, organisation, org_admin):
+    services.record_readiness_status(organisation, status=ReadinessStatus.NEARLY_READY)
+    client.force_login(org_admin)
+
+    response = client.get(reverse("onboarding:timeline", args=[organisation.ods_code]))
+
+    assert response.context["entries"][0]["event"].title == "Readiness status is now not ready"
