@@ -159,8 +159,9 @@ def dashboard_rows(organisation, modules_and_rules, today, limit):
     return counts, due
 
 
-def tally(rows, staff_counts, modules_and_rules):
-    """Turn ``dashboard_rows`` count rows and active head counts by (role, employment type) into totals."""
+def tally(rows, modules_and_rules):
+    """Turn ``dashboard_rows`` count rows into counts per module, in date per employment type, and
+    (role, modules in date, people) for working out who is fully up to date."""
     pair_counts: dict[int, Counter] = {module.pk: Counter() for module, _ in modules_and_rules}
     compliant_by_employment: Counter = Counter()
     in_date_people: list[tuple[str, int, int]] = []
@@ -171,4 +172,4 @@ def tally(rows, staff_counts, modules_and_rules):
                 compliant_by_employment[employment_type] += count
         else:
             in_date_people.append((role, number, count))
-    return pair_counts, compliant_by_employment, in_date_people, Counter(staff_counts)
+    return pair_counts, compliant_by_employment, in_date_people

@@ -68,7 +68,7 @@ def read_rows(raw: bytes) -> list[dict]:
 
 def preview(organisation, rows: list[dict]) -> list[PreviewRow]:
     """Check every row as the import will, without saving anything."""
-    from .services import _clean_staff_fields
+    from .services.staff import _clean_staff_fields
 
     previews = []
     first_line_for_email = {}

@@ -1,22 +1,17 @@
-"""Reads for the training tracker. Compliance is computed in Python from a fixed number of queries."""
+"""Compliance figures: by the database for the dashboard, row by row for reminders."""
 
 import datetime
-import itertools
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch
-from django.urls import reverse
+from django.db.models import Count
 from django.utils import timezone
 
-from organisations.timeline import TimelineEvent
-
-from . import aggregates
-from .compliance import (
+from .. import aggregates
+from ..compliance import (
     COMPLIANT_STATUSES,
     RAG_TAG_CLASSES,
-    ModuleRules,
     ModuleStatus,
     Rag,
     Status,
@@ -24,47 +19,9 @@ from .compliance import (
     rag_for,
     status_for,
 )
-from .models import Completion, EmploymentType, ModuleVersion, StaffMember, TrainingModule
-
-
-def staff_for_organisation(organisation, *, include_leavers: bool = False):
-    """The organisation's staff records, active ones only unless ``include_leavers``."""
-    staff = StaffMember.objects.for_organisation(organisation)
-    if not include_leavers:
-        staff = staff.active()
-    return staff.order_by("full_name", "id")
-
-
-def get_staff_member(organisation, pk: int) -> StaffMember | None:
-    return StaffMember.objects.for_organisation(organisation).filter(pk=pk).first()
-
-
-def active_modules() -> list[TrainingModule]:
-    """Active modules with their versions (two queries)."""
-    versions = Prefetch("versions", queryset=ModuleVersion.objects.order_by("number"))
-    return list(TrainingModule.objects.active().prefetch_related(versions).order_by("title"))
-
-
-def module_rules(module: TrainingModule) -> ModuleRules:
-    versions = list(module.versions.all())  # prefetched, ordered by number
-    superseded_on = {}
-    for older, newer in itertools.pairwise(versions):
-        superseded_on[older.number] = timezone.localdate(newer.published_at)
-    return ModuleRules(
-        id=module.pk,
-        refresh_months=module.refresh_months,
-        current_version=versions[-1].number if versions else 1,
-        superseded_on=superseded_on,
-    )
-
-
-def current_versions():
-    """Each active module's current version, for choosing what a completion is for."""
-    latest = {}
-    for version in ModuleVersion.objects.filter(module__is_active=True).select_related("module"):
-        if version.module_id not in latest or version.number > latest[version.module_id].number:
-            latest[version.module_id] = version
-    return sorted(latest.values(), key=lambda v: v.module.title)
+from ..models import Completion, EmploymentType, StaffMember, TrainingModule
+from .modules import active_modules, module_rules
+from .staff import staff_for_organisation
 
 
 def _latest_completions(completions) -> dict[tuple[int, int], tuple[datetime.date, int]]:
@@ -312,9 +269,7 @@ def _count_compliance(organisation, today: datetime.date, list_limit: int) -> Co
         }
     )
     rows, due_rows = aggregates.dashboard_rows(organisation, modules_and_rules, today, list_limit)
-    pair_counts, compliant_by_employment, in_date_people, _ = aggregates.tally(
-        rows, staff_counts, modules_and_rules
-    )
+    pair_counts, compliant_by_employment, in_date_people = aggregates.tally(rows, modules_and_rules)
 
     counts: Counter = Counter()
     per_module = []
@@ -374,94 +329,3 @@ def statuses_for_staff_members(staff_members, *, today: datetime.date | None = N
     for staff, module, module_status in _iter_statuses(staff_members, modules, latest, today):
         result[staff.pk].append((module, module_status))
     return result
-
-
-def completions_for_staff_member(staff: StaffMember):
-    """Every completion the person has, newest first: history is never overwritten."""
-    return staff.completions.select_related("module_version", "module", "recorded_by").order_by(
-        "-completed_on", "-id"
-    )
-
-
-def version_history(module: TrainingModule):
-    return module.versions.select_related("published_by").order_by("-number")
-
-
-def timeline_events_for_organisation(organisation) -> list[TimelineEvent]:
-    """Completions (grouped per session) and new module versions that made staff due a refresher."""
-    dashboard_url = reverse("training:dashboard", args=[organisation.ods_code])
-    sessions = defaultdict(list)
-    completions = (
-        Completion.objects.filter(staff__organisation=organisation)
-        .select_related("module_version__module", "recorded_by", "staff")
-        .order_by("completed_on", "id")
-    )
-    for completion in completions:
-        key = (completion.module_version_id, completion.completed_on, completion.method)
-        sessions[key].append(completion)
-
-    events = []
-    completed_versions = {}
-    for (_, completed_on, _), group in sessions.items():
-        first = group[0]
-        version = first.module_version
-        names = ", ".join(sorted(c.staff.full_name for c in group))
-        people = "1 person" if len(group) == 1 else f"{len(group)} people"
-        events.append(
-            TimelineEvent(
-                occurred_at=_start_of_day(completed_on),
-                category="training",
-                title=f"Training completed: {version.module.title} (version {version.number})",
-                detail=f"{first.get_method_display()} for {people}: {names}",
-                url=dashboard_url,
-                actor=first.recorded_by.display_name if first.recorded_by else "",
-            )
-        )
-        for completion in group:
-            key = completion.module_version.module_id
-            completed_versions.setdefault(key, set()).add(
-                (completion.staff_id, completion.module_version.number)
-            )
-
-    if completed_versions:
-        versions = (
-            ModuleVersion.objects.filter(module_id__in=completed_versions.keys(), number__gt=1)
-            .select_related("module", "published_by")
-            .order_by("published_at")
-        )
-        for version in versions:
-            affected = {
-                staff_id
-                for staff_id, number in completed_versions[version.module_id]
-                if number < version.number
-            }
-            if not affected:
-                continue
-            events.append(
-                TimelineEvent(
-                    occurred_at=version.published_at,
-                    category="training",
-                    title=f"New version of {version.module.title}: version {version.number}",
-                    detail=f"{version.change_note} Staff trained on an earlier version need a refresher "
-                    f"({len(affected)} trained here before this version).",
-                    url=dashboard_url,
-                    actor=version.published_by.display_name if version.published_by else "",
-                )
-            )
-    events.sort(key=lambda event: event.occurred_at)
-    return events
-
-
-def _start_of_day(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def it_lead_emails(organisation) -> list[str]:
-    """Who hears about training for an organisation: its IT leads, else its organisation admins."""
-    from organisations.models import Membership, Role
-
-    memberships = Membership.objects.filter(organisation=organisation, user__is_active=True)
-    emails = sorted(set(memberships.filter(role=Role.IT_LEAD).values_list("user__email", flat=True)))
-    if not emails:
-        emails = sorted(set(memberships.filter(role=Role.ORG_ADMIN).values_list("user__email", flat=True)))
-    return emails

@@ -1,0 +1,33 @@
+"""Reads for the training tracker (split by sub-domain)."""
+
+from .compliance import (
+    ComplianceSummary,
+    Due,
+    GroupCompliance,
+    ModuleCompliance,
+    compliance_in_python,
+    compliance_summary,
+    statuses_for_staff_members,
+)
+from .modules import active_modules, current_versions, module_rules, version_history
+from .staff import completions_for_staff_member, get_staff_member, it_lead_emails, staff_for_organisation
+from .timeline import timeline_events_for_organisation
+
+__all__ = [
+    "ComplianceSummary",
+    "Due",
+    "GroupCompliance",
+    "ModuleCompliance",
+    "active_modules",
+    "completions_for_staff_member",
+    "compliance_in_python",
+    "compliance_summary",
+    "current_versions",
+    "get_staff_member",
+    "it_lead_emails",
+    "module_rules",
+    "staff_for_organisation",
+    "statuses_for_staff_members",
+    "timeline_events_for_organisation",
+    "version_history",
+]
