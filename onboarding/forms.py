@@ -36,6 +36,11 @@ class StepForm(forms.Form):
             answers[name] = value
         return answers
 
+    @classmethod
+    def can_change(cls, answers: dict) -> bool:
+        """Whether check-your-answers offers "Change" links for these answers."""
+        return True
+
     def summary_rows(self, answers: dict) -> list[tuple[str, str]]:
         """(question, answer) pairs for check-your-answers, in the form's field order."""
         rows = []

@@ -189,16 +189,18 @@ class CheckAnswersView(WizardMixin, TemplateView):
             answers = journey.answers_for(step.slug)
             completed = journey.is_step_completed(step.slug)
             rows = []
+            changeable = steps.can_start(step, journey)
             if completed and step.is_available():
-                form = step.get_form_class()(organisation=self.organisation, journey=journey)
-                rows = form.summary_rows(answers)
+                form_class = step.get_form_class()
+                rows = form_class(organisation=self.organisation, journey=journey).summary_rows(answers)
+                changeable = changeable and form_class.can_change(answers)
             groups.append(
                 {
                     "step": step,
                     "completed": completed,
                     "rows": rows,
                     "change_url": step_url(self.organisation, step, return_to_check=True)
-                    if steps.can_start(step, journey)
+                    if changeable
                     else "",
                 }
             )

@@ -75,6 +75,11 @@ class RARequestForm(StepForm):
         )
         return initial
 
+    @classmethod
+    def can_change(cls, answers: dict) -> bool:
+        """A request already sent is followed on the RA request pages, not changed here."""
+        return not answers.get("request_id")
+
     def to_answers(self) -> dict:
         if self.submitted:
             return self.journey.answers_for("ra-request")

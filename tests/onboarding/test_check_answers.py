@@ -187,3 +187,18 @@ def test_check_answers_shows_the_plan_as_it_is_now_after_changes_elsewhere(clien
     html = response.content.decode()
     assert "NHS e-Referral Service (e-RS)" in html
     assert "Security key (FIDO2, e.g. YubiKey)" in html
+
+
+def test_check_answers_offers_no_change_link_for_a_request_already_sent(
+    client, answered, org_admin, national_team
+):
+    client.force_login(org_admin)
+    post_step(client, answered, "ra-support", {"has_ra_support": "no"}, "?return=check")
+    post_step(client, answered, "ra-request", ra_request_form(), "?return=check")
+
+    response = client.get(reverse("onboarding:check_answers", args=[answered.ods_code]))
+
+    html = response.content.decode()
+    assert "RA-" in html
+    assert step_url(answered, "ra-request", "?return=check") not in html
+    assert step_url(answered, "ra-support", "?return=check") in html
