@@ -23,4 +23,9 @@ urlpatterns = [
         "<str:ods_code>/staff/<int:pk>/reinstate/", views.StaffReinstateView.as_view(), name="staff_reinstate"
     ),
     path("<str:ods_code>/completions/add/", views.CompletionCreateView.as_view(), name="completion_add"),
+    path(
+        "<str:ods_code>/completions/<int:pk>/evidence/",
+        views.EvidenceDownloadView.as_view(),
+        name="completion_evidence",
+    ),
 ]

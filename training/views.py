@@ -1,7 +1,9 @@
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -306,6 +308,18 @@ class StaffExportView(TrainingMemberMixin, View):
         filename = f"training-staff-{self.organisation.ods_code}-{timezone.localdate():%Y-%m-%d}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+
+class EvidenceDownloadView(TrainingMemberMixin, View):
+    """The evidence file kept with a completion, only for the organisation's own members."""
+
+    def get(self, request, *args, **kwargs):
+        completion = selectors.completion_with_evidence(self.organisation, self.kwargs["pk"])
+        if completion is None:
+            raise Http404("No such evidence")
+        suffix = PurePath(completion.evidence_file.name).suffix
+        filename = f"evidence-{completion.staff.full_name}-{completion.completed_on:%Y-%m-%d}{suffix}"
+        return FileResponse(completion.evidence_file.open("rb"), as_attachment=True, filename=filename)
 
 
 class ModuleListView(TrainingMemberMixin, TemplateView):

@@ -290,3 +290,35 @@ def test_staff_detail_shows_status_per_module_and_full_history(lead_client, orga
     assert '<strong class="nhsuk-tag nhsuk-tag--red">Overdue</strong>' in html
     assert "1 April 2021" in html
     assert "1 March 2020" in html
+
+
+def test_evidence_file_downloads_for_own_organisation_only(
+    client, organisation, other_it_lead, it_lead, foundations, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    alice = make_staff(organisation, "Alice Ahmed")
+    completion = services.record_completion(
+        alice,
+        module_version=foundations.versions.get(),
+        completed_on=d(2025, 6, 1),
+        method="supplier_course",
+        evidence_file=SimpleUploadedFile("cert.pdf", b"%PDF-1.4 certificate", content_type="application/pdf"),
+        acting_user=it_lead,
+    )
+    evidence_url = url("completion_evidence", organisation, completion.pk)
+    client.force_login(other_it_lead)
+    other = client.get(evidence_url)
+    other_through_own_url = client.get(
+        reverse("training:completion_evidence", args=["B82002", completion.pk])
+    )
+    client.force_login(it_lead)
+    own = client.get(evidence_url)
+    page = client.get(url("staff_detail", organisation, alice.pk)).content.decode()
+
+    assert (other.status_code, other_through_own_url.status_code) == (404, 404)
+    assert own.status_code == 200
+    assert b"".join(own.streaming_content) == b"%PDF-1.4 certificate"
+    assert own["Content-Disposition"] == 'attachment; filename="evidence-Alice Ahmed-2025-06-01.pdf"'
+    assert f'href="{evidence_url}"' in page

@@ -10,7 +10,13 @@ from .compliance import (
     statuses_for_staff_members,
 )
 from .modules import active_modules, current_versions, module_rules, version_history
-from .staff import completions_for_staff_member, get_staff_member, it_lead_emails, staff_for_organisation
+from .staff import (
+    completion_with_evidence,
+    completions_for_staff_member,
+    get_staff_member,
+    it_lead_emails,
+    staff_for_organisation,
+)
 from .timeline import timeline_events_for_organisation
 
 __all__ = [
@@ -19,6 +25,7 @@ __all__ = [
     "GroupCompliance",
     "ModuleCompliance",
     "active_modules",
+    "completion_with_evidence",
     "completions_for_staff_member",
     "compliance_in_python",
     "compliance_summary",

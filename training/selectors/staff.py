@@ -1,6 +1,6 @@
 """Reads of staff records and of who hears about an organisation's training."""
 
-from ..models import StaffMember
+from ..models import Completion, StaffMember
 
 
 def staff_for_organisation(organisation, *, include_leavers: bool = False):
@@ -31,3 +31,13 @@ def it_lead_emails(organisation) -> list[str]:
     if not emails:
         emails = sorted(set(memberships.filter(role=Role.ORG_ADMIN).values_list("user__email", flat=True)))
     return emails
+
+
+def completion_with_evidence(organisation, pk: int) -> Completion | None:
+    """A completion with an evidence file, if it belongs to one of the organisation's staff."""
+    return (
+        Completion.objects.select_related("staff")
+        .filter(pk=pk, staff__organisation=organisation)
+        .exclude(evidence_file="")
+        .first()
+    )
