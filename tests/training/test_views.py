@@ -322,3 +322,17 @@ def test_evidence_file_downloads_for_own_organisation_only(
     assert b"".join(own.streaming_content) == b"%PDF-1.4 certificate"
     assert own["Content-Disposition"] == 'attachment; filename="evidence-Alice Ahmed-2025-06-01.pdf"'
     assert f'href="{evidence_url}"' in page
+
+
+def test_organisation_admins_may_use_the_tracker_but_ra_team_members_may_not(
+    client, organisation, org_admin, ra_team_member, foundations
+):
+    make_staff(organisation, "Alice Ahmed")
+    client.force_login(org_admin)
+    admin_response = client.get(url("staff_list", organisation))
+    client.force_login(ra_team_member)
+    ra_response = client.get(url("staff_list", organisation))
+
+    assert admin_response.status_code == 200
+    assert "Alice Ahmed" in admin_response.content.decode()
+    assert ra_response.status_code == 404
