@@ -88,6 +88,7 @@ def test_import_bad_file_lists_each_rows_errors_and_imports_nothing(lead_client,
     ]
     html = response.content.decode()
     assert "2 rows cannot be imported" in html
+    assert "<title>Error: Import staff from a CSV file" in html
     assert "Import 1" not in html
     assert "staff_import_confirm" not in html
     assert confirm(lead_client, organisation).status_code == 302
