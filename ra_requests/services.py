@@ -8,6 +8,7 @@ staff acting on the same request cannot silently overwrite each other.
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -130,7 +131,9 @@ def submit_ra_request(
         errors["charge_acknowledged"] = "Confirm that you understand RA support may be charged for"
     if staff_affected is None or staff_affected < 1:
         errors["staff_affected"] = "Number of staff affected must be 1 or more"
-    if needed_by < timezone.localdate():
+    if needed_by is None:
+        errors["needed_by"] = "Enter the date you need help by"
+    elif needed_by < timezone.localdate():
         errors["needed_by"] = "Date needed by must be today or in the future"
     for field, value, label in (
         ("contact_name", contact_name, "Enter a contact name"),
@@ -140,6 +143,11 @@ def submit_ra_request(
     ):
         if not (value or "").strip():
             errors[field] = label
+    if "contact_email" not in errors:
+        try:
+            validate_email(contact_email.strip())
+        except ValidationError:
+            errors["contact_email"] = "Enter an email address in the correct format, like name@example.nhs.uk"
     try:
         help_codes = _validate_help_needed(help_needed)
     except ValidationError as error:

@@ -80,6 +80,12 @@ def test_submit_ra_request_emails_the_provider_and_the_organisation_contact(ra_r
             "Date needed by must be today or in the future",
         ),
         ({"already_tried": "  "}, "already_tried", "Tell us what your organisation has already tried"),
+        ({"needed_by": None}, "needed_by", "Enter the date you need help by"),
+        (
+            {"contact_email": "asha at riverside"},
+            "contact_email",
+            "Enter an email address in the correct format, like name@example.nhs.uk",
+        ),
     ],
 )
 def test_submit_ra_request_refuses_bad_input(
