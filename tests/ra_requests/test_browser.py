@@ -1,0 +1,75 @@
+"""The organisation's RA request pages in a real browser (Chromium), checked with axe-core."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from organisations import services as organisation_services
+from organisations.models import Role
+from ra_requests.models import RARequest
+from tests.browser.conftest import base_url, browser, page  # noqa: F401 - fixtures used by name
+from tests.browser.helpers import assert_no_serious_axe_violations, sign_in
+from tests.factories import (
+    TEST_PASSWORD,
+    NationalRATeamFactory,
+    OrganisationFactory,
+    RAProviderFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def needs_chromium():
+    from tests.browser.conftest import _require_chromium
+
+    _require_chromium()
+
+
+def test_organisation_admin_asks_for_ra_support_and_sees_the_timeline(page, base_url):  # noqa: F811
+    NationalRATeamFactory()
+    icb = RAProviderFactory(ods_code="QE1", name="NHS Lancashire and South Cumbria ICB")
+    organisation = OrganisationFactory(ods_code="A81001", name="Riverside Surgery", icb=icb)
+    admin = UserFactory(email="admin@riverside.example.org")
+    organisation_services.add_membership(organisation, user=admin, role=Role.ORG_ADMIN)
+    sign_in(page, base_url, admin.email, TEST_PASSWORD)
+
+    page.goto(f"{base_url}/ra-requests/A81001/")
+    assert_no_serious_axe_violations(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ask for RA support").click()
+    page.get_by_label("Issue smartcards").check()
+    page.get_by_label("Contact name").fill("Asha Patel")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send request").click()
+
+    summary = page.locator(".nhsuk-error-summary")
+    assert summary.is_visible()
+    assert "Enter a contact phone number" in summary.inner_text()
+    assert page.get_by_label("Issue smartcards").is_checked()
+    assert page.get_by_label("Contact name").input_value() == "Asha Patel"
+    assert_no_serious_axe_violations(page)
+
+    needed_by = timezone.localdate() + datetime.timedelta(days=14)
+    page.get_by_label("How many staff are affected?").fill("3")
+    page.get_by_label("Day").fill(str(needed_by.day))
+    page.get_by_label("Month").fill(str(needed_by.month))
+    page.get_by_label("Year").fill(str(needed_by.year))
+    page.get_by_label("Contact phone number").fill("01632 960001")
+    page.get_by_label("Contact email address").fill("asha@riverside.example.org")
+    page.get_by_label("What has your organisation already tried?").fill("Emailed the ICB twice.")
+    page.get_by_label("I understand that whoever provides RA support may charge").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send request").click()
+
+    ra_request = RARequest.objects.get()
+    assert page.get_by_role("heading", level=1).inner_text() == f"RA support request {ra_request.reference}"
+    assert (
+        "Routed to NHS Lancashire and South Cumbria ICB because"
+        in page.locator(".nhsuk-inset-text").inner_text()
+    )
+    timeline = page.get_by_role("table", name="Everything that has happened to this request")
+    assert "Submitted" in timeline.inner_text()
+    assert_no_serious_axe_violations(page)
