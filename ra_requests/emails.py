@@ -94,6 +94,22 @@ def queue_routed_to_provider(request: RARequest) -> None:
     )
 
 
+def queue_declined_to_national(request: RARequest, national) -> None:
+    """A local provider declined and there is no local alternative: tell the national RA team."""
+    intro = (
+        f"{request.provider.name} has declined this request "
+        f"({request.get_decline_reason_display().lower()}), and no other local provider can take it. "
+        "The organisation has been offered to send it to the national RA team."
+    )
+    _queue(
+        request,
+        dedupe_key=f"ra_request:{request.pk}:declined_no_alternative:{request.sla_cycle}",
+        to=national.ra_contact_email if national else "",
+        subject=f"Declined locally with no alternative: RA support request from {request.organisation.name}",
+        body="\n\n".join([intro, request_details(request, with_timeline=True), _admin_link(request)]),
+    )
+
+
 def queue_status_change_to_organisation(request: RARequest, event: RARequestEvent) -> None:
     lines = [
         f"Your request for RA support is now: {event.get_to_status_display().lower()}.",

@@ -219,7 +219,8 @@ def transition_ra_request(
     """Apply one named transition. Refuses illegal ones and stale versions with a ValidationError.
 
     Writes a timeline event, emails the organisation's contact about the new status and, when the
-    request moves to a provider afresh (re-route, reopen), emails that provider.
+    request moves to a provider afresh (re-route, reopen), emails that provider. A local decline
+    that leaves no local alternative also sends the national RA team the details and timeline.
     """
     if transition not in TRANSITIONS:
         raise ValidationError(f"Unknown action '{transition}'")
@@ -288,6 +289,10 @@ def transition_ra_request(
     emails.queue_status_change_to_organisation(request, event)
     if new_cycle:
         emails.queue_routed_to_provider(request)
+    if target == Status.DECLINED and request.next_step == NextStep.REROUTE_NATIONAL:
+        national = national_ra_team()
+        if national is not None and national.pk != request.provider_id:
+            emails.queue_declined_to_national(request, national)
     return request
 
 

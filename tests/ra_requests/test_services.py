@@ -246,6 +246,31 @@ def test_reroute_to_national_moves_the_request_and_restarts_the_clock(
     assert "Phoned the ICB smartcard line twice" in email.body
 
 
+def test_decline_with_no_local_alternative_escalates_to_the_national_team(
+    ra_request, ra_team_member, national_team
+):
+    services.decline_ra_request(
+        ra_request, reason="not_supported", acting_user=ra_team_member, comment="GP only"
+    )
+
+    email = OutboundEmail.objects.get(dedupe_key=f"ra_request:{ra_request.pk}:declined_no_alternative:1")
+    assert email.to == ["national-ra@example.org"]
+    assert email.subject.startswith(
+        "Declined locally with no alternative: RA support request from Riverside Surgery"
+    )
+    assert "Riverside Surgery (ODS code A81001)" in email.body
+    assert "Help needed: Register new users; Issue smartcards" in email.body
+    assert "Phoned the ICB smartcard line twice; no answer." in email.body
+    assert "Acknowledged → Declined" not in email.body
+    assert "Submitted → Declined" in email.body
+
+
+def test_decline_with_a_self_service_next_step_does_not_escalate(ra_request, ra_team_member, national_team):
+    services.decline_ra_request(ra_request, reason="self_service_unlock", acting_user=ra_team_member)
+
+    assert not OutboundEmail.objects.filter(dedupe_key__contains="declined_no_alternative").exists()
+
+
 def test_reroute_is_refused_when_the_next_step_is_self_service(ra_request, ra_team_member, org_admin):
     services.decline_ra_request(ra_request, reason="self_service_unlock", acting_user=ra_team_member)
 
