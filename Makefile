@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cis_bench
 
-.PHONY: help run test worker beat lint format bench services migrate
+.PHONY: help run test ci worker beat lint format bench services migrate
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ run: migrate ## Set up, load reference and demo data, serve on http://127.0.0.1:
 test: $(INSTALLED) ## Run the whole test suite (exit code 5, no tests collected, is a failure too)
 	scripts/ensure_chromium
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+ci: ## What CI runs: PostgreSQL, Redis, CI=true, then make test (.ci/run)
+	.ci/run
 
 worker: $(INSTALLED) ## Run a Celery worker (needs CELERY_BROKER_URL)
 	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0): without it tasks run in-process and no worker is needed." >&2; exit 1; }
