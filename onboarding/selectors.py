@@ -73,34 +73,66 @@ def _step_url(organisation, slug: str) -> str:
     return reverse("onboarding:step", args=[organisation.ods_code, slug])
 
 
-def _ra_item(organisation, journey, today) -> tuple[readiness.ReadinessItem, object | None]:
-    answers = journey.answers_for("ra-support")
-    if not steps.part_available("ra_requests.selectors:ra_status_for_organisation"):
-        has_own = answers.get("has_ra_support") == "yes"
-        state = readiness.ItemState.MET if has_own else readiness.ItemState.MISSING
-        detail = (
-            f"You told us you have RA support from {answers.get('provider_name')}."
-            if has_own
-            else "RA requests are not available in the portal yet."
-        )
-        return readiness.ReadinessItem("ra", "Registration Authority support", state, detail), None
+# The four checks' states from the parts' own read models. ``readiness_summary`` (one organisation)
+# and ``overview.icb_overview`` (thousands, from the parts' bulk selectors) both go through these,
+# so an organisation's status is the same on its summary page and in its ICB's overview.
 
-    from ra_requests.models import Status
-    from ra_requests.selectors import ra_requests_for_organisation, ra_status_for_organisation
 
-    status = ra_status_for_organisation(organisation)
-    resolved = ra_requests_for_organisation(organisation).filter(status=Status.RESOLVED).first()
-    has_own = answers.get("has_ra_support") == "yes"
-    state = readiness.ra_state(
-        has_own_support=has_own,
-        has_open_request=status is not None,
-        has_resolved_request=resolved is not None,
+def has_own_ra_support(answers: dict) -> bool:
+    """The organisation told the wizard (step "ra-support") it already has RA support."""
+    return answers.get("has_ra_support") == "yes"
+
+
+def organisations_with_own_ra_support(organisation_ids) -> set[int]:
+    """Ids of the given organisations whose answers say they have RA support (one query)."""
+    return set(
+        ReadinessJourney.objects.filter(
+            organisation__in=organisation_ids, **{"answers__ra-support__has_ra_support": "yes"}
+        ).values_list("organisation_id", flat=True)
     )
+
+
+def ra_check_state(*, has_own_support: bool, ra_status) -> str:
+    """``ra_status``: the ``ra_requests.selectors.RAStatus`` of the organisation (never None)."""
+    return readiness.ra_state(
+        has_own_support=has_own_support,
+        has_open_request=ra_status.has_open_request,
+        has_resolved_request=ra_status.has_resolved_request,
+    )
+
+
+def plan_check_states(coverage, *, today: datetime.date) -> tuple[str, str]:
+    """(plan state, CIS1 state) from an ``authenticators.selectors.PlanCoverage``."""
+    plan = readiness.plan_state(
+        has_plan=coverage.has_plan, covers_every_application=coverage.covers_every_application
+    )
+    cis1 = readiness.cis1_state(
+        applications_known=coverage.has_inventory,
+        cis1_application_count=len(coverage.cis1_applications),
+        today=today,
+    )
+    return plan, cis1
+
+
+def training_check_state(*, active_staff: int, fully_compliant_staff: int) -> str:
+    return readiness.training_state(
+        active_staff=active_staff, percent_trained=percent_of(fully_compliant_staff, active_staff)
+    )
+
+
+def _ra_item(organisation, journey, today) -> tuple[readiness.ReadinessItem, object | None]:
+    from ra_requests.selectors import ra_statuses_for_organisations
+
+    answers = journey.answers_for("ra-support")
+    status = ra_statuses_for_organisations([organisation.pk])[organisation.pk]
+    resolved = status.last_resolved
+    has_own = has_own_ra_support(answers)
+    state = ra_check_state(has_own_support=has_own, ra_status=status)
     if has_own:
         detail = f"You told us you have RA support from {answers.get('provider_name')}."
     elif resolved is not None:
-        detail = f"{resolved.provider.name} resolved your request {resolved.reference}."
-    elif status is not None:
+        detail = f"{resolved.provider_name} resolved your request {resolved.reference}."
+    elif status.has_open_request:
         due = ""
         if status.sla_due_at:
             due_text = f"{timezone.localtime(status.sla_due_at):%-d %B %Y, %H:%M}"
@@ -131,33 +163,16 @@ def _ra_item(organisation, journey, today) -> tuple[readiness.ReadinessItem, obj
         url, label = _step_url(organisation, "ra-support"), "Arrange RA support"
     return (
         readiness.ReadinessItem("ra", "Registration Authority support", state, detail, action, url, label),
-        status,
+        status if status.has_open_request else None,
     )
 
 
 def _plan_items(organisation, today) -> tuple[list[readiness.ReadinessItem], object | None, tuple[str, ...]]:
-    if not steps.part_available("authenticators.selectors:plan_summary"):
-        missing = readiness.ItemState.MISSING
-        unavailable = "Authenticator plans are not available in the portal yet."
-        return (
-            [
-                readiness.ReadinessItem(
-                    "plan", "Authenticator plan covers every application", missing, unavailable
-                ),
-                readiness.ReadinessItem(
-                    "cis1", "No CIS1 applications before February 2027", missing, unavailable
-                ),
-            ],
-            None,
-            (),
-        )
     from authenticators.selectors import plan_summary
 
     plan = plan_summary(organisation)
     plan_url = _url("authenticators:plan", organisation.ods_code)
-    state = readiness.plan_state(
-        has_plan=plan.has_plan, covers_every_application=plan.covers_every_application
-    )
+    state, cis1_state = plan_check_states(plan.coverage, today=today)
     if not plan.has_plan:
         detail = "You have not chosen authenticators for every staff group yet."
         action = "List your applications and staff groups, then choose authenticators for each group."
@@ -177,9 +192,6 @@ def _plan_items(organisation, today) -> tuple[list[readiness.ReadinessItem], obj
     )
 
     cis1 = tuple(plan.cis1_applications)
-    cis1_state = readiness.cis1_state(
-        applications_known=bool(plan.inventory), cis1_application_count=len(cis1), today=today
-    )
     deadline = f"{readiness.CIS1_RETIREMENT_DATE:%-d %B %Y}"
     if not plan.inventory:
         detail = "We cannot tell until you list the applications your staff use."
@@ -202,19 +214,14 @@ def _plan_items(organisation, today) -> tuple[list[readiness.ReadinessItem], obj
 
 
 def _training_item(organisation, today) -> tuple[readiness.ReadinessItem, object | None]:
-    title = "Technical support staff trained and in date"
-    if not steps.part_available("training.selectors:compliance_summary"):
-        return readiness.ReadinessItem(
-            "training",
-            title,
-            readiness.ItemState.MISSING,
-            "Training records are not available in the portal yet.",
-        ), None
     from training.selectors import compliance_summary
 
+    title = "Technical support staff trained and in date"
     compliance = compliance_summary(organisation, today=today)
     percent = percent_of(compliance.fully_compliant_staff, compliance.active_staff)
-    state = readiness.training_state(active_staff=compliance.active_staff, percent_trained=percent)
+    state = training_check_state(
+        active_staff=compliance.active_staff, fully_compliant_staff=compliance.fully_compliant_staff
+    )
     dashboard = _url("training:dashboard", organisation.ods_code)
     if not compliance.active_staff:
         detail = "You have not named any technical support staff."

@@ -1,5 +1,6 @@
 """Reads for the training tracker (split by sub-domain)."""
 
+from .bulk import StaffCompliance, compliance_for_organisations
 from .compliance import (
     ComplianceSummary,
     Due,
@@ -24,9 +25,11 @@ __all__ = [
     "Due",
     "GroupCompliance",
     "ModuleCompliance",
+    "StaffCompliance",
     "active_modules",
     "completion_with_evidence",
     "completions_for_staff_member",
+    "compliance_for_organisations",
     "compliance_in_python",
     "compliance_summary",
     "current_versions",
