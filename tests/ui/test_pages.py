@@ -8,7 +8,7 @@ from django.contrib.messages import constants as message_levels
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.management import call_command
 from django.template.loader import render_to_string
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.views.defaults import server_error
 from pytest_django.asserts import assertInHTML
 
@@ -145,6 +145,49 @@ def test_forbidden_page_explains_who_to_ask(client):
     assert response.status_code == 403
     assertInHTML("<h1>You cannot see this page</h1>", html)
     assert "ask your organisation's administrator" in html
+
+
+def test_bad_request_page_explains_what_to_check(client):
+    response = client.get("/bad-request/")
+    html = response.content.decode()
+
+    assert response.status_code == 400
+    assert f"<title>Sorry, there is a problem with your request {TITLE_SUFFIX}</title>" in html
+    assertInHTML("<h1>Sorry, there is a problem with your request</h1>", html)
+    assert "check it is complete and correct" in html
+    assertInHTML('<a href="/">Go to the CIS onboarding portal home page</a>', html)
+    assert "unreadable" not in html
+
+
+def test_expired_form_shows_the_nhs_csrf_page_saying_to_go_back_and_try_again(client):
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.cookies["csrftoken"] = "a" * 32
+
+    response = csrf_client.post(
+        "/account/sign-in/", {"username": "sam@example.org", "password": "x", "csrfmiddlewaretoken": "b" * 32}
+    )
+    html = response.content.decode()
+
+    assert response.status_code == 403
+    assert f"<title>This form has expired {TITLE_SUFFIX}</title>" in html
+    assertInHTML("<h1>This form has expired</h1>", html)
+    assert "Go back to the form, refresh the page, then enter your answers and send it again." in html
+    assert "What you entered on that page has not been saved." in html
+    assert "CSRF" not in html
+    assert '<link rel="stylesheet" href="/static/nhsuk/nhsuk-frontend.min.css">' in html
+
+
+def test_csrf_page_still_shows_who_is_signed_in(client):
+    user = UserFactory(first_name="Sam", last_name="Patel")
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(user)
+
+    response = csrf_client.post("/account/sign-in/", {"username": user.email, "password": "x"})
+    html = response.content.decode()
+
+    assert response.status_code == 403
+    assertInHTML("<h1>This form has expired</h1>", html)
+    assert '<span class="nhsuk-u-visually-hidden">Signed in as </span>Sam Patel' in html
 
 
 def test_server_error_page_renders_without_request_context_or_database(django_assert_num_queries):

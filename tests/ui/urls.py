@@ -1,7 +1,7 @@
 """A small URLconf for the UI tests, so they exercise our templates even while another part's
 URLs are mid-change. It names the routes base.html links to."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponse
 from django.urls import include, path
 from django.views.generic import TemplateView
@@ -15,6 +15,10 @@ def _forbidden(request):
     raise PermissionDenied
 
 
+def _bad_request(request):
+    raise BadRequest("unreadable")
+
+
 def _broken(request):
     raise RuntimeError("boom")
 
@@ -23,6 +27,7 @@ urlpatterns = [
     path("", _home, name="home"),
     path("account/", include("organisations.urls")),
     path("forbidden/", _forbidden),
+    path("bad-request/", _bad_request),
     path("broken/", _broken),
     path(
         "pages/",
