@@ -1,32 +1,21 @@
-"""Triage for RA teams: each team sees only its own provider's requests; national admins see all."""
+"""The RA request admin: triage list, change form with named actions, bulk actions."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from organisations.access import is_national_admin, ra_provider_for_user
-from organisations.models import RAProvider
-
-from . import services
-from .models import (
-    OPEN_STATUSES,
-    UNACKNOWLEDGED_STATUSES,
-    DeclineReason,
-    HelpNeeded,
-    RARequest,
-    Status,
-)
-from .selectors import request_timeline
+from .. import services
+from ..models import OPEN_STATUSES, UNACKNOWLEDGED_STATUSES, RARequest
+from ..selectors import request_timeline
+from .filters import HelpNeededFilter, RegionFilter, SLAStateFilter
+from .forms import RARequestAdminForm
+from .paginator import TableEstimatePaginator
+from .scoping import ProviderScopedAdminMixin
 
 
 def describe_age(age) -> str:
@@ -34,173 +23,6 @@ def describe_age(age) -> str:
         return f"{age.days} day{'s' if age.days != 1 else ''}"
     hours = age.seconds // 3600
     return f"{hours} hour{'s' if hours != 1 else ''}" if hours else "under an hour"
-
-
-class TableEstimatePaginator(Paginator):
-    """Counts exactly, except the unfiltered list of a large PostgreSQL table: that uses the planner's
-    row estimate, so the national administrators' list does not scan 250,000 rows per page view."""
-
-    EXACT_BELOW = 50_000
-
-    @cached_property
-    def count(self):
-        queryset = self.object_list
-        if connection.vendor == "postgresql" and not queryset.query.where:
-            table = connection.ops.quote_name(queryset.model._meta.db_table)
-            with connection.cursor() as cursor:
-                # One query either way, so the page issues the same number at any size.
-                cursor.execute(
-                    f"SELECT CASE WHEN reltuples >= %s THEN reltuples::bigint "  # noqa: S608 - quoted table name
-                    f"ELSE (SELECT COUNT(*) FROM {table}) END FROM pg_class WHERE oid = %s::regclass",
-                    [self.EXACT_BELOW, queryset.model._meta.db_table],
-                )
-                return cursor.fetchone()[0]
-        return super().count
-
-
-class ProviderScopedAdminMixin:
-    """RA team members see only rows routed to their own provider; national admins see everything."""
-
-    provider_lookup = "provider"
-
-    def _sees_everything(self, request) -> bool:
-        return request.user.is_superuser or is_national_admin(request.user)
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if self._sees_everything(request):
-            return queryset
-        provider = ra_provider_for_user(request.user)
-        if provider is None:
-            return queryset.none()
-        return queryset.filter(**{self.provider_lookup: provider})
-
-
-class SLAStateFilter(admin.SimpleListFilter):
-    title = "SLA state"
-    parameter_name = "sla"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("overdue", "Overdue"),
-            ("due_soon", "Due within 1 day"),
-            ("on_track", "On track"),
-            ("paused", "Paused (waiting for organisation)"),
-        ]
-
-    def queryset(self, request, queryset):
-        now = timezone.now()
-        soon = now + timezone.timedelta(days=1)
-        due = Q(status__in=UNACKNOWLEDGED_STATUSES, acknowledge_due_at__lt=soon) | Q(
-            status__in=[Status.ACKNOWLEDGED, Status.IN_PROGRESS], resolve_due_at__lt=soon
-        )
-        if self.value() == "overdue":
-            return queryset.filter(
-                Q(status__in=UNACKNOWLEDGED_STATUSES, acknowledge_due_at__lt=now)
-                | Q(status__in=[Status.ACKNOWLEDGED, Status.IN_PROGRESS], resolve_due_at__lt=now)
-            )
-        if self.value() == "due_soon":
-            return queryset.filter(due).exclude(
-                Q(status__in=UNACKNOWLEDGED_STATUSES, acknowledge_due_at__lt=now)
-                | Q(status__in=[Status.ACKNOWLEDGED, Status.IN_PROGRESS], resolve_due_at__lt=now)
-            )
-        if self.value() == "on_track":
-            return queryset.filter(
-                status__in=[Status.SUBMITTED, Status.REROUTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS]
-            ).exclude(due)
-        if self.value() == "paused":
-            return queryset.filter(status=Status.WAITING_FOR_ORGANISATION)
-        return queryset
-
-
-class HelpNeededFilter(admin.SimpleListFilter):
-    title = "request type"
-    parameter_name = "help"
-
-    def lookups(self, request, model_admin):
-        return HelpNeeded.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in HelpNeeded.values:
-            return queryset.with_help_needed(self.value())
-        return queryset
-
-
-class RegionFilter(admin.SimpleListFilter):
-    """Regions come from the small provider table, never from a scan of the requests."""
-
-    title = "region"
-    parameter_name = "region"
-
-    def lookups(self, request, model_admin):
-        regions = RAProvider.objects.icbs().exclude(region="").values_list("region", flat=True).distinct()
-        return [(region, region) for region in sorted(set(regions))]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(organisation__icb__region=self.value())
-        return queryset
-
-
-class RARequestAdminForm(forms.ModelForm):
-    """The change form carries the version it was loaded at and one named action."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    action = forms.ChoiceField(label="Action", required=False, widget=forms.RadioSelect)
-    decline_reason_choice = forms.ChoiceField(
-        label="Reason for declining",
-        required=False,
-        choices=[("", "---------"), *DeclineReason.choices],
-        help_text="Each reason tells the organisation what it can do next.",
-    )
-    comment = forms.CharField(
-        label="Note to the organisation",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown on the timeline and emailed to the organisation's contact.",
-    )
-    new_provider = forms.ModelChoiceField(
-        label="Re-route to",
-        required=False,
-        queryset=RAProvider.objects.active(),
-        help_text="National administrators only. The SLA clock restarts with the new provider.",
-    )
-    routing_note = forms.CharField(label="Why re-route?", required=False, max_length=500)
-
-    acting_user = None
-    can_reroute = False
-
-    class Meta:
-        model = RARequest
-        fields = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
-        self.fields["action"].choices = [("", "No change")] + [
-            (name, services.TRANSITION_LABELS[name]) for name in services.allowed_transitions(self.instance)
-        ]
-        if not self.can_reroute:
-            del self.fields["new_provider"]
-            del self.fields["routing_note"]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("version") != self.instance.version:
-            raise ValidationError(
-                "Someone else changed this request after you opened it. Your changes have not been "
-                "saved: reload the page, check the timeline and try again."
-            )
-        action = data.get("action")
-        if action == "decline" and not data.get("decline_reason_choice"):
-            self.add_error("decline_reason_choice", "Select why you are declining the request")
-        if action == "ask_organisation" and not data.get("comment", "").strip():
-            self.add_error("comment", "Say what you need from the organisation")
-        if data.get("new_provider") and not data.get("routing_note", "").strip():
-            self.add_error("routing_note", "Say why the request is being re-routed")
-        if data.get("new_provider") and action:
-            raise ValidationError("Re-route the request or take an action, not both at once.")
-        return data
 
 
 @admin.register(RARequest)

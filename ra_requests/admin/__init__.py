@@ -1,0 +1,21 @@
+"""Triage for RA teams: each team sees only its own provider's requests; national admins see all.
+
+Importing this package registers the admin (Django's autodiscovery imports ``ra_requests.admin``).
+"""
+
+from .filters import HelpNeededFilter, RegionFilter, SLAStateFilter
+from .forms import RARequestAdminForm
+from .paginator import TableEstimatePaginator
+from .requests import RARequestAdmin, describe_age
+from .scoping import ProviderScopedAdminMixin
+
+__all__ = [
+    "HelpNeededFilter",
+    "ProviderScopedAdminMixin",
+    "RARequestAdmin",
+    "RARequestAdminForm",
+    "RegionFilter",
+    "SLAStateFilter",
+    "TableEstimatePaginator",
+    "describe_age",
+]

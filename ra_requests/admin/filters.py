@@ -1,0 +1,75 @@
+"""List filters for the RA request admin: SLA state, request type and region."""
+
+from django.contrib import admin
+from django.db.models import Q
+from django.utils import timezone
+
+from organisations.models import RAProvider
+
+from ..models import UNACKNOWLEDGED_STATUSES, HelpNeeded, Status
+
+
+class SLAStateFilter(admin.SimpleListFilter):
+    title = "SLA state"
+    parameter_name = "sla"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("due_soon", "Due within 1 day"),
+            ("on_track", "On track"),
+            ("paused", "Paused (waiting for organisation)"),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        soon = now + timezone.timedelta(days=1)
+        due = Q(status__in=UNACKNOWLEDGED_STATUSES, acknowledge_due_at__lt=soon) | Q(
+            status__in=[Status.ACKNOWLEDGED, Status.IN_PROGRESS], resolve_due_at__lt=soon
+        )
+        if self.value() == "overdue":
+            return queryset.filter(
+                Q(status__in=UNACKNOWLEDGED_STATUSES, acknowledge_due_at__lt=now)
+                | Q(status__in=[Status.ACKNOWLEDGED, Status.IN_PROGRESS], resolve_due_at__lt=now)
+            )
+        if self.value() == "due_soon":
+            return queryset.filter(due).exclude(
+                Q(status__in=UNACKNOWLEDGED_STATUSES, acknowledge_due_at__lt=now)
+                | Q(status__in=[Status.ACKNOWLEDGED, Status.IN_PROGRESS], resolve_due_at__lt=now)
+            )
+        if self.value() == "on_track":
+            return queryset.filter(
+                status__in=[Status.SUBMITTED, Status.REROUTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS]
+            ).exclude(due)
+        if self.value() == "paused":
+            return queryset.filter(status=Status.WAITING_FOR_ORGANISATION)
+        return queryset
+
+
+class HelpNeededFilter(admin.SimpleListFilter):
+    title = "request type"
+    parameter_name = "help"
+
+    def lookups(self, request, model_admin):
+        return HelpNeeded.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in HelpNeeded.values:
+            return queryset.with_help_needed(self.value())
+        return queryset
+
+
+class RegionFilter(admin.SimpleListFilter):
+    """Regions come from the small provider table, never from a scan of the requests."""
+
+    title = "region"
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        regions = RAProvider.objects.icbs().exclude(region="").values_list("region", flat=True).distinct()
+        return [(region, region) for region in sorted(set(regions))]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(organisation__icb__region=self.value())
+        return queryset

@@ -1,0 +1,70 @@
+"""The RA request change form: the version it was loaded at and one named action."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from organisations.models import RAProvider
+
+from .. import services
+from ..models import DeclineReason, RARequest
+
+
+class RARequestAdminForm(forms.ModelForm):
+    """The change form carries the version it was loaded at and one named action."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    action = forms.ChoiceField(label="Action", required=False, widget=forms.RadioSelect)
+    decline_reason_choice = forms.ChoiceField(
+        label="Reason for declining",
+        required=False,
+        choices=[("", "---------"), *DeclineReason.choices],
+        help_text="Each reason tells the organisation what it can do next.",
+    )
+    comment = forms.CharField(
+        label="Note to the organisation",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown on the timeline and emailed to the organisation's contact.",
+    )
+    new_provider = forms.ModelChoiceField(
+        label="Re-route to",
+        required=False,
+        queryset=RAProvider.objects.active(),
+        help_text="National administrators only. The SLA clock restarts with the new provider.",
+    )
+    routing_note = forms.CharField(label="Why re-route?", required=False, max_length=500)
+
+    acting_user = None
+    can_reroute = False
+
+    class Meta:
+        model = RARequest
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.fields["action"].choices = [("", "No change")] + [
+            (name, services.TRANSITION_LABELS[name]) for name in services.allowed_transitions(self.instance)
+        ]
+        if not self.can_reroute:
+            del self.fields["new_provider"]
+            del self.fields["routing_note"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("version") != self.instance.version:
+            raise ValidationError(
+                "Someone else changed this request after you opened it. Your changes have not been "
+                "saved: reload the page, check the timeline and try again."
+            )
+        action = data.get("action")
+        if action == "decline" and not data.get("decline_reason_choice"):
+            self.add_error("decline_reason_choice", "Select why you are declining the request")
+        if action == "ask_organisation" and not data.get("comment", "").strip():
+            self.add_error("comment", "Say what you need from the organisation")
+        if data.get("new_provider") and not data.get("routing_note", "").strip():
+            self.add_error("routing_note", "Say why the request is being re-routed")
+        if data.get("new_provider") and action:
+            raise ValidationError("Re-route the request or take an action, not both at once.")
+        return data
