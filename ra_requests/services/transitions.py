@@ -1,209 +1,26 @@
-"""Every change to an RA request goes through here: submission, the named transitions, routing.
-
-Each function is atomic; emails are written to the outbox in the same transaction (sending
-happens after commit). Transitions lock the row and check the version the caller saw, so two RA
-staff acting on the same request cannot silently overwrite each other.
-"""
-
-import datetime
+"""The named transitions of an RA request, assignment and re-routing by a national administrator."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from organisations.models import Organisation, RAProvider
+from organisations.models import RAProvider
 from organisations.selectors import national_ra_team
-from organisations.services import update_organisation_icb
 
-from . import emails
-from .escalations import refresh_clock, run_escalations
-from .lifecycle import (
-    PROVIDER_TRANSITIONS,
-    REOPEN_WITHIN,
-    TRANSITION_LABELS,
-    TRANSITIONS,
-    allowed_transitions,
-)
-from .models import (
+from .. import emails
+from ..escalations import refresh_clock
+from ..lifecycle import REOPEN_WITHIN, TRANSITION_LABELS, TRANSITIONS
+from ..models import (
     CLOSED_STATUSES,
     NEXT_STEP_FOR_REASON,
     DeclineReason,
-    HelpNeeded,
     NextStep,
     RARequest,
     RARequestEvent,
     Status,
 )
-from .routing import Route, route_for_organisation
-from .sla import working_time_between
-
-__all__ = [
-    "PROVIDER_TRANSITIONS",
-    "REOPEN_WITHIN",
-    "TRANSITIONS",
-    "TRANSITION_LABELS",
-    "Route",
-    "acknowledge_ra_request",
-    "allowed_transitions",
-    "ask_organisation",
-    "assign_ra_request",
-    "change_route",
-    "choose_successor_icb",
-    "decline_ra_request",
-    "reopen_ra_request",
-    "reply_to_ra_request",
-    "reroute_to_national",
-    "resolve_ra_request",
-    "route_for_organisation",
-    "run_escalations",
-    "start_work_on_ra_request",
-    "submit_ra_request",
-    "transition_ra_request",
-]
-
-
-def _record(request, *, kind, actor, comment="", from_status="", to_status="", now=None) -> RARequestEvent:
-    return RARequestEvent.objects.create(
-        request=request,
-        occurred_at=now or timezone.now(),
-        kind=kind,
-        actor=actor,
-        from_status=from_status,
-        to_status=to_status,
-        comment=comment,
-    )
-
-
-def _start_cycle(request: RARequest, now: datetime.datetime) -> None:
-    request.sla_started_at = now
-    request.paused_at = None
-    request.paused_seconds = 0
-    request.acknowledged_at = None
-    request.closed_at = None
-    request.escalation_level = 0
-
-
-def _lock(request: RARequest, expected_version: int | None) -> RARequest:
-    locked = (
-        RARequest.objects.select_for_update(of=("self",))
-        .select_related("organisation", "organisation__icb", "provider")
-        .get(pk=request.pk)
-    )
-    if expected_version is not None and locked.version != expected_version:
-        raise ValidationError(
-            f"Someone else changed this request while you were looking at it (it is now "
-            f"'{locked.get_status_display()}'). Reload the page, check the timeline and try again."
-        )
-    # Claim the version: a writer that read the same version before our lock now updates 0 rows.
-    claimed = RARequest.objects.filter(pk=locked.pk, version=locked.version).update(version=F("version") + 1)
-    if not claimed:
-        raise ValidationError("Someone else changed this request at the same moment. Reload and try again.")
-    locked.version += 1
-    return locked
-
-
-def _validate_help_needed(help_needed: list[str]) -> list[str]:
-    valid = [code for code in HelpNeeded.values if code in set(help_needed)]
-    if not valid or len(valid) != len(set(help_needed)):
-        raise ValidationError({"help_needed": "Select the help your organisation needs"})
-    return valid
-
-
-@transaction.atomic
-def submit_ra_request(
-    organisation: Organisation,
-    *,
-    submitted_by,
-    help_needed: list[str],
-    staff_affected: int,
-    needed_by: datetime.date,
-    contact_name: str,
-    contact_phone: str,
-    contact_email: str,
-    already_tried: str,
-    charge_acknowledged: bool,
-) -> RARequest:
-    """Route and save a new request; emails the provider and confirms to the organisation's contact."""
-    errors = {}
-    if not charge_acknowledged:
-        errors["charge_acknowledged"] = "Confirm that you understand RA support may be charged for"
-    if staff_affected is None or staff_affected < 1:
-        errors["staff_affected"] = "Number of staff affected must be 1 or more"
-    if needed_by is None:
-        errors["needed_by"] = "Enter the date you need help by"
-    elif needed_by < timezone.localdate():
-        errors["needed_by"] = "Date needed by must be today or in the future"
-    for field, value, label in (
-        ("contact_name", contact_name, "Enter a contact name"),
-        ("contact_phone", contact_phone, "Enter a contact phone number"),
-        ("contact_email", contact_email, "Enter a contact email address"),
-        ("already_tried", already_tried, "Tell us what your organisation has already tried"),
-    ):
-        if not (value or "").strip():
-            errors[field] = label
-    if "contact_email" not in errors:
-        try:
-            validate_email(contact_email.strip())
-        except ValidationError:
-            errors["contact_email"] = "Enter an email address in the correct format, like name@example.nhs.uk"
-    try:
-        help_codes = _validate_help_needed(help_needed)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
-
-    route = route_for_organisation(organisation)
-    if route.needs_successor_choice:
-        raise ValidationError(
-            f"{organisation.icb.name} has closed and was split. Choose which ICB your organisation "
-            "now belongs to before sending a request."
-        )
-    if route.provider is None:
-        raise ValidationError(route.reason)
-
-    now = timezone.now()
-    request = RARequest(
-        organisation=organisation,
-        provider=route.provider,
-        routing_reason=route.reason,
-        status=Status.SUBMITTED,
-        help_needed=",".join(help_codes),
-        staff_affected=staff_affected,
-        needed_by=needed_by,
-        contact_name=contact_name.strip(),
-        contact_phone=contact_phone.strip(),
-        contact_email=contact_email.strip(),
-        already_tried=already_tried.strip(),
-        charge_acknowledged=True,
-        submitted_by=submitted_by,
-    )
-    _start_cycle(request, now)
-    refresh_clock(request)
-    request._history_user = submitted_by
-    request.save()
-    event = _record(
-        request,
-        kind=RARequestEvent.Kind.STATUS,
-        actor=submitted_by,
-        to_status=Status.SUBMITTED,
-        comment=f"Routed to {route.provider.name}",
-        now=now,
-    )
-    emails.queue_routed_to_provider(request)
-    emails.queue_status_change_to_organisation(request, event)
-    return request
-
-
-@transaction.atomic
-def choose_successor_icb(organisation: Organisation, *, icb: RAProvider, acting_user) -> Organisation:
-    """Record which successor of a split ICB the organisation now belongs to."""
-    route = route_for_organisation(organisation)
-    if icb.pk not in {choice.pk for choice in route.successor_choices}:
-        raise ValidationError({"icb": "Select one of the ICBs that took over your old ICB"})
-    return update_organisation_icb(organisation, icb=icb, acting_user=acting_user)
+from ..sla import working_time_between
+from .common import _lock, _record, _start_cycle
 
 
 @transaction.atomic
