@@ -1,0 +1,67 @@
+"""The directory: organisations, their ICB, RA team members and national administrators."""
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .. import roles
+from ..models import Organisation, RAProvider, RATeamMembership, User
+from ..validators import normalise_ods_code, validate_ods_code
+
+
+@transaction.atomic
+def create_organisation(*, ods_code: str, name: str, organisation_type: str, icb: RAProvider) -> Organisation:
+    ods_code = normalise_ods_code(ods_code)
+    validate_ods_code(ods_code)
+    if icb.kind != RAProvider.Kind.ICB:
+        raise ValidationError({"icb": "Select an integrated care board"})
+    if Organisation.objects.filter(ods_code=ods_code).exists():
+        raise ValidationError({"ods_code": "An organisation with this ODS code is already registered"})
+    return Organisation.objects.create(
+        ods_code=ods_code, name=name.strip(), organisation_type=organisation_type, icb=icb
+    )
+
+
+@transaction.atomic
+def update_organisation_icb(organisation: Organisation, *, icb: RAProvider, acting_user=None) -> Organisation:
+    """Move an organisation to another ICB, e.g. to one of the successors of a split ICB."""
+    if icb.kind != RAProvider.Kind.ICB:
+        raise ValidationError("Select an integrated care board")
+    if not icb.is_active:
+        raise ValidationError(f"{icb.name} closed on {icb.closed_on:%-d %B %Y}: select an active ICB")
+    organisation.icb = icb
+    if acting_user is not None:
+        organisation._history_user = acting_user
+    organisation.save(update_fields=["icb", "updated_at"])
+    return organisation
+
+
+@transaction.atomic
+def add_ra_team_member(provider: RAProvider, *, user: User) -> RATeamMembership:
+    """Make ``user`` a member of ``provider``'s RA team, with access to the admin triage site."""
+    membership, _ = RATeamMembership.objects.update_or_create(user=user, defaults={"provider": provider})
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(Group.objects.get_or_create(name=roles.RA_TEAM_MEMBERS)[0])
+    return membership
+
+
+@transaction.atomic
+def make_national_admin(user: User) -> User:
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(Group.objects.get_or_create(name=roles.NATIONAL_ADMINISTRATORS)[0])
+    return user
+
+
+@transaction.atomic
+def remove_ra_team_member(membership: RATeamMembership) -> None:
+    """End a user's RA team membership; they keep admin access only if they are a national admin."""
+    user = membership.user
+    membership.delete()
+    group = Group.objects.filter(name=roles.RA_TEAM_MEMBERS).first()
+    if group is not None:
+        user.groups.remove(group)
+    if not user.is_superuser and not user.groups.filter(name=roles.NATIONAL_ADMINISTRATORS).exists():
+        user.is_staff = False
+        user.save(update_fields=["is_staff"])
