@@ -115,7 +115,9 @@ def ra_statuses_for_organisations(organisation_ids: Iterable[int]) -> dict[int, 
         )
         request = latest_open.get(organisation_id)
         if request is None:
-            statuses[organisation_id] = replace(NO_OPEN_REQUEST, last_resolved=last_resolved)
+            statuses[organisation_id] = (
+                replace(NO_OPEN_REQUEST, last_resolved=last_resolved) if last_resolved else NO_OPEN_REQUEST
+            )
             continue
         statuses[organisation_id] = RAStatus(
             request_id=request.pk,

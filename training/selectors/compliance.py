@@ -166,11 +166,17 @@ class ComplianceSummary:
 def _iter_statuses(staff_members, modules, latest, today):
     """Yield (staff, module, ModuleStatus) for every module that applies to each person."""
     rules = [(module, module_rules(module), set(module.applies_to_roles)) for module in modules]
+    # Many people share a module's latest (date, version): work each one out once (ModuleStatus is frozen).
+    known: dict[tuple, ModuleStatus] = {}
     for staff in staff_members:
         for module, module_rule, roles in rules:
             if roles and staff.role not in roles:
                 continue
-            yield staff, module, status_for(module_rule, latest.get((staff.pk, module.pk)), today)
+            key = (module.pk, latest.get((staff.pk, module.pk)))
+            module_status = known.get(key)
+            if module_status is None:
+                module_status = known[key] = status_for(module_rule, key[1], today)
+            yield staff, module, module_status
 
 
 def compliance_in_python(organisation, *, today: datetime.date | None = None) -> ComplianceSummary:
