@@ -2,14 +2,11 @@
 
 import datetime
 
-import pytest
 from django.utils import timezone
 
 from organisations import services as organisation_services
 from organisations.models import Role
 from ra_requests.models import RARequest
-from tests.browser.conftest import base_url, browser, page  # noqa: F401 - fixtures used by name
-from tests.browser.helpers import assert_no_serious_axe_violations, sign_in
 from tests.factories import (
     TEST_PASSWORD,
     NationalRATeamFactory,
@@ -18,17 +15,10 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.browser
+from .helpers import assert_no_serious_axe_violations, sign_in
 
 
-@pytest.fixture(autouse=True)
-def needs_chromium():
-    from tests.browser.conftest import _require_chromium
-
-    _require_chromium()
-
-
-def test_organisation_admin_asks_for_ra_support_and_sees_the_timeline(page, base_url):  # noqa: F811
+def test_organisation_admin_asks_for_ra_support_and_sees_the_timeline(page, base_url):
     NationalRATeamFactory()
     icb = RAProviderFactory(ods_code="QE1", name="NHS Lancashire and South Cumbria ICB")
     organisation = OrganisationFactory(ods_code="A81001", name="Riverside Surgery", icb=icb)
@@ -75,7 +65,7 @@ def test_organisation_admin_asks_for_ra_support_and_sees_the_timeline(page, base
     assert_no_serious_axe_violations(page)
 
 
-def test_organisation_replies_and_accepts_a_decline_next_step_accessibly(page, base_url):  # noqa: F811
+def test_organisation_replies_and_accepts_a_decline_next_step_accessibly(page, base_url):
     from ra_requests import services
 
     NationalRATeamFactory()
