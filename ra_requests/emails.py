@@ -4,10 +4,7 @@ Each email is queued with a dedupe key unique per (request, kind, cycle/level or
 same decision can never produce two emails however often the code that makes it runs.
 """
 
-from functools import partial
-
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -177,31 +174,13 @@ def escalation_email(request: RARequest, *, kind: str, level: int, due_at, natio
 
 
 def queue_escalation_emails(emails: list[dict]) -> int:
-    """Write a batch of escalation emails to the outbox in one insert; send them after commit.
+    """Write a batch of escalation emails to the outbox; send them after commit.
 
-    The escalation job calls this with the rows of one locked batch: the same outbox, dedupe keys
-    and send task as ``queue_email``, in a handful of queries instead of several per email.
-    Keys already in the outbox are skipped, so re-running a batch queues nothing twice; no
-    other transaction can write these keys meanwhile because the job holds the requests' row locks.
+    Goes through the outbox's bulk path (``notifications.services.queue_emails``): the same
+    dedupe keys and send task as ``queue_email``, in a handful of queries for the whole batch.
+    Keys already in the outbox are skipped, so re-running a batch queues nothing twice.
     Returns how many rows were written.
     """
-    from notifications.models import OutboundEmail
+    from notifications.services import queue_emails
 
-    if not emails:
-        return 0
-    keys = [email["dedupe_key"] for email in emails]
-    existing = set(OutboundEmail.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
-    now = timezone.now()
-    created = OutboundEmail.objects.bulk_create(
-        [OutboundEmail(queued_at=now, **email) for email in emails if email["dedupe_key"] not in existing]
-    )
-    ids = [email.pk for email in created]
-    transaction.on_commit(partial(_enqueue_all, ids))
-    return len(ids)
-
-
-def _enqueue_all(ids: list[int]) -> None:
-    from notifications.services import enqueue_email
-
-    for email_id in ids:
-        enqueue_email(email_id)
+    return queue_emails(emails)
