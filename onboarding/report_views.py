@@ -129,10 +129,6 @@ class ICBOverviewView(RATeamMixin, TemplateView):
                 for value, label, count in result.counts
             ],
             csv_query=f"?{urlencode(query)}" if query else "",
-            previous_url=f"?{urlencode({**query, 'page': page.previous_page_number()})}"
-            if page.has_previous()
-            else "",
-            next_url=f"?{urlencode({**query, 'page': page.next_page_number()})}" if page.has_next() else "",
             organisation_types=Organisation.OrganisationType.choices,
             organisation_type=organisation_type,
             organisation_type_label=dict(Organisation.OrganisationType.choices).get(organisation_type, ""),

@@ -164,6 +164,8 @@ def test_icb_overview_page_lists_100_a_page_but_counts_every_organisation(client
         second.content.decode()
     )
     assert 'href="?page=2"' in first.content.decode()
+    filtered = client.get(reverse("onboarding:icb_overview"), {"organisation_type": "gp_practice"})
+    assert 'href="?organisation_type=gp_practice&amp;page=2"' in filtered.content.decode()
 
 
 def test_icb_overview_csv_is_refused_to_organisation_admins(client, org_admin):
