@@ -53,9 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "crispy_forms",
-    "formtools",
     "simple_history",
-    "import_export",
     "axes",
     # The base every part stands on.
     "organisations",
