@@ -30,6 +30,12 @@ app.conf.beat_schedule = {
         "task": "training.send_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Put each organisation's change of readiness status (ready / nearly / not ready) on its
+    # timeline (python manage.py record_readiness_statuses).
+    "record-readiness-statuses": {
+        "task": "onboarding.record_readiness_statuses",
+        "schedule": crontab(minute=45),
+    },
     # Monday-morning digest of training compliance for each IT lead
     # (python manage.py send_training_reminders --digest).
     "send-training-digests": {

@@ -68,18 +68,15 @@ def _ra_detail(*, has_own_support: bool, ra_status) -> str:
     return "None arranged"
 
 
-def icb_overview(
-    provider: RAProvider, *, organisation_type: str = "", today: datetime.date | None = None
-) -> ICBOverview:
-    """Readiness of every organisation ``provider`` supports, in a fixed number of queries."""
+def readiness_of_organisations(
+    organisations, *, today: datetime.date | None = None
+) -> list[OrganisationReadiness]:
+    """Readiness of each organisation in the ``organisations`` QuerySet, in a fixed number of queries."""
     from authenticators.selectors import plan_summaries_for_organisations
-    from ra_requests.selectors import organisations_supported_by, ra_statuses_for_organisations
+    from ra_requests.selectors import ra_statuses_for_organisations
     from training.selectors import compliance_for_organisations
 
     today = today or timezone.localdate()
-    organisations = organisations_supported_by(provider)
-    if organisation_type:
-        organisations = organisations.filter(organisation_type=organisation_type)
     org_list = list(organisations.select_related("icb").order_by("name"))
     # A subquery rather than a list, so thousands of organisations never become thousands of parameters.
     ids = Organisation.objects.filter(pk__in=organisations.values("pk")).values_list("pk", flat=True)
@@ -116,4 +113,17 @@ def icb_overview(
                 ),
             )
         )
+    return rows
+
+
+def icb_overview(
+    provider: RAProvider, *, organisation_type: str = "", today: datetime.date | None = None
+) -> ICBOverview:
+    """Readiness of every organisation ``provider`` supports, in a fixed number of queries."""
+    from ra_requests.selectors import organisations_supported_by
+
+    organisations = organisations_supported_by(provider)
+    if organisation_type:
+        organisations = organisations.filter(organisation_type=organisation_type)
+    rows = readiness_of_organisations(organisations, today=today)
     return ICBOverview(provider=provider, rows=tuple(rows), organisation_type=organisation_type)

@@ -43,6 +43,19 @@ class ReadinessItem:
         return self.state == ItemState.MET
 
 
+def describe_checks(*, ra: str, plan: str, training: str, cis1: str) -> str:
+    """One line naming each check's state, for the timeline."""
+    return "; ".join(
+        f"{title}: {ItemState.LABELS[state].lower()}"
+        for title, state in (
+            ("RA support", ra),
+            ("authenticator plan", plan),
+            ("technical staff trained", training),
+            ("no CIS1 applications", cis1),
+        )
+    )
+
+
 def overall_status(states: Iterable[str]) -> str:
     """Ready when every check is met; not ready when any is missing; nearly ready otherwise."""
     states = list(states)

@@ -16,32 +16,21 @@ from django.views.generic import TemplateView
 from organisations.access import OrganisationMemberMixin, ra_provider_for_user
 from organisations.models import Organisation, Role
 
-from . import overview, readiness, selectors, services
+from . import overview, readiness, selectors
 from .models import ReadinessStatus
 
 READERS = (Role.ORG_ADMIN, Role.IT_LEAD)
 
 
-def current_summary(organisation):
-    """The live summary; a change of overall status since last time goes on the timeline."""
-    summary = selectors.readiness_summary(organisation)
-    services.record_readiness_status(
-        organisation,
-        status=summary.status,
-        detail="; ".join(f"{item.title}: {item.state_label.lower()}" for item in summary.items),
-    )
-    return summary
-
-
 class SummaryView(OrganisationMemberMixin, TemplateView):
-    """Computed live on every view."""
+    """Computed live on every view; status changes reach the timeline through a periodic job."""
 
     allowed_roles = READERS
     template_name = "onboarding/summary.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        summary = current_summary(self.organisation)
+        summary = selectors.readiness_summary(self.organisation)
         context.update(
             summary=summary,
             journey=selectors.journey_for_organisation(self.organisation),
@@ -62,7 +51,6 @@ class TimelineView(OrganisationMemberMixin, TemplateView):
         category = self.request.GET.get("category", "")
         if category not in selectors.TIMELINE_CATEGORIES:
             category = ""
-        current_summary(self.organisation)  # so a status change made elsewhere shows up here too
         events = selectors.organisation_timeline(self.organisation, category=category)
         context.update(
             entries=[

@@ -13,7 +13,7 @@ from django.utils import timezone
 from organisations import services as organisation_services
 from organisations.models import Organisation, RAProvider
 
-from . import step_effects, steps
+from . import readiness, step_effects, steps
 from .models import ReadinessEvent, ReadinessJourney, StepState
 
 STALE_VERSION_MESSAGE = (
@@ -98,34 +98,79 @@ def submit_journey(organisation: Organisation, *, expected_version: int, acting_
     return journey
 
 
+def _status_change_title(status: str, *, is_first: bool) -> str:
+    from .models import ReadinessStatus
+
+    label = ReadinessStatus(status).label.lower()
+    return f"Readiness status first worked out: {label}" if is_first else f"Readiness status is now {label}"
+
+
 @transaction.atomic
 def record_readiness_status(
     organisation: Organisation, *, status: str, detail: str = ""
 ) -> ReadinessEvent | None:
-    """Add a timeline entry when the live readiness status differs from the last one recorded.
+    """Add a timeline entry when ``status`` differs from the last one recorded for ``organisation``.
 
-    Returns the new event, or None when the status is unchanged. Safe to call on every view.
+    Returns the new event, or None when the status is unchanged, so it is safe to call repeatedly.
     """
-    from .models import ReadinessStatus
-
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     last = ReadinessEvent.objects.for_organisation(organisation).status_changes().first()
     if last is not None and last.status == status:
         return None
-    label = ReadinessStatus(status).label
-    title = (
-        f"Readiness status is now {label.lower()}"
-        if last
-        else f"Readiness status first worked out: {label.lower()}"
-    )
     return ReadinessEvent.objects.create(
         organisation=organisation,
         kind=ReadinessEvent.Kind.STATUS_CHANGED,
         status=status,
-        title=title,
+        title=_status_change_title(status, is_first=last is None),
         detail=detail,
         occurred_at=timezone.now(),
     )
+
+
+def record_readiness_statuses(*, today=None, batch_size: int = 2000) -> int:
+    """Put every organisation's change of overall readiness status on its timeline.
+
+    Works out the live status of all organisations in batches (a fixed number of queries per
+    batch, through the same bulk selectors as the ICB overview) and adds a status-change event
+    where it differs from the last one recorded. Returns how many events were added. Idempotent:
+    a second run with nothing changed adds nothing. Run by Celery beat and by the
+    ``record_readiness_statuses`` management command, so the pages never write on a GET.
+    """
+    from .overview import readiness_of_organisations
+
+    recorded = 0
+    organisation_ids = list(Organisation.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(organisation_ids), batch_size):
+        batch = organisation_ids[start : start + batch_size]
+        with transaction.atomic():
+            # Lock the batch so two overlapping runs cannot both record the same change.
+            list(Organisation.objects.select_for_update().filter(pk__in=batch).values_list("pk", flat=True))
+            last_status: dict[int, str] = {}
+            for organisation_id, status in (
+                ReadinessEvent.objects.status_changes()
+                .filter(organisation_id__in=batch)
+                .order_by("organisation_id", "-occurred_at", "-pk")
+                .values_list("organisation_id", "status")
+            ):
+                last_status.setdefault(organisation_id, status)
+            now = timezone.now()
+            new_events = [
+                ReadinessEvent(
+                    organisation=row.organisation,
+                    kind=ReadinessEvent.Kind.STATUS_CHANGED,
+                    status=row.status,
+                    title=_status_change_title(row.status, is_first=row.organisation.pk not in last_status),
+                    detail=readiness.describe_checks(
+                        ra=row.ra_state, plan=row.plan_state, training=row.training_state, cis1=row.cis1_state
+                    ),
+                    occurred_at=now,
+                )
+                for row in readiness_of_organisations(Organisation.objects.filter(pk__in=batch), today=today)
+                if last_status.get(row.organisation.pk) != row.status
+            ]
+            ReadinessEvent.objects.bulk_create(new_events)
+            recorded += len(new_events)
+    return recorded
 
 
 def apply_organisation_details(organisation, *, journey, answers, acting_user) -> dict:

@@ -9,6 +9,7 @@ from onboarding.models import ReadinessEvent, ReadinessStatus
 from onboarding.selectors import organisation_timeline, readiness_summary
 from ra_requests import services as ra_services
 from ra_requests.models import RARequest
+from tests.factories import OrganisationFactory
 from training import services as training_services
 
 from .conftest import future_date
@@ -146,20 +147,45 @@ def test_summary_is_ready_when_every_check_is_met(
     assert summary.actions == []
 
 
-def test_summary_page_shows_status_and_records_each_change_once(client, organisation, org_admin, catalogue):
+def test_summary_page_shows_status_without_writing_anything(client, organisation, org_admin, catalogue):
     client.force_login(org_admin)
     url = reverse("onboarding:summary", args=[organisation.ods_code])
 
     first = client.get(url)
-    client.get(url)
 
     html = first.content.decode()
     assert 'id="overall-status">Not ready</strong>' in html
     assert 'rel="stylesheet" href="/static/css/print.css" media="print"' in html
-    changes = ReadinessEvent.objects.status_changes()
-    assert [(event.status, event.title) for event in changes] == [
+    assert not ReadinessEvent.objects.exists()
+
+
+def test_record_readiness_statuses_adds_each_change_once(organisation, other_organisation):
+    first_run = services.record_readiness_statuses()
+    second_run = services.record_readiness_statuses()
+
+    assert (first_run, second_run) == (2, 0)
+    events = ReadinessEvent.objects.status_changes().filter(organisation=organisation)
+    assert [(event.status, event.title) for event in events] == [
         ("not_ready", "Readiness status first worked out: not ready")
     ]
+    assert events[0].detail == (
+        "RA support: not done; authenticator plan: not done; technical staff trained: not done; "
+        "no CIS1 applications: not done"
+    )
+
+
+def test_record_readiness_statuses_uses_the_same_queries_for_one_or_many_organisations(organisation):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        services.record_readiness_statuses()
+    for number in range(20):
+        OrganisationFactory(ods_code=f"Y{number:05d}", icb=organisation.icb)
+    with CaptureQueriesContext(connection) as many:
+        services.record_readiness_statuses()
+
+    assert len(many.captured_queries) == len(one.captured_queries)
 
 
 def test_record_readiness_status_adds_an_event_only_when_the_status_changes(organisation):
@@ -244,10 +270,11 @@ def test_summary_sends_a_declined_wizard_request_back_to_the_ra_requests(
     assert ra.action_url == reverse("ra_requests:list", args=[organisation.ods_code])
 
 
-def test_timeline_records_a_status_change_made_elsewhere(client, organisation, org_admin):
+def test_timeline_shows_a_status_change_made_elsewhere_once_the_job_has_run(client, organisation, org_admin):
     services.record_readiness_status(organisation, status=ReadinessStatus.NEARLY_READY)
     client.force_login(org_admin)
 
+    services.record_readiness_statuses()
     response = client.get(reverse("onboarding:timeline", args=[organisation.ods_code]))
 
     assert response.context["entries"][0]["event"].title == "Readiness status is now not ready"
