@@ -2,64 +2,35 @@
 
 from __future__ import annotations
 
-from django import forms
-
-from cis_portal.nhsuk_forms import NHSDateField
+import copy
 
 from ..forms import StepForm, display_answer
+
+# The questions the RA requests part asks, reused so both pages ask (and validate) the same things.
+# Contact name and phone come from the organisation details step.
+RA_REQUEST_FIELDS = (
+    "help_needed",
+    "staff_affected",
+    "needed_by",
+    "contact_email",
+    "already_tried",
+    "charge_acknowledged",
+)
 
 
 class RARequestForm(StepForm):
     """What the organisation needs from an RA. Saving it submits a real RA request, once."""
 
-    help_needed = forms.MultipleChoiceField(
-        label="What do you need help with?",
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Select all that apply.",
-        error_messages={"required": "Select what you need help with"},
-    )
-    staff_affected = forms.IntegerField(
-        label="How many staff need this help?",
-        min_value=1,
-        max_value=100000,
-        error_messages={
-            "required": "Enter how many staff need this help",
-            "invalid": "Enter a whole number, like 5",
-            "min_value": "Enter a number of staff of 1 or more",
-            "max_value": "Enter a number of staff of 100,000 or fewer",
-        },
-    )
-    needed_by = NHSDateField(
-        label="Date you need RA support by",
-        allow_past=False,
-        help_text="For example, 27 3 2027",
-    )
-    contact_email = forms.EmailField(
-        label="Contact email address",
-        help_text="The RA team will reply to this address. Your name and phone number come from "
-        "your organisation's details.",
-        error_messages={
-            "required": "Enter a contact email address",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
-        },
-    )
-    already_tried = forms.CharField(
-        label="What has your organisation already tried?",
-        help_text="For example, who you have already contacted about RA support.",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
-        error_messages={"required": "Tell us what your organisation has already tried"},
-    )
-    charge_acknowledged = forms.BooleanField(
-        label="I understand that whoever gives us RA support may charge for it",
-        error_messages={"required": "Confirm that you understand RA support may be charged for"},
-    )
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from ra_requests.models import HelpNeeded
+        from ra_requests.forms import RARequestForm as RARequestPartForm
 
-        self.fields["help_needed"].choices = HelpNeeded.choices
+        for name in RA_REQUEST_FIELDS:
+            self.fields[name] = copy.deepcopy(RARequestPartForm.base_fields[name])
+        self.fields["contact_email"].help_text = (
+            "The RA team will reply to this address. Your name and phone number come from "
+            "your organisation's details."
+        )
         self.submitted = bool(self.journey.answers_for("ra-request").get("request_id"))
         if self.submitted:
             # The request exists: nothing more to ask, the page shows where it is.

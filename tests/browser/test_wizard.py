@@ -12,6 +12,7 @@ import re
 from django.conf import settings
 
 from authenticators import reference_data as authenticator_reference_data
+from onboarding import services as onboarding_services
 from organisations import services
 from organisations.models import Role
 from ra_requests.models import RARequest
@@ -176,7 +177,9 @@ def test_wizard_new_admin_completes_the_journey_with_a_sign_out_half_way(page, b
     page.locator("#id_needed_by_year").fill(str(needed_by.year))
     page.locator("#id_contact_email").fill("asha.patel@riverside.example.org")
     page.locator("#id_already_tried").fill("Emailed the ICB digital team.")
-    page.get_by_label("I understand that whoever gives us RA support may charge for it").check()
+    page.get_by_label(
+        "I understand that whoever provides RA support may charge my organisation for it"
+    ).check()
     with page.expect_navigation():
         page.get_by_role("button", name="Save and return to check your answers").click()
     assert heading(page) == "Check your answers"
@@ -238,6 +241,7 @@ def test_wizard_icb_overview_and_timeline_pages_pass_axe(page, base_url):
     with page.expect_navigation():
         page.get_by_role("button", name="Sign out").click()
     sign_in(page, base_url, user.email, TEST_PASSWORD)
+    onboarding_services.record_readiness_statuses()  # what the periodic job does
     page.goto(f"{base_url}/readiness/{organisation.ods_code}/summary/")
     with page.expect_navigation():
         page.get_by_role("link", name="See your organisation's timeline").click()

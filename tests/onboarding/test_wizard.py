@@ -202,10 +202,10 @@ def test_ra_request_bad_input_shows_errors_and_sends_nothing(
 
     html = response.content.decode()
     assert "There is a problem" in html
-    assert "Select what you need help with" in html
+    assert "Select the help your organisation needs" in html
     assert "Confirm that you understand RA support may be charged for" in html
     assert "must be today or in the future" in html
-    assert "Enter a number of staff of 1 or more" in html
+    assert "Number of staff affected must be 1 or more" in html
     assert 'value="Emailed our ICB&#x27;s digital team in October."' in html or "Emailed our ICB" in html
     assert RARequest.objects.count() == 0
     assert "ra-request" not in journey_for_organisation(organisation).answers
