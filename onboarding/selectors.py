@@ -191,7 +191,10 @@ def _plan_items(organisation, today) -> tuple[list[readiness.ReadinessItem], obj
         "plan", "Authenticator plan covers every application", state, detail, action, url, label
     )
 
-    cis1 = tuple(plan.cis1_applications)
+    # Facts the sources could not confirm (e.g. which CIS generation a GP system uses) are shown
+    # as such, never as fact.
+    unconfirmed = {application.name for application in plan.inventory if application.is_unconfirmed}
+    cis1 = tuple(f"{name} (unconfirmed)" if name in unconfirmed else name for name in plan.cis1_applications)
     deadline = f"{readiness.CIS1_RETIREMENT_DATE:%-d %B %Y}"
     if not plan.inventory:
         detail = "We cannot tell until you list the applications your staff use."
@@ -202,6 +205,8 @@ def _plan_items(organisation, today) -> tuple[list[readiness.ReadinessItem], obj
         )
     elif cis1:
         detail = f"Still on CIS1: {', '.join(cis1)}. CIS1 stops working after {deadline}."
+        if any(name in unconfirmed for name in plan.cis1_applications):
+            detail += " Where it says unconfirmed, our sources could not confirm it: check with the supplier."
         action = "Ask each supplier when they move to CIS2; until then these need smartcards over HSCN."
         url, label = plan_url, "See your authenticator plan"
     else:

@@ -102,8 +102,10 @@ def test_summary_names_cis1_applications_and_uncovered_ones(organisation, org_ad
     assert plan_item.state == "partly_met"
     assert "EMIS Web" in plan_item.detail
     assert cis1_item.state == "partly_met"
-    assert summary.cis1_applications == ("EMIS Web",)
+    # The sources only suggest EMIS Web is on CIS1 (low confidence), so it is shown as unconfirmed.
+    assert summary.cis1_applications == ("EMIS Web (unconfirmed)",)
     assert "CIS1 stops working after 28 February 2027" in cis1_item.detail
+    assert "our sources could not confirm it: check with the supplier" in cis1_item.detail
 
 
 def test_summary_is_ready_when_every_check_is_met(
