@@ -97,6 +97,15 @@ def warnings_for(
                     "smartcard over HSCN: you will need an HSCN connection until they move to CIS2.",
                 )
             )
+    if estate.shared_workstations is True and any(a.generation != CIS1 and a.min_aal != AAL3 for a in apps):
+        warnings.append(
+            Warning(
+                "shared_devices",
+                "On shared workstations, Microsoft Authenticator, passkeys and NHS.net Connect work "
+                "only from each person's own phone: never register them on a shared device. For AAL3 "
+                "on shared devices a security key (or a smartcard) is the practical choice.",
+            )
+        )
     unconfirmed = [a.name for a in apps if a.is_unconfirmed]
     if unconfirmed:
         warnings.append(

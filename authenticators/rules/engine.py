@@ -38,8 +38,9 @@ def estate_exclusion(authenticator: AuthenticatorSpec, estate: EstateFacts) -> s
         )
     if authenticator.requires_smartphone and estate.smartphones is False:
         reasons.append(f"{authenticator.label} needs a smartphone, and your staff do not have one to use")
-    if authenticator.personal_device_only and estate.shared_workstations is True:
-        reasons.append(f"{authenticator.label} is for personal devices, not shared workstations")
+    # Phone-based methods are not ruled out by shared workstations: the code or passkey lives on
+    # each person's own phone (ruled out above when staff have none), whichever PC they sit at.
+    # warnings_for says so, because registering them on a shared device is the mistake to avoid.
     if authenticator.bound_to_one_device and estate.shared_workstations is True:
         reasons.append(
             f"{authenticator.label} is bound to one device, so it does not follow staff "

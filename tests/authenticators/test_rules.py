@@ -154,8 +154,8 @@ def test_aal3_and_aal2_applications_prefer_windows_hello_which_needs_no_purchase
         ),
         (
             rules.EstateFacts(shared_workstations=True),
-            {"passkey", "microsoft-authenticator", "nhs-net-connect", "windows-hello"},
-            "Passkey is for personal devices, not shared workstations",
+            {"windows-hello"},
+            "Windows Hello is bound to one device, so it does not follow staff between shared workstations",
         ),
         (
             rules.EstateFacts(windows_tpm=False),
@@ -174,6 +174,17 @@ def test_estate_facts_rule_authenticators_out_with_a_reason(estate, ruled_out, r
 
     assert ALL_SEVEN - usable_with("ncrs", estate) == ruled_out
     assert reason in result.unusable_reasons.values()
+
+
+def test_shared_workstations_keep_phone_based_methods_for_aal2_with_a_warning_about_shared_devices():
+    estate = rules.EstateFacts(shared_workstations=True, smartphones=True)
+
+    result = rules.recommend([APPLICATIONS["ncrs"]], AUTHENTICATORS, estate)
+
+    assert {"microsoft-authenticator", "passkey", "nhs-net-connect"} <= usable_with("ncrs", estate)
+    shared = [w for w in result.warnings if w.code == "shared_devices"]
+    assert len(shared) == 1
+    assert "only from each person's own phone" in shared[0].message
 
 
 def test_shared_workstations_without_ipads_or_tpm_leave_security_key_or_smartcard_for_aal3():
