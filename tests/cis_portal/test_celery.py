@@ -13,6 +13,7 @@ def test_beat_schedule_names_only_registered_tasks():
         "ra_requests.run_escalations",
         "training.send_reminders",
         "training.send_digests",
+        "onboarding.record_readiness_statuses",
     }
     assert scheduled - set(app.tasks) == set()
 
@@ -20,7 +21,12 @@ def test_beat_schedule_names_only_registered_tasks():
 def test_every_periodic_job_also_runs_as_a_management_command():
     commands = get_commands()
 
-    assert {"sweep_outbox", "run_escalations", "send_training_reminders"} <= set(commands)
+    assert {
+        "sweep_outbox",
+        "run_escalations",
+        "send_training_reminders",
+        "record_readiness_statuses",
+    } <= set(commands)
 
 
 def test_celery_uses_json_only_and_time_limits():
