@@ -49,15 +49,8 @@ class Due:
     status: ModuleStatus
 
 
-@dataclass
-class ModuleCompliance:
-    module: TrainingModule
-    applicable: int = 0
-    counts: Counter = field(default_factory=Counter)
-
-    @property
-    def compliant(self) -> int:
-        return self.counts[Status.IN_DATE] + self.counts[Status.EXPIRING]
+class RagFigures:
+    """Percentage and red/amber/green status of ``compliant`` out of ``applicable``."""
 
     @property
     def percent(self) -> float | None:
@@ -70,6 +63,17 @@ class ModuleCompliance:
     @property
     def rag_tag_class(self) -> str:
         return RAG_TAG_CLASSES[self.rag]
+
+
+@dataclass
+class ModuleCompliance(RagFigures):
+    module: TrainingModule
+    applicable: int = 0
+    counts: Counter = field(default_factory=Counter)
+
+    @property
+    def compliant(self) -> int:
+        return self.counts[Status.IN_DATE] + self.counts[Status.EXPIRING]
 
     def count(self, status: str) -> int:
         return self.counts[status]
@@ -96,7 +100,7 @@ class ModuleCompliance:
 
 
 @dataclass
-class GroupCompliance:
+class GroupCompliance(RagFigures):
     """Compliance for a group of staff (in-house or outsourced)."""
 
     label: str
@@ -104,21 +108,9 @@ class GroupCompliance:
     applicable: int = 0
     compliant: int = 0
 
-    @property
-    def percent(self) -> float | None:
-        return percent(self.compliant, self.applicable)
-
-    @property
-    def rag(self) -> Rag:
-        return rag_for(self.percent)
-
-    @property
-    def rag_tag_class(self) -> str:
-        return RAG_TAG_CLASSES[self.rag]
-
 
 @dataclass
-class ComplianceSummary:
+class ComplianceSummary(RagFigures):
     """An organisation's training compliance. Counts are of (person, module) pairs unless named for staff."""
 
     today: datetime.date
@@ -136,15 +128,7 @@ class ComplianceSummary:
 
     @property
     def percent_in_date(self) -> float | None:
-        return percent(self.compliant, self.applicable)
-
-    @property
-    def rag(self) -> Rag:
-        return rag_for(self.percent_in_date)
-
-    @property
-    def rag_tag_class(self) -> str:
-        return RAG_TAG_CLASSES[self.rag]
+        return self.percent
 
     @property
     def overdue_count(self) -> int:
