@@ -15,12 +15,14 @@ class RATeamScopedAdminMixin:
     Subclasses say how a queryset narrows to one provider in ``scope_to_provider``.
     """
 
+    def sees_everything(self, request) -> bool:
+        return request.user.is_superuser or is_national_admin(request.user)
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        user = request.user
-        if user.is_superuser or is_national_admin(user):
+        if self.sees_everything(request):
             return queryset
-        provider = ra_provider_for_user(user)
+        provider = ra_provider_for_user(request.user)
         if provider is None:
             return queryset.none()
         return self.scope_to_provider(queryset, provider)

@@ -116,7 +116,7 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
             ("Routing", {"fields": ["provider", "routing_reason"]}),
             ("Take an action", {"fields": ["version", "action", "decline_reason_choice", "comment"]}),
         ]
-        if self._sees_everything(request):
+        if self.sees_everything(request):
             fieldsets.append(("Change routing", {"fields": ["new_provider", "routing_note"]}))
         fieldsets.append(("Timeline", {"fields": ["timeline"]}))
         return fieldsets
@@ -124,7 +124,7 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.acting_user = request.user
-        form.can_reroute = self._sees_everything(request)
+        form.can_reroute = self.sees_everything(request)
         return form
 
     def has_add_permission(self, request):
