@@ -92,7 +92,7 @@ class RATeamMixin(LoginRequiredMixin):
 
     def rows(self, result) -> list:
         status = self.status()
-        return [row for row in result.rows if row.status == status] if status else list(result.rows)
+        return result.rows_with_status(status) if status else list(result.rows)
 
 
 class ICBOverviewView(RATeamMixin, TemplateView):
