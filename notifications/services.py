@@ -42,6 +42,26 @@ def _clean_recipients(to) -> list[str]:
     return recipients
 
 
+def _outbox_row(
+    *, dedupe_key: str, to, subject: str, body: str, topic: str = "", organisation=None, queued_at=None
+) -> OutboundEmail:
+    """An unsaved outbox row, checked and tidied; ValidationError without a key or a recipient."""
+    recipients = _clean_recipients(to)
+    if not dedupe_key:
+        raise ValidationError("An email needs a dedupe key.")
+    if not recipients:
+        raise ValidationError("An email needs at least one recipient address.")
+    return OutboundEmail(
+        dedupe_key=dedupe_key,
+        to=recipients,
+        subject=subject.replace("\n", " ").strip()[:255],
+        body=body,
+        topic=topic,
+        organisation=organisation,
+        queued_at=queued_at or timezone.now(),
+    )
+
+
 @transaction.atomic
 def queue_email(
     *, dedupe_key: str, to: list[str], subject: str, body: str, topic: str = "", organisation=None
@@ -51,27 +71,16 @@ def queue_email(
     Calling it again with the same ``dedupe_key`` returns the existing row and queues nothing,
     so callers may retry freely. Safe when two transactions race on the same key.
     """
-    recipients = _clean_recipients(to)
-    if not dedupe_key:
-        raise ValidationError("An email needs a dedupe key.")
-    if not recipients:
-        raise ValidationError("An email needs at least one recipient address.")
-
+    email = _outbox_row(
+        dedupe_key=dedupe_key, to=to, subject=subject, body=body, topic=topic, organisation=organisation
+    )
     existing = OutboundEmail.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
         return existing
     try:
         # A savepoint, so losing the race does not break the caller's transaction.
         with transaction.atomic():
-            email = OutboundEmail.objects.create(
-                dedupe_key=dedupe_key,
-                to=recipients,
-                subject=subject.replace("\n", " ").strip()[:255],
-                body=body,
-                topic=topic,
-                organisation=organisation,
-                queued_at=timezone.now(),
-            )
+            email.save(force_insert=True)
     except IntegrityError:
         return OutboundEmail.objects.get(dedupe_key=dedupe_key)
     transaction.on_commit(partial(enqueue_email, email.pk))
@@ -89,23 +98,8 @@ def queue_emails(emails: list[dict]) -> int:
     rows: dict[str, OutboundEmail] = {}
     now = timezone.now()
     for item in emails:
-        recipients = _clean_recipients(item["to"])
-        if not item.get("dedupe_key"):
-            raise ValidationError("An email needs a dedupe key.")
-        if not recipients:
-            raise ValidationError("An email needs at least one recipient address.")
-        rows.setdefault(
-            item["dedupe_key"],
-            OutboundEmail(
-                dedupe_key=item["dedupe_key"],
-                to=recipients,
-                subject=item["subject"].replace("\n", " ").strip()[:255],
-                body=item["body"],
-                topic=item.get("topic", ""),
-                organisation=item.get("organisation"),
-                queued_at=now,
-            ),
-        )
+        row = _outbox_row(**item, queued_at=now)
+        rows.setdefault(row.dedupe_key, row)
     if not rows:
         return 0
     existing = set(OutboundEmail.objects.filter(dedupe_key__in=rows).values_list("dedupe_key", flat=True))
