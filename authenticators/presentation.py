@@ -5,30 +5,47 @@ from django.utils.text import slugify
 from . import rules
 
 
-def checkbox_options(name: str, applications, selected: set[str], prefix: str = "") -> list[dict]:
+def _checkbox_option(name: str, application, selected: set[str]) -> dict:
+    hint = f"{application.get_cis_generation_display()}, needs {application.min_aal}"
+    if application.supplier:
+        hint = f"Supplier: {application.supplier}. {hint}"
+    return {
+        "value": application.slug,
+        "label": application.name,
+        "hint": hint,
+        "unconfirmed": application.is_unconfirmed,
+        "local": application.is_local,
+        "checked": application.slug in selected,
+        "id": f"id_{name}_{slugify(application.slug)}",
+    }
+
+
+def checkbox_options(name: str, applications, selected: set[str]) -> list[dict]:
     """One dict per application checkbox.
 
     The very first gets ``id_<name>_0`` so the error summary can link to it.
     """
-    options = []
-    for application in applications:
-        hint = f"{application.get_cis_generation_display()}, needs {application.min_aal}"
-        if application.supplier:
-            hint = f"Supplier: {application.supplier}. {hint}"
-        options.append(
-            {
-                "value": application.slug,
-                "label": application.name,
-                "hint": hint,
-                "unconfirmed": application.is_unconfirmed,
-                "local": application.is_local,
-                "checked": application.slug in selected,
-                "id": f"id_{name}_{slugify(application.slug)}",
-            }
-        )
-    if options and prefix in ("", "s0"):
+    options = [_checkbox_option(name, application, selected) for application in applications]
+    if options:
         options[0]["id"] = f"id_{name}_0"
     return options
+
+
+def application_sections(name: str, applications, selected: set[str]) -> list[dict]:
+    """The applications as checkbox groups, one per ``group_label`` in label order.
+
+    Each is ``{"legend", "options"}``; only the first group's first checkbox gets ``id_<name>_0``.
+    """
+    by_label: dict[str, list] = {}
+    for application in applications:
+        by_label.setdefault(application.group_label, []).append(application)
+    sections = [
+        {"legend": label, "options": [_checkbox_option(name, a, selected) for a in group]}
+        for label, group in sorted(by_label.items())
+    ]
+    if sections:
+        sections[0]["options"][0]["id"] = f"id_{name}_0"
+    return sections
 
 
 def radio_options(bound_field) -> list[dict]:

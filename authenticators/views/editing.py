@@ -20,7 +20,7 @@ from ..forms import (
     tri_state_initial,
 )
 from ..models import Application, UserGroup
-from ..presentation import checkbox_options, matrix_rows, radio_options
+from ..presentation import application_sections, checkbox_options, matrix_rows, radio_options
 
 
 class ServiceFormMixin:
@@ -65,16 +65,7 @@ class InventoryView(OrganisationMemberMixin, ServiceFormMixin, FormView):
         context = super().get_context_data(**kwargs)
         form = context["form"]
         selected = set(form["applications"].value() or [])
-        sections = {}
-        for application in self.catalogue:
-            sections.setdefault(application.group_label, []).append(application)
-        context["sections"] = [
-            {
-                "legend": label,
-                "options": checkbox_options("applications", apps, selected, prefix=f"s{index}"),
-            }
-            for index, (label, apps) in enumerate(sorted(sections.items()))
-        ]
+        context["sections"] = application_sections("applications", self.catalogue, selected)
         context["local_applications"] = Application.objects.local_to(self.organisation).order_by("name")
         return context
 

@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 
 from .. import rules, selectors
 from ..forms import ChooserForm
-from ..presentation import checkbox_options, matrix_rows, radio_options
+from ..presentation import application_sections, matrix_rows, radio_options
 
 
 class ChooserView(TemplateView):
@@ -28,17 +28,11 @@ class ChooserView(TemplateView):
                 head_count=form.cleaned_data["head_count"],
             )
         selected = set(form["applications"].value() or []) if submitted else set()
-        sections = {}
-        for application in catalogue:
-            sections.setdefault(application.group_label, []).append(application)
         context.update(
             form=form,
             result=result,
             rows=matrix_rows(result) if result else [],
-            sections=[
-                {"legend": label, "options": checkbox_options("applications", apps, selected, prefix=f"s{i}")}
-                for i, (label, apps) in enumerate(sorted(sections.items()))
-            ],
+            sections=application_sections("applications", catalogue, selected),
             questions=[(form[name], radio_options(form[name])) for name in rules.ESTATE_QUESTIONS],
             catalogue_authenticators=selectors.catalogue_authenticators(),
         )
