@@ -88,6 +88,27 @@ def create(request, organisation):
     )
 
 
+def _reply_form(data=None, **kwargs) -> CommentForm:
+    return CommentForm(
+        data,
+        label="Your reply",
+        required_message="Enter your reply",
+        hint="Answer the question the RA team asked. Your reply restarts their clock.",
+        prefix="reply",
+        **kwargs,
+    )
+
+
+def _reopen_form(data=None, **kwargs) -> CommentForm:
+    return CommentForm(
+        data,
+        label="Why are you reopening the request?",
+        required_message="Say why you are reopening the request",
+        prefix="reopen",
+        **kwargs,
+    )
+
+
 def _detail_context(organisation, ra_request, **forms):
     now = timezone.now()
     can_reopen = ra_request.status in (Status.RESOLVED, Status.DECLINED) and (
@@ -102,19 +123,8 @@ def _detail_context(organisation, ra_request, **forms):
         "reopen_until": ra_request.closed_at + services.REOPEN_WITHIN if ra_request.closed_at else None,
         "can_reroute": ra_request.status == Status.DECLINED
         and ra_request.next_step == NextStep.REROUTE_NATIONAL,
-        "reply_form": CommentForm(
-            initial={"version": ra_request.version},
-            label="Your reply",
-            required_message="Enter your reply",
-            hint="Answer the question the RA team asked. Your reply restarts their clock.",
-            prefix="reply",
-        ),
-        "reopen_form": CommentForm(
-            initial={"version": ra_request.version},
-            label="Why are you reopening the request?",
-            required_message="Say why you are reopening the request",
-            prefix="reopen",
-        ),
+        "reply_form": _reply_form(initial={"version": ra_request.version}),
+        "reopen_form": _reopen_form(initial={"version": ra_request.version}),
         "reroute_form": VersionForm(initial={"version": ra_request.version}, prefix="reroute"),
     }
     context.update(forms)
@@ -151,9 +161,7 @@ def reply(request, organisation, pk):
         organisation,
         pk,
         prefix="reply",
-        form_factory=lambda data: CommentForm(
-            data, label="Your reply", required_message="Enter your reply", prefix="reply"
-        ),
+        form_factory=_reply_form,
         action=lambda ra_request, data: services.reply_to_ra_request(
             ra_request, acting_user=request.user, comment=data["comment"], expected_version=data["version"]
         ),
@@ -169,12 +177,7 @@ def reopen(request, organisation, pk):
         organisation,
         pk,
         prefix="reopen",
-        form_factory=lambda data: CommentForm(
-            data,
-            label="Why are you reopening the request?",
-            required_message="Say why you are reopening the request",
-            prefix="reopen",
-        ),
+        form_factory=_reopen_form,
         action=lambda ra_request, data: services.reopen_ra_request(
             ra_request, acting_user=request.user, comment=data["comment"], expected_version=data["version"]
         ),

@@ -187,6 +187,25 @@ def test_reply_while_waiting_restarts_the_clock(client, ra_request, organisation
     assert ra_request.events.last().comment == "Two new nurses"
 
 
+def test_empty_reply_is_refused_with_the_error_and_the_same_form(
+    client, ra_request, organisation, org_admin, ra_team_member
+):
+    services.acknowledge_ra_request(ra_request, acting_user=ra_team_member)
+    waiting = services.ask_organisation(ra_request, acting_user=ra_team_member, comment="Which staff?")
+    client.force_login(org_admin)
+
+    response = client.post(
+        reverse("ra_requests:reply", args=[organisation.ods_code, ra_request.pk]),
+        {"reply-comment": "", "reply-version": waiting.version},
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#id_reply-comment">Enter your reply</a>' in content
+    assert "Answer the question the RA team asked. Your reply restarts their clock." in content
+    assert RARequest.objects.get(pk=ra_request.pk).status == Status.WAITING_FOR_ORGANISATION
+
+
 def test_reply_with_a_stale_page_keeps_the_text_and_explains(
     client, ra_request, organisation, org_admin, ra_team_member
 ):
