@@ -11,9 +11,6 @@ class OutboundEmailQuerySet(models.QuerySet):
     def sent(self):
         return self.filter(status=OutboundEmail.Status.SENT)
 
-    def failed(self):
-        return self.filter(status=OutboundEmail.Status.FAILED)
-
     def for_topic(self, topic: str):
         return self.filter(topic=topic)
 
@@ -80,7 +77,3 @@ class OutboundEmail(TimeStampedModel):
 
     def __str__(self):
         return f"{self.subject} → {', '.join(self.to)}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == self.Status.PENDING
