@@ -7,7 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.services import queue_email
+from notifications.services import queue_emails
 from organisations.models import Membership, Organisation, Role
 
 from .. import selectors
@@ -29,24 +29,24 @@ def send_training_reminders(*, today: datetime.date | None = None) -> int:
     goes once per due date; a renewal moves the due date, so the next cycle gets its own reminder.
     """
     today = today or timezone.localdate()
-    queued = 0
+    emails = []
     organisations = Organisation.objects.filter(training_staff__left_on__isnull=True).distinct()
     for organisation in organisations:
         summary = selectors.compliance_in_python(organisation, today=today)
         for due in summary.expiring + summary.overdue:
             kind = REMINDER_KINDS[due.status.status]
             key = f"training:{kind}:{due.staff.pk}:{due.module.pk}:{due.status.due_on.isoformat()}"
-            before = _outbox_has(key)
-            queue_email(
-                dedupe_key=key,
-                to=[due.staff.email],
-                subject=_reminder_subject(kind, due),
-                body=_reminder_body(kind, due, organisation),
-                topic=f"training:staff:{due.staff.pk}",
-                organisation=organisation,
+            emails.append(
+                {
+                    "dedupe_key": key,
+                    "to": [due.staff.email],
+                    "subject": _reminder_subject(kind, due),
+                    "body": _reminder_body(kind, due, organisation),
+                    "topic": f"training:staff:{due.staff.pk}",
+                    "organisation": organisation,
+                }
             )
-            queued += not before
-    return queued
+    return queue_emails(emails)
 
 
 def _reminder_subject(kind: str, due) -> str:
@@ -88,7 +88,7 @@ def send_training_digests(*, today: datetime.date | None = None) -> int:
     )
     for membership in memberships:
         by_user.setdefault(membership.user, []).append(membership.organisation)
-    queued = 0
+    emails = []
     for user, organisations in by_user.items():
         sections = []
         for organisation in organisations:
@@ -97,24 +97,17 @@ def send_training_digests(*, today: datetime.date | None = None) -> int:
                 sections.append(_digest_section(organisation, summary))
         if not sections:
             continue
-        key = f"training:digest:{user.pk}:{iso_week}"
-        before = _outbox_has(key)
-        queue_email(
-            dedupe_key=key,
-            to=[user.email],
-            subject=f"Training compliance digest for the week of {today:%-d %B %Y}",
-            body=f"Dear {user.display_name},\n\n" + "\n".join(sections),
-            topic=f"training:digest:{user.pk}",
-            organisation=organisations[0] if len(organisations) == 1 else None,
+        emails.append(
+            {
+                "dedupe_key": f"training:digest:{user.pk}:{iso_week}",
+                "to": [user.email],
+                "subject": f"Training compliance digest for the week of {today:%-d %B %Y}",
+                "body": f"Dear {user.display_name},\n\n" + "\n".join(sections),
+                "topic": f"training:digest:{user.pk}",
+                "organisation": organisations[0] if len(organisations) == 1 else None,
+            }
         )
-        queued += not before
-    return queued
-
-
-def _outbox_has(key: str) -> bool:
-    from notifications.models import OutboundEmail
-
-    return OutboundEmail.objects.filter(dedupe_key=key).exists()
+    return queue_emails(emails)
 
 
 def _format_percent(value) -> str:
