@@ -101,24 +101,23 @@ NEXT_STEP_GUIDANCE = {
 }
 
 
-class RARequestQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(status__in=OPEN_STATUSES)
+def sla_due_before(moment) -> Q:
+    """Requests whose current deadline (``RARequest.sla_due_at``) is before ``moment``; never paused ones."""
+    return Q(status__in=UNACKNOWLEDGED_STATUSES, acknowledge_due_at__lt=moment) | Q(
+        status__in=(Status.ACKNOWLEDGED, Status.IN_PROGRESS), resolve_due_at__lt=moment
+    )
 
+
+class RARequestQuerySet(models.QuerySet):
     def for_organisation(self, organisation):
         return self.filter(organisation=organisation)
-
-    def for_provider(self, provider):
-        return self.filter(provider=provider)
 
     def due_for_escalation(self, now):
         return self.filter(next_escalation_at__lte=now)
 
     def overdue(self, now):
-        return self.filter(
-            Q(status__in=UNACKNOWLEDGED_STATUSES, acknowledge_due_at__lt=now)
-            | Q(status__in=OPEN_STATUSES, resolve_due_at__lt=now)
-        )
+        """The same requests ``RARequest.is_overdue(now)`` is true for."""
+        return self.filter(sla_due_before(now))
 
     def with_help_needed(self, code: str):
         return self.filter(help_needed__icontains=code)

@@ -1,12 +1,11 @@
 """List filters for the RA request admin: SLA state, request type and region."""
 
 from django.contrib import admin
-from django.db.models import Q
 from django.utils import timezone
 
 from organisations.models import RAProvider
 
-from ..models import UNACKNOWLEDGED_STATUSES, HelpNeeded, Status
+from ..models import OPEN_STATUSES, HelpNeeded, Status, sla_due_before
 
 
 class SLAStateFilter(admin.SimpleListFilter):
@@ -24,23 +23,16 @@ class SLAStateFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         now = timezone.now()
         soon = now + timezone.timedelta(days=1)
-        due = Q(status__in=UNACKNOWLEDGED_STATUSES, acknowledge_due_at__lt=soon) | Q(
-            status__in=[Status.ACKNOWLEDGED, Status.IN_PROGRESS], resolve_due_at__lt=soon
-        )
         if self.value() == "overdue":
-            return queryset.filter(
-                Q(status__in=UNACKNOWLEDGED_STATUSES, acknowledge_due_at__lt=now)
-                | Q(status__in=[Status.ACKNOWLEDGED, Status.IN_PROGRESS], resolve_due_at__lt=now)
-            )
+            return queryset.overdue(now)
         if self.value() == "due_soon":
-            return queryset.filter(due).exclude(
-                Q(status__in=UNACKNOWLEDGED_STATUSES, acknowledge_due_at__lt=now)
-                | Q(status__in=[Status.ACKNOWLEDGED, Status.IN_PROGRESS], resolve_due_at__lt=now)
-            )
+            return queryset.filter(sla_due_before(soon)).exclude(sla_due_before(now))
         if self.value() == "on_track":
-            return queryset.filter(
-                status__in=[Status.SUBMITTED, Status.REROUTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS]
-            ).exclude(due)
+            return (
+                queryset.filter(status__in=OPEN_STATUSES)
+                .exclude(status=Status.WAITING_FOR_ORGANISATION)
+                .exclude(sla_due_before(soon))
+            )
         if self.value() == "paused":
             return queryset.filter(status=Status.WAITING_FOR_ORGANISATION)
         return queryset

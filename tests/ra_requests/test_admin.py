@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from ra_requests import services
 from ra_requests.models import RARequest, Status
@@ -79,6 +80,29 @@ def test_changelist_filters_by_sla_state_type_and_region(
     assert set(by_type.context["cl"].result_list) == {ra_request, other_request}
     assert list(by_region.context["cl"].result_list) == [other_request]
     assert list(searched.context["cl"].result_list) == [ra_request]
+
+
+def test_sla_state_filters_agree_with_each_requests_deadline(
+    client, national_admin, role_groups, organisation, org_admin, ra_team_member, submit
+):
+    now = timezone.now()
+    overdue, due_soon, on_track, paused = (submit(organisation, org_admin) for _ in range(4))
+    RARequest.objects.filter(pk=overdue.pk).update(acknowledge_due_at=now - timedelta(hours=1))
+    RARequest.objects.filter(pk=due_soon.pk).update(acknowledge_due_at=now + timedelta(hours=3))
+    RARequest.objects.filter(pk=on_track.pk).update(acknowledge_due_at=now + timedelta(days=3))
+    services.acknowledge_ra_request(paused, acting_user=ra_team_member)
+    services.ask_organisation(paused, acting_user=ra_team_member, comment="Which staff?")
+    RARequest.objects.filter(pk=paused.pk).update(resolve_due_at=now - timedelta(days=1))
+    client.force_login(national_admin)
+
+    shown = {
+        state: set(client.get(CHANGELIST, {"sla": state}).context["cl"].result_list)
+        for state in ("overdue", "due_soon", "on_track", "paused")
+    }
+
+    assert shown == {"overdue": {overdue}, "due_soon": {due_soon}, "on_track": {on_track}, "paused": {paused}}
+    assert {r for r in RARequest.objects.all() if r.is_overdue(now)} == {overdue}
+    assert set(RARequest.objects.overdue(now)) == {overdue}
 
 
 def _changelist_queries(client):
