@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from organisations.views import HomeView
 
@@ -19,19 +18,5 @@ urlpatterns = [
     path("authenticators/", include("authenticators.urls")),
     path("training/", include("training.urls")),
     path("readiness/", include("onboarding.urls")),
-    path(
-        "pages/",
-        include(
-            (
-                [
-                    path(
-                        "accessibility/",
-                        TemplateView.as_view(template_name="pages/accessibility.html"),
-                        name="accessibility",
-                    )
-                ],
-                "pages",
-            )
-        ),
-    ),
+    path("pages/", include("cis_portal.pages_urls")),
 ]

@@ -4,7 +4,6 @@ URLs are mid-change. It names the routes base.html links to."""
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponse
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 
 def _home(request):
@@ -29,19 +28,5 @@ urlpatterns = [
     path("forbidden/", _forbidden),
     path("bad-request/", _bad_request),
     path("broken/", _broken),
-    path(
-        "pages/",
-        include(
-            (
-                [
-                    path(
-                        "accessibility/",
-                        TemplateView.as_view(template_name="pages/accessibility.html"),
-                        name="accessibility",
-                    )
-                ],
-                "pages",
-            )
-        ),
-    ),
+    path("pages/", include("cis_portal.pages_urls")),
 ]
