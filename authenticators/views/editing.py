@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView
 
@@ -42,9 +43,9 @@ class InventoryView(OrganisationMemberMixin, ServiceFormMixin, FormView):
     template_name = "authenticators/inventory.html"
     form_class = InventoryForm
 
-    def dispatch(self, request, *args, **kwargs):
-        self.catalogue = list(selectors.catalogue_applications())
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def catalogue(self):
+        return list(selectors.catalogue_applications())
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "catalogue": self.catalogue}

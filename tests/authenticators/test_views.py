@@ -82,6 +82,17 @@ def test_plan_page_sends_anonymous_users_to_sign_in(client, planned_organisation
     assert response["Location"].startswith(reverse("organisations:login"))
 
 
+@pytest.mark.django_db
+def test_inventory_page_reads_nothing_for_anonymous_users(
+    client, organisation, catalogue, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = client.get(url("inventory", organisation))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("organisations:login"))
+
+
 # --- The plan ------------------------------------------------------------------------------------------
 
 
