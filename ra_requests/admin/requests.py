@@ -225,7 +225,7 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
     @admin.display(description="SLA due")
     def sla_due(self, obj):
         if obj.is_paused:
-            return format_html('<span class="ra-sla ra-sla--paused">Paused</span>')
+            return mark_safe('<span class="ra-sla ra-sla--paused">Paused</span>')
         due = obj.sla_due_at()
         if due is None:
             return "Closed"

@@ -95,12 +95,14 @@ def test_sla_state_filters_agree_with_each_requests_deadline(
     RARequest.objects.filter(pk=paused.pk).update(resolve_due_at=now - timedelta(days=1))
     client.force_login(national_admin)
 
-    shown = {
-        state: set(client.get(CHANGELIST, {"sla": state}).context["cl"].result_list)
+    responses = {
+        state: client.get(CHANGELIST, {"sla": state})
         for state in ("overdue", "due_soon", "on_track", "paused")
     }
 
+    shown = {state: set(response.context["cl"].result_list) for state, response in responses.items()}
     assert shown == {"overdue": {overdue}, "due_soon": {due_soon}, "on_track": {on_track}, "paused": {paused}}
+    assert '<span class="ra-sla ra-sla--paused">Paused</span>' in responses["paused"].content.decode()
     assert {r for r in RARequest.objects.all() if r.is_overdue(now)} == {overdue}
     assert set(RARequest.objects.overdue(now)) == {overdue}
 
