@@ -200,7 +200,9 @@ def test_publish_module_version_emails_each_affected_organisations_it_leads_once
 ):
     second_lead = UserFactory(email="second.lead@riverside.example.org")
     org_services.add_membership(organisation, user=second_lead, role=Role.IT_LEAD)
-    complete(make_staff(organisation, "Alice Ahmed"), foundations, d(2025, 6, 1))
+    alice = make_staff(organisation, "Alice Ahmed")
+    complete(alice, foundations, d(2025, 6, 1))
+    complete(alice, foundations, d(2025, 9, 1))  # named once, however many completions
     complete(make_staff(organisation, "Bob Brown"), foundations, d(2025, 7, 1))
     complete(make_staff(other_organisation, "Olga Other"), foundations, d(2025, 7, 1))
     leaver = make_staff(organisation, "Lee Leaver")
@@ -220,6 +222,7 @@ def test_publish_module_version_emails_each_affected_organisations_it_leads_once
     ]
     riverside = emails[0]
     assert riverside.dedupe_key == f"training:version:{version.pk}:{organisation.pk}"
+    assert "These 2 staff at" in riverside.body
     assert "- Alice Ahmed\n- Bob Brown\n" in riverside.body
     assert "Lee Leaver" not in riverside.body
     assert "Smartcard Connect v4.1 released." in riverside.body

@@ -10,11 +10,7 @@ from notifications.services import queue_email
 from organisations.models import Organisation
 
 from .. import selectors
-from ..models import (
-    Completion,
-    ModuleVersion,
-    TrainingModule,
-)
+from ..models import ModuleVersion, StaffMember, TrainingModule
 
 
 @transaction.atomic
@@ -76,7 +72,7 @@ def publish_module_version(module: TrainingModule, *, change_note: str, publishe
         published_at=timezone.now(),
         published_by=published_by,
     )
-    affected = _staff_needing_refresher(module, version)
+    affected = _staff_needing_refresher(module)
     for organisation in Organisation.objects.filter(pk__in=affected.keys()):
         recipients = selectors.it_lead_emails(organisation)
         if not recipients:
@@ -101,18 +97,18 @@ def publish_module_version(module: TrainingModule, *, change_note: str, publishe
     return version
 
 
-def _staff_needing_refresher(module: TrainingModule, version: ModuleVersion) -> dict[int, list[str]]:
-    """{organisation id: [names]} of active staff whose latest completion predates ``version``."""
-    latest = {}
-    rows = (
-        Completion.objects.filter(module=module, staff__left_on__isnull=True)
-        .order_by("completed_on", "id")
-        .values_list("staff_id", "staff__organisation_id", "staff__full_name", "version_number")
-    )
-    for staff_id, organisation_id, name, number in rows:
-        latest[staff_id] = (organisation_id, name, number)
+def _staff_needing_refresher(module: TrainingModule) -> dict[int, list[str]]:
+    """{organisation id: [names]} of active staff who completed ``module`` before its newest version.
+
+    Called just after publishing, so every completion on record is of an earlier version.
+    """
     affected: dict[int, list[str]] = {}
-    for organisation_id, name, number in latest.values():
-        if number < version.number:
-            affected.setdefault(organisation_id, []).append(name)
+    rows = (
+        StaffMember.objects.active()
+        .filter(completions__module=module)
+        .distinct()
+        .values_list("id", "organisation_id", "full_name")
+    )
+    for _, organisation_id, name in rows:
+        affected.setdefault(organisation_id, []).append(name)
     return affected
