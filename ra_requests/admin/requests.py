@@ -252,7 +252,20 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description="Acknowledge selected requests")
     def acknowledge_selected(self, request, queryset):
-        self._bulk(request, queryset.filter(status__in=UNACKNOWLEDGED_STATUSES), "acknowledged", queryset)
+        done = 0
+        for ra_request in queryset.filter(status__in=UNACKNOWLEDGED_STATUSES):
+            try:
+                services.acknowledge_ra_request(ra_request, acting_user=request.user)
+            except ValidationError:
+                continue  # moved on since the list was loaded: reported as skipped below
+            done += 1
+        skipped = queryset.count() - done
+        self.message_user(
+            request,
+            f"{done} request(s) acknowledged."
+            + (f" {skipped} skipped because they were already acknowledged or closed." if skipped else ""),
+            messages.SUCCESS if done else messages.WARNING,
+        )
 
     @admin.action(description="Assign selected requests to me")
     def assign_to_me(self, request, queryset):
@@ -266,20 +279,4 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
             f"{done} request(s) assigned to you."
             + (f" {skipped} closed request(s) skipped." if skipped else ""),
             messages.SUCCESS,
-        )
-
-    def _bulk(self, request, eligible, verb, selected):
-        done = 0
-        for ra_request in eligible:
-            try:
-                services.acknowledge_ra_request(ra_request, acting_user=request.user)
-                done += 1
-            except ValidationError:
-                continue
-        skipped = selected.count() - done
-        self.message_user(
-            request,
-            f"{done} request(s) {verb}."
-            + (f" {skipped} skipped because they were already acknowledged or closed." if skipped else ""),
-            messages.SUCCESS if done else messages.WARNING,
         )
