@@ -51,6 +51,12 @@ class StepForm(forms.Form):
         return rows
 
 
+class SubmitAnswersForm(forms.Form):
+    """Check your answers' submit button: the journey version the page was opened at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 def display_answer(field, value) -> str:
     if value in (None, "", [], ()):
         return "Not answered"

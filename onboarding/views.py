@@ -15,6 +15,7 @@ from organisations.access import OrganisationMemberMixin
 from organisations.models import Role
 
 from . import selectors, services, steps
+from .forms import SubmitAnswersForm
 
 RETURN_TO_CHECK = "check"
 
@@ -208,20 +209,23 @@ class CheckAnswersView(WizardMixin, TemplateView):
             journey=journey,
             groups=groups,
             missing=[group["step"] for group in groups if not group["completed"]],
-            error=kwargs.get("error"),
         )
         return context
 
     def post(self, request, *args, **kwargs):
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = 0
-        try:
-            services.submit_journey(self.organisation, expected_version=version, acting_user=request.user)
-        except ValidationError as error:
-            return self.render_to_response(self.get_context_data(error=" ".join(error.messages)))
-        return HttpResponseRedirect(reverse("onboarding:confirmation", args=[self.organisation.ods_code]))
+        form = SubmitAnswersForm(request.POST)
+        if form.is_valid():
+            try:
+                services.submit_journey(
+                    self.organisation, expected_version=form.cleaned_data["version"], acting_user=request.user
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                return HttpResponseRedirect(
+                    reverse("onboarding:confirmation", args=[self.organisation.ods_code])
+                )
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class ConfirmationView(WizardMixin, TemplateView):

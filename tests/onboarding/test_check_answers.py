@@ -202,3 +202,28 @@ def test_check_answers_offers_no_change_link_for_a_request_already_sent(
     assert "RA-" in html
     assert step_url(answered, "ra-request", "?return=check") not in html
     assert step_url(answered, "ra-support", "?return=check") in html
+
+
+def test_submitting_with_a_stale_version_shows_the_error_summary(client, answered, org_admin):
+    client.force_login(org_admin)
+    journey = journey_for_organisation(answered)
+
+    response = client.post(
+        reverse("onboarding:check_answers", args=[answered.ods_code]), {"version": journey.version - 1}
+    )
+    html = response.content.decode()
+
+    assert "<title>Error: Check your answers" in html
+    assert 'class="nhsuk-error-summary"' in html
+    # The page offers the current version, so submitting again after reading it works.
+    assert f'name="version" value="{journey.version}"' in html
+
+
+def test_submitting_with_a_malformed_version_is_refused_without_an_error_page(client, answered, org_admin):
+    client.force_login(org_admin)
+
+    response = client.post(reverse("onboarding:check_answers", args=[answered.ods_code]), {"version": "abc"})
+
+    assert response.status_code == 200
+    assert 'class="nhsuk-error-summary"' in response.content.decode()
+    assert journey_for_organisation(answered).submitted_at is None
