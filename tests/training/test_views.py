@@ -221,6 +221,23 @@ def test_staff_leave_records_the_date_and_future_dates_are_refused(lead_client, 
     assert StaffMember.objects.get(pk=staff.pk).left_on == d(2025, 9, 30)
 
 
+def test_staff_leave_page_links_back_to_the_person(lead_client, organisation):
+    staff = make_staff(organisation, "Alice O'Hara")
+
+    page = lead_client.get(url("staff_leave", organisation, staff.pk)).content.decode()
+
+    assert (
+        f'<a class="nhsuk-back-link" href="{url("staff_detail", organisation, staff.pk)}">'
+        "Back to Alice O&#x27;Hara</a>"
+    ) in page
+
+
+def test_staff_import_page_loads_the_training_styles_its_tables_use(lead_client, organisation):
+    page = lead_client.get(url("staff_import", organisation)).content.decode()
+
+    assert "css/training.css" in page
+
+
 def test_completion_add_records_a_session_for_several_people(lead_client, organisation, foundations):
     alice, bob = make_staff(organisation, "Alice Ahmed"), make_staff(organisation, "Bob Brown")
     version = foundations.versions.get()
