@@ -181,19 +181,16 @@ def request_timeline(request: RARequest) -> list[TimelineEvent]:
         )
         for event in events_for_request(request)
     ]
-    for email in emails_for_topic(topic_for(request)):
-        sent_at = getattr(email, "sent_at", None)
-        if sent_at is None:
-            continue
-        items.append(
-            TimelineEvent(
-                occurred_at=sent_at,
-                category="ra_request",
-                title=f"Email sent: {email.subject}",
-                detail=f"To {', '.join(email.to) if isinstance(email.to, list) else email.to}",
-                url=url,
-            )
+    items += [
+        TimelineEvent(
+            occurred_at=email.sent_at,
+            category="ra_request",
+            title=f"Email sent: {email.subject}",
+            detail=f"To {', '.join(email.to)}",
+            url=url,
         )
+        for email in emails_for_topic(topic_for(request)).sent()
+    ]
     return sorted(items, key=lambda item: item.occurred_at)
 
 

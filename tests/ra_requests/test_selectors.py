@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from notifications.models import OutboundEmail
 from organisations import demo_data as organisations_demo_data
 from organisations import reference_data as organisations_reference_data
 from organisations.models import RAProvider
@@ -74,6 +75,18 @@ def test_timeline_events_for_organisation_lists_only_its_own_events(
     assert events[1].actor == ra_team_member.display_name
     assert events[0].url == f"/ra-requests/A81001/{ra_request.pk}/"
     assert selectors.timeline_events_for_organisation(other_organisation) == []
+
+
+def test_request_timeline_lists_sent_emails_but_not_pending_ones(ra_request, ra_team_member):
+    services.acknowledge_ra_request(ra_request, acting_user=ra_team_member)  # queued, never sent
+    assert OutboundEmail.objects.filter(subject__contains="acknowledged", status="pending").count() == 1
+
+    titles = {item.title: item.detail for item in selectors.request_timeline(ra_request)}
+
+    assert titles["Email sent: Your RA support request: submitted [" + ra_request.reference + "]"] == (
+        f"To {ra_request.contact_email}"
+    )
+    assert not any("acknowledged" in title for title in titles if title.startswith("Email sent"))
 
 
 def test_demo_seed_is_idempotent(settings):
