@@ -10,7 +10,7 @@ from .compliance import (
     compliance_summary,
     statuses_for_staff_members,
 )
-from .modules import active_modules, current_versions, module_rules, version_history
+from .modules import active_modules, current_versions, module_rules
 from .staff import (
     completion_with_evidence,
     completions_for_staff_member,
@@ -39,5 +39,4 @@ __all__ = [
     "staff_for_organisation",
     "statuses_for_staff_members",
     "timeline_events_for_organisation",
-    "version_history",
 ]

@@ -75,9 +75,6 @@ class ModuleCompliance(RagFigures):
     def compliant(self) -> int:
         return self.counts[Status.IN_DATE] + self.counts[Status.EXPIRING]
 
-    def count(self, status: str) -> int:
-        return self.counts[status]
-
     @property
     def in_date(self) -> int:
         return self.counts[Status.IN_DATE]

@@ -37,7 +37,3 @@ def current_versions():
         if version.module_id not in latest or version.number > latest[version.module_id].number:
             latest[version.module_id] = version
     return sorted(latest.values(), key=lambda v: v.module.title)
-
-
-def version_history(module: TrainingModule):
-    return module.versions.select_related("published_by").order_by("-number")
