@@ -158,10 +158,11 @@ class _GroupCoverage(NamedTuple):
     uncovered: tuple[str, ...]
 
 
-def _uncovered_names(effective, applications, authenticators, estate) -> tuple[str, ...]:
-    """Names of the group's applications that none of the ``effective`` authenticators signs in to."""
-    missing = rules.uncovered_by(effective, applications, authenticators, estate)
-    return tuple(next(a.name for a in applications if a.slug == slug) for slug in missing)
+def uncovered_application_names(effective, applications, authenticators, estate) -> tuple[str, ...]:
+    """Names of the group's applications that none of the ``effective`` authenticators signs in to,
+    in the order ``applications`` gives them."""
+    missing = set(rules.uncovered_by(effective, applications, authenticators, estate))
+    return tuple(a.name for a in applications if a.slug in missing)
 
 
 def _coverage(organisation_id: int, inventory, groups) -> PlanCoverage:
@@ -237,7 +238,7 @@ def plan_summary(organisation: Organisation) -> PlanSummary:
                 recommended=recommendation.recommended,
                 chosen=chosen,
                 has_chosen=group.has_chosen,
-                uncovered=_uncovered_names(effective, apps, authenticators, estate),
+                uncovered=uncovered_application_names(effective, apps, authenticators, estate),
                 shopping_list=rules.shopping_list(
                     [a for a in authenticators if a.slug in effective],
                     apps,
@@ -329,7 +330,7 @@ def plan_summaries_for_organisations(organisation_ids: Iterable[int]) -> dict[in
         apps = tuple(specs[app_id] for app_id in sorted(app_ids, key=by_name.__getitem__))
         if chosen_slugs is None:  # nothing chosen yet: the plan page shows the recommendation
             chosen_slugs = rules.recommend(apps, authenticators, estate).recommended
-        return _uncovered_names(chosen_slugs, apps, authenticators, estate)
+        return uncovered_application_names(chosen_slugs, apps, authenticators, estate)
 
     coverage = {}
     for org_id in ids:

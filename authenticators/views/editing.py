@@ -226,14 +226,13 @@ class ChooseAuthenticatorsView(OrganisationMemberMixin, ServiceFormMixin, FormVi
         services.choose_authenticators(
             self.group, authenticator_slugs=form.cleaned_data["authenticators"], acting_user=self.request.user
         )
-        uncovered = rules.uncovered_by(
+        names = selectors.uncovered_application_names(
             form.cleaned_data["authenticators"],
             self.group_plan.applications,
             self.summary.authenticators,
             self.summary.estate,
         )
-        if uncovered:
-            names = [a.name for a in self.group_plan.applications if a.slug in uncovered]
+        if names:
             messages.warning(
                 self.request,
                 f"Plan saved for {self.group.name}, but it leaves these applications uncovered: "

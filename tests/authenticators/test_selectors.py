@@ -1,9 +1,11 @@
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from authenticators import selectors, services
 from authenticators.models import Application, InventoryEntry, PlanEvent
+from authenticators.reference_data import application_specs_from_file, authenticator_specs_from_file
 from tests.factories import OrganisationFactory
 
 
@@ -158,3 +160,15 @@ def test_catalogue_applications_excludes_local_applications(organisation, catalo
     assert len(names) == 22
     assert "Ours" not in names
     assert names == sorted(names)
+
+
+def test_uncovered_application_names_gives_names_in_the_order_of_the_applications_given():
+    catalogue = {a.slug: a for a in application_specs_from_file(settings.REFERENCE_DATA_DIR)}
+    authenticators = authenticator_specs_from_file(settings.REFERENCE_DATA_DIR)
+    given = [catalogue["systmone"], catalogue["ncrs"], catalogue["emis-web"]]
+
+    assert selectors.uncovered_application_names(["passkey"], given, authenticators, None) == (
+        "SystmOne",
+        "EMIS Web",
+    )
+    assert selectors.uncovered_application_names(["smartcard"], given, authenticators, None) == ()
