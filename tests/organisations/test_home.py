@@ -97,3 +97,17 @@ def test_home_user_without_roles_is_told_how_to_join(client):
 
     assert "You are not a member of any organisation yet" in content
     assert 'href="/admin/"' not in content
+
+
+def test_home_card_descriptions_escape_the_organisation_name(client, organisation, org_admin):
+    organisation.name = "Smith & Jones <Surgery>"
+    organisation.save()
+    client.force_login(org_admin)
+
+    content = client.get("/").content.decode()
+
+    assert (
+        '<p class="nhsuk-card__description">See who can use the portal for Smith &amp; Jones &lt;Surgery&gt; '
+        "and invite colleagues.</p>"
+    ) in content
+    assert "<Surgery>" not in content
