@@ -280,3 +280,19 @@ def test_timeline_shows_a_status_change_made_elsewhere_once_the_job_has_run(clie
     response = client.get(reverse("onboarding:timeline", args=[organisation.ods_code]))
 
     assert response.context["entries"][0]["event"].title == "Readiness status is now not ready"
+
+
+@pytest.mark.parametrize(("user_fixture", "back_to"), [("org_admin", "task_list"), ("it_lead", "home")])
+def test_summary_back_link_goes_to_the_task_list_only_for_admins(
+    request, client, organisation, user_fixture, back_to
+):
+    client.force_login(request.getfixturevalue(user_fixture))
+    expected = (
+        reverse("onboarding:task_list", args=[organisation.ods_code])
+        if back_to == "task_list"
+        else reverse("home")
+    )
+
+    response = client.get(reverse("onboarding:summary", args=[organisation.ods_code]))
+
+    assert f'<a class="nhsuk-back-link" href="{expected}">Back</a>' in response.content.decode()
