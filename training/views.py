@@ -47,11 +47,11 @@ class DashboardView(TrainingMemberMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        summary = selectors.compliance_summary(self.organisation)
+        summary = selectors.compliance_summary(self.organisation, list_limit=DASHBOARD_LIST_LIMIT)
         context.update(
             summary=summary,
-            overdue=summary.overdue[:DASHBOARD_LIST_LIMIT],
-            expiring=summary.expiring[:DASHBOARD_LIST_LIMIT],
+            overdue=summary.overdue,
+            expiring=summary.expiring,
             list_limit=DASHBOARD_LIST_LIMIT,
             chart_rows=_chart_rows(summary),
             green_at=GREEN_AT_PERCENT,

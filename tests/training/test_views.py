@@ -94,6 +94,21 @@ def test_dashboard_shows_figures_tags_chart_and_the_people_to_chase(lead_client,
     assert (summary.active_staff, summary.overdue_count, summary.never_completed_count) == (2, 1, 1)
 
 
+def test_dashboard_lists_only_the_first_people_to_chase_and_says_how_many_there_are(
+    lead_client, organisation, foundations, monkeypatch
+):
+    monkeypatch.setattr("training.views.DASHBOARD_LIST_LIMIT", 1)
+    complete(make_staff(organisation, "Alice Ahmed"), foundations, d(2020, 1, 1))
+    complete(make_staff(organisation, "Bob Brown"), foundations, d(2021, 1, 1))
+
+    response = lead_client.get(url("dashboard", organisation))
+
+    html = response.content.decode()
+    assert [due.staff.full_name for due in response.context["overdue"]] == ["Alice Ahmed"]
+    assert "Showing the first 1 of 2." in html
+    assert "Bob Brown" not in html
+
+
 def _dashboard_queries(client, organisation) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url("dashboard", organisation))
