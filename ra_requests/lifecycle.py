@@ -5,7 +5,7 @@
 
 import datetime
 
-from .models import RARequest, Status
+from .models import NextStep, RARequest, Status
 
 REOPEN_WITHIN = datetime.timedelta(days=30)
 
@@ -48,3 +48,18 @@ PROVIDER_TRANSITIONS = ("acknowledge", "start", "ask_organisation", "resolve", "
 
 def allowed_transitions(request: RARequest, names=PROVIDER_TRANSITIONS) -> list[str]:
     return [name for name in names if request.status in TRANSITIONS[name][0]]
+
+
+def reopen_deadline(request: RARequest) -> datetime.datetime | None:
+    """Until when a closed request may be reopened (None while it is open)."""
+    return request.closed_at + REOPEN_WITHIN if request.closed_at else None
+
+
+def can_reopen(request: RARequest, now: datetime.datetime) -> bool:
+    deadline = reopen_deadline(request)
+    return request.status in TRANSITIONS["reopen"][0] and deadline is not None and now <= deadline
+
+
+def can_reroute_to_national(request: RARequest) -> bool:
+    """Declined for a reason whose next step is the national RA team."""
+    return request.status in TRANSITIONS["reroute"][0] and request.next_step == NextStep.REROUTE_NATIONAL

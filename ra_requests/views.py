@@ -11,7 +11,7 @@ from organisations.access import organisation_member_required
 
 from . import selectors, services
 from .forms import ChooseICBForm, CommentForm, RARequestForm, VersionForm
-from .models import NextStep, RARequest, Status
+from .models import RARequest
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -111,18 +111,14 @@ def _reopen_form(data=None, **kwargs) -> CommentForm:
 
 def _detail_context(organisation, ra_request, **forms):
     now = timezone.now()
-    can_reopen = ra_request.status in (Status.RESOLVED, Status.DECLINED) and (
-        ra_request.closed_at and now - ra_request.closed_at <= services.REOPEN_WITHIN
-    )
     context = {
         "organisation": organisation,
         "ra_request": ra_request,
         "timeline": selectors.request_timeline(ra_request),
         "is_overdue": ra_request.is_overdue(now),
-        "can_reopen": can_reopen,
-        "reopen_until": ra_request.closed_at + services.REOPEN_WITHIN if ra_request.closed_at else None,
-        "can_reroute": ra_request.status == Status.DECLINED
-        and ra_request.next_step == NextStep.REROUTE_NATIONAL,
+        "can_reopen": services.can_reopen(ra_request, now),
+        "reopen_until": services.reopen_deadline(ra_request),
+        "can_reroute": services.can_reroute_to_national(ra_request),
         "reply_form": _reply_form(initial={"version": ra_request.version}),
         "reopen_form": _reopen_form(initial={"version": ra_request.version}),
         "reroute_form": VersionForm(initial={"version": ra_request.version}, prefix="reroute"),

@@ -16,6 +16,9 @@ from ..lifecycle import (
     TRANSITION_LABELS,
     TRANSITIONS,
     allowed_transitions,
+    can_reopen,
+    can_reroute_to_national,
+    reopen_deadline,
 )
 from ..routing import Route, route_for_organisation
 from .submission import choose_successor_icb, submit_ra_request
@@ -43,9 +46,12 @@ __all__ = [
     "allowed_transitions",
     "ask_organisation",
     "assign_ra_request",
+    "can_reopen",
+    "can_reroute_to_national",
     "change_route",
     "choose_successor_icb",
     "decline_ra_request",
+    "reopen_deadline",
     "reopen_ra_request",
     "reply_to_ra_request",
     "reroute_to_national",

@@ -9,10 +9,9 @@ from organisations.selectors import national_ra_team
 
 from .. import emails
 from ..escalations import refresh_clock
-from ..lifecycle import REOPEN_WITHIN, TRANSITION_LABELS, TRANSITIONS
+from ..lifecycle import TRANSITION_LABELS, TRANSITIONS, can_reopen, can_reroute_to_national
 from ..models import (
     CLOSED_STATUSES,
-    NEXT_STEP_FOR_REASON,
     DeclineReason,
     NextStep,
     RARequest,
@@ -58,7 +57,7 @@ def transition_ra_request(
         request.decline_reason = decline_reason
     if transition == "reroute":
         national = national_ra_team()
-        if NEXT_STEP_FOR_REASON.get(request.decline_reason) != NextStep.REROUTE_NATIONAL:
+        if not can_reroute_to_national(request):
             raise ValidationError("This request was declined for a reason that does not allow re-routing.")
         if national is None or national.pk == request.provider_id:
             raise ValidationError(
@@ -72,7 +71,7 @@ def transition_ra_request(
         request.decline_reason = ""
         new_cycle = True
     if transition == "reopen":
-        if request.closed_at is None or now - request.closed_at > REOPEN_WITHIN:
+        if not can_reopen(request, now):
             raise ValidationError("A request can only be reopened within 30 days of being closed.")
         request.decline_reason = ""
         new_cycle = True

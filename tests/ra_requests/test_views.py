@@ -276,3 +276,21 @@ def test_reopen_needs_a_reason_and_keeps_the_page(
     assert "Say why you are reopening the request" in empty.content.decode()
     assert done.status_code == 302
     assert RARequest.objects.get(pk=ra_request.pk).status == Status.SUBMITTED
+
+
+def test_reopen_is_offered_until_30_days_after_closing_and_not_after(
+    client, ra_request, organisation, org_admin
+):
+    closed_at = timezone.now() - datetime.timedelta(days=29)
+    RARequest.objects.filter(pk=ra_request.pk).update(status=Status.RESOLVED, closed_at=closed_at)
+    client.force_login(org_admin)
+    url = reverse("ra_requests:detail", args=[organisation.ods_code, ra_request.pk])
+
+    within = client.get(url).content.decode()
+    RARequest.objects.filter(pk=ra_request.pk).update(closed_at=closed_at - datetime.timedelta(days=2))
+    after = client.get(url).content.decode()
+
+    deadline = timezone.localtime(closed_at + datetime.timedelta(days=30))
+    assert f"You can reopen this request until {deadline:%-d %B %Y}." in within
+    assert "Reopen request" in within
+    assert "Reopen request" not in after
