@@ -16,14 +16,16 @@ class ChooserView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         catalogue = list(selectors.catalogue_applications())
+        authenticators = list(selectors.catalogue_authenticators())
         submitted = "applications" in self.request.GET or "submitted" in self.request.GET
         form = ChooserForm(self.request.GET if submitted else None, catalogue=catalogue)
         result = None
         if submitted and form.is_valid():
-            specs = [a.to_spec() for a in catalogue if a.slug in set(form.cleaned_data["applications"])]
+            chosen = set(form.cleaned_data["applications"])
+            specs = [a.to_spec() for a in catalogue if a.slug in chosen]
             result = rules.recommend(
                 specs,
-                selectors.authenticator_specs(),
+                [a.to_spec() for a in authenticators],
                 form.estate(),
                 head_count=form.cleaned_data["head_count"],
             )
@@ -34,7 +36,7 @@ class ChooserView(TemplateView):
             rows=matrix_rows(result) if result else [],
             sections=application_sections("applications", catalogue, selected),
             questions=[(form[name], radio_options(form[name])) for name in rules.ESTATE_QUESTIONS],
-            catalogue_authenticators=selectors.catalogue_authenticators(),
+            catalogue_authenticators=authenticators,
         )
         return context
 

@@ -462,6 +462,18 @@ def test_public_chooser_shows_the_matrix_and_recommendation(client, catalogue):
 
 
 @pytest.mark.django_db
+def test_public_chooser_reads_the_catalogue_and_the_authenticators_once_each(
+    client, catalogue, django_assert_num_queries
+):
+    with django_assert_num_queries(2):
+        response = client.get(reverse("authenticators:chooser"), {"applications": ["ncrs", "systmone"]})
+
+    content = response.content.decode()
+    assert "Your results" in content
+    assert content.count('<details class="nhsuk-details">') == 7
+
+
+@pytest.mark.django_db
 def test_public_chooser_without_applications_shows_an_error_summary(client, catalogue):
     response = client.get(reverse("authenticators:chooser"), {"submitted": "1", "hscn": "yes"})
 
