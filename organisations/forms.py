@@ -22,6 +22,16 @@ UNCONFIRMED_LOGIN = (
 
 
 class EmailLowercaseField(forms.EmailField):
+    """An email address, lower-cased, with the NHS.UK message for one in the wrong format."""
+
+    default_error_messages = {
+        "invalid": "Enter an email address in the correct format, like name@example.nhs.uk"
+    }
+
+    def __init__(self, *, max_length=254, widget=None, **kwargs):
+        widget = widget or forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
+        super().__init__(max_length=max_length, widget=widget, **kwargs)
+
     def clean(self, value):
         return (super().clean(value) or "").lower()
 
@@ -31,8 +41,6 @@ class SignInForm(AuthenticationForm):
 
     username = EmailLowercaseField(
         label="Email address",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={"required": "Enter your email address", "invalid": INVALID_LOGIN},
     )
     password = forms.CharField(
@@ -148,13 +156,8 @@ class OrganisationFieldsForm(forms.Form):
 class SignUpForm(NameFieldsMixin, PasswordPairMixin, OrganisationFieldsForm):
     email = EmailLowercaseField(
         label="Work email address",
-        max_length=254,
         help_text="We will send a link to this address to confirm it is yours.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter your work email address",
-            "invalid": "Enter an email address in the correct format, like name@example.nhs.uk",
-        },
+        error_messages={"required": "Enter your work email address"},
     )
 
     field_order = [
@@ -173,26 +176,18 @@ class SignUpForm(NameFieldsMixin, PasswordPairMixin, OrganisationFieldsForm):
 class ResendConfirmationForm(forms.Form):
     email = EmailLowercaseField(
         label="Email address",
-        max_length=254,
         help_text="The address you signed up with.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.nhs.uk",
-        },
+        error_messages={"required": "Enter your email address"},
     )
 
 
 class InviteMemberForm(forms.Form):
     email = EmailLowercaseField(
         label="Email address",
-        max_length=254,
         help_text="Their work email address. We will send the invitation here.",
+        # Someone else's address: the browser must not offer the admin's own.
         widget=forms.EmailInput(attrs={"spellcheck": "false"}),
-        error_messages={
-            "required": "Enter the email address of the person to invite",
-            "invalid": "Enter an email address in the correct format, like name@example.nhs.uk",
-        },
+        error_messages={"required": "Enter the email address of the person to invite"},
     )
     role = forms.ChoiceField(
         label="Which role will they have?",
@@ -229,13 +224,8 @@ class OutboxPasswordResetForm(PasswordResetForm):
 
     email = EmailLowercaseField(
         label="Email address",
-        max_length=254,
         help_text="The address you sign in with. If it has an account, we will send a reset link.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.nhs.uk",
-        },
+        error_messages={"required": "Enter your email address"},
     )
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
