@@ -319,7 +319,11 @@ class EvidenceDownloadView(TrainingMemberMixin, View):
             raise Http404("No such evidence")
         suffix = PurePath(completion.evidence_file.name).suffix
         filename = f"evidence-{completion.staff.full_name}-{completion.completed_on:%Y-%m-%d}{suffix}"
-        return FileResponse(completion.evidence_file.open("rb"), as_attachment=True, filename=filename)
+        try:
+            evidence = completion.evidence_file.open("rb")
+        except FileNotFoundError as error:  # the row outlived its file (restored database, cleared storage)
+            raise Http404("The evidence file is no longer stored") from error
+        return FileResponse(evidence, as_attachment=True, filename=filename)
 
 
 class ModuleListView(TrainingMemberMixin, TemplateView):

@@ -356,6 +356,28 @@ def test_evidence_file_downloads_for_own_organisation_only(
     assert f'href="{evidence_url}"' in page
 
 
+def test_evidence_download_answers_404_when_the_stored_file_is_gone(
+    lead_client, organisation, it_lead, foundations, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    completion = services.record_completion(
+        make_staff(organisation, "Alice Ahmed"),
+        module_version=foundations.versions.get(),
+        completed_on=d(2025, 6, 1),
+        method="supplier_course",
+        evidence_file=SimpleUploadedFile("cert.pdf", b"%PDF-1.4", content_type="application/pdf"),
+        acting_user=it_lead,
+    )
+    (tmp_path / completion.evidence_file.name).unlink()
+
+    response = lead_client.get(url("completion_evidence", organisation, completion.pk))
+
+    assert response.status_code == 404
+    assert "Content-Disposition" not in response
+
+
 def test_organisation_admins_may_use_the_tracker_but_ra_team_members_may_not(
     client, organisation, org_admin, ra_team_member, foundations
 ):
