@@ -114,6 +114,23 @@ class ApplicationsForm(StepForm):
 # --- Staff groups and estate -------------------------------------------------------------------
 
 
+def estate_initial(organisation, answers: dict) -> dict:
+    """``estate_<name>`` answers from the estate as recorded now, "not sure" from the saved answers."""
+    from authenticators.rules import ESTATE_QUESTIONS
+    from authenticators.selectors import estate_for
+
+    estate = estate_for(organisation)
+    saved_estate = answers.get("estate") or {}
+    initial = {}
+    for name in ESTATE_QUESTIONS:
+        value = getattr(estate, name)
+        if value is None:
+            initial[f"estate_{name}"] = saved_estate.get(name)  # "not sure" or never answered
+        else:
+            initial[f"estate_{name}"] = "yes" if value else "no"
+    return initial
+
+
 class StaffGroupsForm(StepForm):
     """Up to ``MAX_GROUPS`` staff groups (name, head count, applications) and the estate facts."""
 
@@ -165,7 +182,7 @@ class StaffGroupsForm(StepForm):
 
     @classmethod
     def initial_from(cls, *, organisation, journey, answers: dict) -> dict:
-        from authenticators.selectors import estate_for, user_groups_for
+        from authenticators.selectors import user_groups_for
 
         initial = {}
         for index, group in enumerate(list(user_groups_for(organisation))[:MAX_GROUPS], start=1):
@@ -173,14 +190,7 @@ class StaffGroupsForm(StepForm):
             initial[f"group_{index}_name"] = group.name
             initial[f"group_{index}_head_count"] = group.head_count
             initial[f"group_{index}_applications"] = [a.slug for a in group.applications.all()]
-        estate = estate_for(organisation)
-        saved_estate = answers.get("estate") or {}
-        for name in ("hscn", "windows_tpm", "ipads", "smartphones", "shared_workstations"):
-            value = getattr(estate, name)
-            if value is None:
-                initial[f"estate_{name}"] = saved_estate.get(name)  # "not sure" or never answered
-            else:
-                initial[f"estate_{name}"] = "yes" if value else "no"
+        initial.update(estate_initial(organisation, answers))
         return initial
 
     def slot_fields(self):
@@ -238,7 +248,7 @@ class StaffGroupsForm(StepForm):
 
     def summary_rows(self, answers: dict) -> list[tuple[str, str]]:
         """From the groups and estate as they are now: the plan pages may have changed them since."""
-        live = self.initial_from(organisation=self.organisation, journey=self.journey, answers=answers)
+        live = estate_initial(self.organisation, answers)
         labels = dict(self.fields[f"{self.slots[0]}_applications"].choices) if self.slots else {}
         rows = []
         for group in self.existing_groups:

@@ -227,3 +227,18 @@ def test_submitting_with_a_malformed_version_is_refused_without_an_error_page(cl
     assert response.status_code == 200
     assert 'class="nhsuk-error-summary"' in response.content.decode()
     assert journey_for_organisation(answered).submitted_at is None
+
+
+def test_check_answers_shows_each_estate_answer(client, answered, org_admin):
+    client.force_login(org_admin)
+
+    response = client.get(reverse("onboarding:check_answers", args=[answered.ods_code]))
+
+    staff_groups = next(group for group in response.context["groups"] if group["step"].slug == "staff-groups")
+    assert staff_groups["rows"][1:] == [
+        ("Is the organisation connected to HSCN (the Health and Social Care Network)?", "Yes"),
+        ("Do staff use Windows 10 or later devices with TPM 2.0 (needed for Windows Hello)?", "Yes"),
+        ("Does the organisation have its own iPads with Touch ID or Face ID, one per person?", "No"),
+        ("Do staff have smartphones they can use to sign in?", "Yes"),
+        ("Do staff share workstations or devices?", "No"),
+    ]
