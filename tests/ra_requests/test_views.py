@@ -90,6 +90,7 @@ def test_list_shows_the_route_and_the_organisations_requests(
     assert ra_request.reference in content
     assert "Register new users; Issue smartcards" in content
     assert '<strong class="nhsuk-tag nhsuk-tag--blue">Submitted</strong>' in content
+    assert f'href="{reverse("onboarding:task_list", args=[organisation.ods_code])}"' in content
 
 
 def test_create_submits_a_request_and_shows_it(client, organisation, org_admin, icb, national_team):
