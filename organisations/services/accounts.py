@@ -29,32 +29,30 @@ def _queue_confirmation_email(user: User, organisation: Organisation | None) -> 
 
 def _organisation_for_new_admin(
     *, ods_code: str, organisation_name: str, organisation_type: str, icb: RAProvider
-) -> tuple[Organisation | None, dict]:
-    """The existing organisation a new admin would join (None if it is new), after the checks.
+) -> Organisation:
+    """The organisation a new admin takes on: the existing one (locked), or a new one.
 
-    Raises ValidationError when the organisation already has an admin or the ICB has closed.
-    Returns the arguments ``create_organisation`` needs when it is new.
+    Raises ValidationError when the organisation already has an admin or, for a new one, the ICB
+    has closed. Call inside the caller's transaction, so a later refusal undoes the creation.
     """
     ods_code = normalise_ods_code(ods_code)
     validate_ods_code(ods_code)
     organisation = Organisation.objects.select_for_update().filter(ods_code=ods_code).first()
-    if organisation is not None and organisation_admin_exists(organisation):
-        raise ValidationError(
-            {
-                "ods_code": f"{organisation.name} ({organisation.ods_code}) already has an organisation "
-                "admin on this portal. Ask them to invite you from their team page"
-            }
-        )
-    if organisation is None and not icb.is_active:
+    if organisation is not None:
+        if organisation_admin_exists(organisation):
+            raise ValidationError(
+                {
+                    "ods_code": f"{organisation.name} ({organisation.ods_code}) already has an organisation "
+                    "admin on this portal. Ask them to invite you from their team page"
+                }
+            )
+        return organisation
+    if not icb.is_active:
         closed = f"{icb.name} closed on {icb.closed_on:%-d %B %Y}"
         raise ValidationError({"icb": f"{closed}. Select the ICB that took over your area"})
-    new_organisation = {
-        "ods_code": ods_code,
-        "name": organisation_name,
-        "organisation_type": organisation_type,
-        "icb": icb,
-    }
-    return organisation, new_organisation
+    return create_organisation(
+        ods_code=ods_code, name=organisation_name, organisation_type=organisation_type, icb=icb
+    )
 
 
 @transaction.atomic
@@ -83,16 +81,15 @@ def register_organisation_admin(
                 "your password if you have forgotten it"
             }
         )
-    organisation, new_organisation = _organisation_for_new_admin(
+    organisation = _organisation_for_new_admin(
         ods_code=ods_code, organisation_name=organisation_name, organisation_type=organisation_type, icb=icb
     )
     user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip(), is_active=False)
     try:
         password_validation.validate_password(password, user=user)
     except ValidationError as error:
+        # Raised inside this transaction, so a new organisation is not kept either.
         raise ValidationError({"password1": error.messages}) from error
-    if organisation is None:
-        organisation = create_organisation(**new_organisation)
     user.set_password(password)
     user.save()
     add_membership(organisation, user=user, role=Role.ORG_ADMIN)
@@ -108,11 +105,9 @@ def register_organisation(
 
     Same refusals as sign-up: an organisation with an admin must invite instead.
     """
-    organisation, new_organisation = _organisation_for_new_admin(
+    organisation = _organisation_for_new_admin(
         ods_code=ods_code, organisation_name=organisation_name, organisation_type=organisation_type, icb=icb
     )
-    if organisation is None:
-        organisation = create_organisation(**new_organisation)
     return add_membership(organisation, user=user, role=Role.ORG_ADMIN)
 
 
