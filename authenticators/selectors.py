@@ -182,39 +182,6 @@ def _coverage(organisation_id: int, inventory, groups) -> PlanCoverage:
     )
 
 
-def merge_shopping_lists(lists: Iterable[Iterable[rules.ShoppingItem]]) -> tuple[rules.ShoppingItem, ...]:
-    """Adds up per-person quantities of the same item across groups."""
-    merged: dict[tuple[str, str], dict] = {}
-    order: list[tuple[str, str]] = []
-    for items in lists:
-        for item in items:
-            key = (item.category, item.description)
-            if key not in merged:
-                merged[key] = {
-                    "authenticators": set(),
-                    "quantity": None,
-                    "in_place": item.in_place,
-                    "per_person": item.per_person,
-                }
-                order.append(key)
-            entry = merged[key]
-            entry["authenticators"].update(item.authenticators)
-            if item.quantity is not None:
-                entry["quantity"] = (entry["quantity"] or 0) + item.quantity
-    category_order = {"hardware": 0, "software": 1, "network": 2}
-    return tuple(
-        rules.ShoppingItem(
-            category=key[0],
-            description=key[1],
-            authenticators=tuple(sorted(merged[key]["authenticators"])),
-            quantity=merged[key]["quantity"],
-            in_place=merged[key]["in_place"],
-            per_person=merged[key]["per_person"],
-        )
-        for key in sorted(order, key=lambda k: (category_order[k[0]], k[1]))
-    )
-
-
 def plan_summary(organisation: Organisation) -> PlanSummary:
     """Everything about the organisation's plan, in six queries whatever its size."""
     inventory = tuple(a.to_spec() for a in inventory_for(organisation))
@@ -249,7 +216,9 @@ def plan_summary(organisation: Organisation) -> PlanSummary:
         )
 
     coverage = _coverage(organisation.pk, inventory, groups)
-    shopping = merge_shopping_lists(g.shopping_list for g in groups) if groups else overall.shopping_list
+    shopping = (
+        rules.merge_shopping_lists(g.shopping_list for g in groups) if groups else overall.shopping_list
+    )
     return PlanSummary(
         organisation_id=organisation.pk,
         inventory=inventory,

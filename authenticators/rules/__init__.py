@@ -16,7 +16,7 @@ Inputs are sorted by slug before anything else happens, so the result never depe
 they were given in.
 """
 
-from .advice import explain, shopping_list, warnings_for
+from .advice import explain, merge_shopping_lists, shopping_list, warnings_for
 from .engine import application_verdict, estate_exclusion, recommend, smallest_cover, uncovered_by
 from .types import (
     AAL2,
@@ -57,6 +57,7 @@ __all__ = [
     "application_verdict",
     "estate_exclusion",
     "explain",
+    "merge_shopping_lists",
     "recommend",
     "shopping_list",
     "smallest_cover",

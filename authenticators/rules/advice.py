@@ -168,7 +168,34 @@ def shopping_list(
                 slug,
                 in_place=estate.hscn is True,
             )
-    order = {"hardware": 0, "software": 1, "network": 2}
+    return _shopping_items(items)
+
+
+def merge_shopping_lists(lists: Iterable[Iterable[ShoppingItem]]) -> tuple[ShoppingItem, ...]:
+    """One list from several (one per staff group): per-person quantities of the same item add up."""
+    items: dict[tuple[str, str], dict] = {}
+    for shopping in lists:
+        for item in shopping:
+            entry = items.setdefault(
+                (item.category, item.description),
+                {
+                    "authenticators": set(),
+                    "quantity": None,
+                    "in_place": item.in_place,
+                    "per_person": item.per_person,
+                },
+            )
+            entry["authenticators"].update(item.authenticators)
+            if item.quantity is not None:
+                entry["quantity"] = (entry["quantity"] or 0) + item.quantity
+    return _shopping_items(items)
+
+
+CATEGORY_ORDER = {"hardware": 0, "software": 1, "network": 2}
+
+
+def _shopping_items(items: dict[tuple[str, str], dict]) -> tuple[ShoppingItem, ...]:
+    """``{(category, description): entry}`` as ShoppingItems, hardware then software then network."""
     return tuple(
         ShoppingItem(
             category=category,
@@ -179,7 +206,7 @@ def shopping_list(
             per_person=entry["per_person"],
         )
         for (category, description), entry in sorted(
-            items.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])
+            items.items(), key=lambda kv: (CATEGORY_ORDER[kv[0][0]], kv[0][1])
         )
     )
 

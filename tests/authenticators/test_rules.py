@@ -2,6 +2,7 @@
 
 import itertools
 import json
+from dataclasses import replace
 
 import pytest
 from django.conf import settings
@@ -246,6 +247,22 @@ def test_no_applications_gives_an_empty_recommendation_with_a_prompt():
 
     assert result.recommended == ()
     assert result.why == ("Choose the applications your staff use to see which authenticators fit.",)
+
+
+def test_merge_shopping_lists_adds_up_counted_items_and_keeps_category_order():
+    card = rules.ShoppingItem("hardware", "Smartcard", ("smartcard",), quantity=3, per_person=True)
+    reader = rules.ShoppingItem("hardware", "Reader", ("smartcard",))
+    hscn = rules.ShoppingItem("network", "HSCN", ("smartcard",), in_place=True)
+    app = rules.ShoppingItem("software", "Authenticator app", ("microsoft-authenticator",))
+
+    merged = rules.merge_shopping_lists([[hscn, card, reader], [app, replace(card, quantity=5)], [reader]])
+
+    assert merged == (
+        rules.ShoppingItem("hardware", "Reader", ("smartcard",)),
+        rules.ShoppingItem("hardware", "Smartcard", ("smartcard",), quantity=8, per_person=True),
+        rules.ShoppingItem("software", "Authenticator app", ("microsoft-authenticator",)),
+        rules.ShoppingItem("network", "HSCN", ("smartcard",), in_place=True),
+    )
 
 
 def test_uncovered_by_names_the_applications_a_chosen_set_misses():
