@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
@@ -29,6 +30,15 @@ class TrainingModuleForm(forms.ModelForm):
             "applies_to_roles",
             "is_active",
         ]
+
+    def clean_refresh_months(self):
+        # The service's rule, checked here so the admin shows it on the field rather than failing on save.
+        refresh_months = self.cleaned_data["refresh_months"]
+        try:
+            services.validate_refresh_months(refresh_months)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["refresh_months"]) from error
+        return refresh_months
 
 
 class ModuleVersionInline(admin.TabularInline):

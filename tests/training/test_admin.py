@@ -98,3 +98,31 @@ def test_it_leads_cannot_reach_the_training_admin(client, it_lead):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_module_admin_refuses_a_refresher_period_under_a_month(admin_client_national, foundations):
+    response = admin_client_national.post(
+        reverse("admin:training_trainingmodule_change", args=[foundations.pk]),
+        {
+            "title": "CIS foundations",
+            "slug": "cis-foundations",
+            "covers": "What CIS is",
+            "refresh_months": 0,
+            "refresh_period_confidence": "low",
+            "notes": "",
+            "is_active": "on",
+            "versions-TOTAL_FORMS": "1",
+            "versions-INITIAL_FORMS": "1",
+            "versions-MIN_NUM_FORMS": "0",
+            "versions-MAX_NUM_FORMS": "1000",
+            "versions-0-id": foundations.versions.get().pk,
+            "versions-0-module": foundations.pk,
+        },
+    )
+
+    foundations.refresh_from_db()
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["refresh_months"] == [
+        "The refresher period must be at least 1 month"
+    ]
+    assert foundations.refresh_months == 12

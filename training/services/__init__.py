@@ -7,7 +7,7 @@ from .completions import (
     record_completions,
     validate_evidence_file,
 )
-from .modules import create_module, publish_module_version, update_module
+from .modules import create_module, publish_module_version, update_module, validate_refresh_months
 from .reminders import send_training_digests, send_training_reminders
 from .staff import (
     add_staff_member,
@@ -33,4 +33,5 @@ __all__ = [
     "update_module",
     "update_staff_member",
     "validate_evidence_file",
+    "validate_refresh_months",
 ]

@@ -13,6 +13,11 @@ from .. import selectors
 from ..models import ModuleVersion, StaffMember, TrainingModule
 
 
+def validate_refresh_months(refresh_months: int) -> None:
+    if refresh_months < 1:
+        raise ValidationError({"refresh_months": "The refresher period must be at least 1 month"})
+
+
 @transaction.atomic
 def create_module(
     *,
@@ -25,6 +30,7 @@ def create_module(
     published_by=None,
 ) -> TrainingModule:
     """A new module with its first version."""
+    validate_refresh_months(refresh_months)
     module = TrainingModule.objects.create(
         slug=slug,
         title=title,
@@ -46,8 +52,7 @@ def create_module(
 @transaction.atomic
 def update_module(module: TrainingModule, *, acting_user) -> TrainingModule:
     """Save an admin's edits to a module (title, topics, refresher period, who it applies to)."""
-    if module.refresh_months < 1:
-        raise ValidationError({"refresh_months": "The refresher period must be at least 1 month"})
+    validate_refresh_months(module.refresh_months)
     module._history_user = acting_user
     module.save()
     return module
