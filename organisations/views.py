@@ -310,7 +310,6 @@ class AcceptInvitationView(View):
                 "organisations/link_problem.html",
                 {"expired": error.code == services.LINK_EXPIRED, "kind": "invite", "code": error.code},
             )
-        self.token = token
         return super().dispatch(request, token)
 
     def get(self, request, token):
@@ -357,6 +356,5 @@ class AcceptInvitationView(View):
             "signed_in_as_someone_else": user.is_authenticated and user.email.lower() != email.lower(),
             "account_exists": User.objects.filter(email__iexact=email).exists(),
             "sign_in_url": f"{reverse('organisations:login')}?next={self.request.path}",
-            "non_field_errors": form.non_field_errors() if form is not None and form.is_bound else [],
         }
         return render(self.request, self.template_name, context, status=status)
