@@ -10,11 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from organisations import services as organisation_services
-from organisations.models import Organisation, RAProvider
+from organisations.models import Organisation
 
 from . import readiness, step_effects, steps
-from .models import ReadinessEvent, ReadinessJourney, StepState
+from .models import ReadinessEvent, ReadinessJourney, ReadinessStatus, StepState
 
 STALE_VERSION_MESSAGE = (
     "Someone else in your organisation changed these answers after you opened this page. "
@@ -99,8 +98,6 @@ def submit_journey(organisation: Organisation, *, expected_version: int, acting_
 
 
 def _status_change_title(status: str, *, is_first: bool) -> str:
-    from .models import ReadinessStatus
-
     label = ReadinessStatus(status).label.lower()
     return f"Readiness status first worked out: {label}" if is_first else f"Readiness status is now {label}"
 
@@ -171,11 +168,3 @@ def record_readiness_statuses(*, today=None, batch_size: int = 2000) -> int:
             ReadinessEvent.objects.bulk_create(new_events)
             recorded += len(new_events)
     return recorded
-
-
-def apply_organisation_details(organisation, *, journey, answers, acting_user) -> dict:
-    """Moves the organisation to the ICB chosen, through the organisations service."""
-    icb = RAProvider.objects.filter(pk=answers.get("icb")).first()
-    if icb is not None and icb.pk != organisation.icb_id:
-        organisation_services.update_organisation_icb(organisation, icb=icb, acting_user=acting_user)
-    return answers

@@ -11,11 +11,16 @@ import datetime
 
 from django.core.exceptions import ValidationError
 
+from organisations import services as organisation_services
+from organisations.models import RAProvider
+
 
 def _organisation_details(organisation, *, journey, answers, acting_user):
-    from .services import apply_organisation_details
-
-    return apply_organisation_details(organisation, journey=journey, answers=answers, acting_user=acting_user)
+    """Moves the organisation to the ICB chosen, through the organisations service."""
+    icb = RAProvider.objects.filter(pk=answers.get("icb")).first()
+    if icb is not None and icb.pk != organisation.icb_id:
+        organisation_services.update_organisation_icb(organisation, icb=icb, acting_user=acting_user)
+    return answers
 
 
 def _ra_request(organisation, *, journey, answers, acting_user):
