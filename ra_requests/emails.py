@@ -15,21 +15,27 @@ def topic_for(request: RARequest) -> str:
     return f"ra_request:{request.pk}"
 
 
-def _queue(request: RARequest, *, dedupe_key: str, to: str, subject: str, body: str) -> None:
-    from notifications.services import queue_email
-
+def _email(request: RARequest, *, dedupe_key: str, to: str, subject: str, body: str) -> dict | None:
+    """One outbox row's fields (``queue_email``'s keyword arguments), or None without an address."""
     if not to:
         # The provider has no address on record (routing only chooses such a provider as the
         # national fallback); the request still waits in the admin queue.
-        return
-    queue_email(
-        dedupe_key=dedupe_key,
-        to=[to],
-        subject=f"{subject} [{request.reference}]",
-        body=body,
-        topic=topic_for(request),
-        organisation=request.organisation,
-    )
+        return None
+    return {
+        "dedupe_key": dedupe_key,
+        "to": [to],
+        "subject": f"{subject} [{request.reference}]",
+        "body": body,
+        "topic": topic_for(request),
+        "organisation": request.organisation,
+    }
+
+
+def _queue(request: RARequest, **fields) -> None:
+    from notifications.services import queue_email
+
+    if (email := _email(request, **fields)) is not None:
+        queue_email(**email)
 
 
 def _admin_link(request: RARequest) -> str:
@@ -160,17 +166,13 @@ def escalation_email(request: RARequest, *, kind: str, level: int, due_at, natio
         }[kind]
         intro = f"{target} If it stays unresolved it will be escalated to the national RA team."
         details = request_details(request)
-    if not to:
-        return None
-    subject = ESCALATION_SUBJECTS[kind].format(org=request.organisation.name)
-    return {
-        "dedupe_key": f"ra_request:{request.pk}:{kind}:{request.sla_cycle}.{level}",
-        "to": [to],
-        "subject": f"{subject} [{request.reference}]"[:255],
-        "body": "\n\n".join([intro, details, _admin_link(request)]),
-        "topic": topic_for(request),
-        "organisation": request.organisation,
-    }
+    return _email(
+        request,
+        dedupe_key=f"ra_request:{request.pk}:{kind}:{request.sla_cycle}.{level}",
+        to=to,
+        subject=ESCALATION_SUBJECTS[kind].format(org=request.organisation.name),
+        body="\n\n".join([intro, details, _admin_link(request)]),
+    )
 
 
 def queue_escalation_emails(emails: list[dict]) -> int:

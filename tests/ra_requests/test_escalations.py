@@ -165,3 +165,20 @@ def test_escalation_without_a_provider_address_is_recorded_but_not_emailed(ra_re
     assert ra_request.events.filter(kind=RARequestEvent.Kind.ESCALATION).get().comment == (
         "Escalated to NHS Lancashire and South Cumbria Integrated Care Board: not acknowledged in time"
     )
+
+
+def test_escalation_to_a_national_team_without_an_address_is_recorded_but_not_emailed(
+    ra_request, national_team
+):
+    national_team.ra_contact_email = ""
+    national_team.save()
+    start = ra_request.sla_started_at
+
+    escalated = run_escalations(now=add_working_time(start, working_days(10) + NATIONAL_AFTER))
+
+    ra_request.refresh_from_db()
+    assert (escalated, ra_request.escalation_level) == (1, 4)
+    assert escalation_keys(ra_request) == []
+    assert ra_request.events.get(kind=RARequestEvent.Kind.ESCALATION).comment == (
+        "Escalated to the national RA team: still unresolved"
+    )
