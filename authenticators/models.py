@@ -84,9 +84,7 @@ class Authenticator(TimeStampedModel):
             requires_smartphone=self.requires_smartphone,
             requires_tpm=self.requires_tpm,
             requires_ipad=self.requires_ipad,
-            personal_device_only=self.personal_device_only,
             bound_to_one_device=self.bound_to_one_device,
-            issued_by=self.issued_by,
         )
 
 

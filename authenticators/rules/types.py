@@ -31,9 +31,7 @@ class AuthenticatorSpec:
     requires_smartphone: bool = False
     requires_tpm: bool = False
     requires_ipad: bool = False
-    personal_device_only: bool = False
     bound_to_one_device: bool = False
-    issued_by: str = ""
 
     @property
     def label(self) -> str:
