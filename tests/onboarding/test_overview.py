@@ -201,3 +201,23 @@ def test_icb_overview_filters_the_list_and_csv_by_readiness_status(
     assert len(not_ready.context["page"].object_list) == 3
     assert 'href="?status=not_ready">Not ready' in not_ready.content.decode()
     assert csv_rows == [csv_rows[0]]
+
+
+def test_icb_overview_ignores_malformed_query_parameters(client, icb, ra_team_member):
+    add_organisations(icb, 3)
+    client.force_login(ra_team_member)
+
+    response = client.get(
+        reverse("onboarding:icb_overview"),
+        {"page": "abc", "status": "bogus", "organisation_type": "<script>"},
+    )
+    export = client.get(reverse("onboarding:icb_overview_csv"), {"status": "bogus", "organisation_type": "x"})
+
+    assert [row.organisation.ods_code for row in response.context["page"].object_list] == [
+        "Y00000",
+        "Y00001",
+        "Y00002",
+    ]
+    assert response.context["status"] == ""
+    assert response.context["organisation_type"] == ""
+    assert len(list(csv.reader(io.StringIO(export.content.decode())))) == 4  # header and three rows

@@ -296,3 +296,15 @@ def test_summary_back_link_goes_to_the_task_list_only_for_admins(
     response = client.get(reverse("onboarding:summary", args=[organisation.ods_code]))
 
     assert f'<a class="nhsuk-back-link" href="{expected}">Back</a>' in response.content.decode()
+
+
+def test_timeline_ignores_an_unknown_category(client, organisation, org_admin, save, details_answers):
+    save("organisation-details", details_answers)
+    client.force_login(org_admin)
+
+    response = client.get(reverse("onboarding:timeline", args=[organisation.ods_code]), {"category": "bogus"})
+
+    assert response.context["category"] == ""
+    assert [entry["event"].title for entry in response.context["entries"]] == [
+        "Readiness wizard: your organisation's details saved"
+    ]
