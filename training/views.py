@@ -27,7 +27,10 @@ class TrainingMemberMixin(OrganisationMemberMixin):
     allowed_roles = (Role.IT_LEAD, Role.ORG_ADMIN)
 
     def get_staff_member(self, include_leavers=True):
-        staff = selectors.get_staff_member(self.organisation, self.kwargs["pk"])
+        # Form views ask in get_initial, get_context_data and form_valid: load the row once.
+        if not hasattr(self, "_staff_member"):
+            self._staff_member = selectors.get_staff_member(self.organisation, self.kwargs["pk"])
+        staff = self._staff_member
         if staff is None or (not include_leavers and not staff.is_active):
             raise Http404("No such member of staff")
         return staff

@@ -236,6 +236,17 @@ def test_staff_leave_records_the_date_and_future_dates_are_refused(lead_client, 
     assert StaffMember.objects.get(pk=staff.pk).left_on == d(2025, 9, 30)
 
 
+def test_staff_edit_page_loads_the_staff_record_once(lead_client, organisation):
+    staff = make_staff(organisation, "Alice Ahmed")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = lead_client.get(url("staff_edit", organisation, staff.pk))
+
+    assert response.context["form"].initial["full_name"] == "Alice Ahmed"
+    staff_reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "training_staffmember"')]
+    assert len(staff_reads) == 1
+
+
 def test_staff_leave_page_links_back_to_the_person(lead_client, organisation):
     staff = make_staff(organisation, "Alice O'Hara")
 
