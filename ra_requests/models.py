@@ -7,7 +7,6 @@ from organisations.models import Organisation, RAProvider, TimeStampedModel
 
 
 class HelpNeeded(models.TextChoices):
-    # Codes are chosen so none is a substring of another: the admin filters on them with icontains.
     REGISTER_USERS = "register_users", "Register new users"
     POSITIONS = "positions", "Set up role-based access positions"
     ISSUE_SMARTCARDS = "issue_smartcards", "Issue smartcards"
@@ -120,7 +119,14 @@ class RARequestQuerySet(models.QuerySet):
         return self.filter(sla_due_before(now))
 
     def with_help_needed(self, code: str):
-        return self.filter(help_needed__icontains=code)
+        """Requests whose comma-separated ``help_needed`` includes ``code`` as a whole code
+        (``other`` must not match ``other_authenticators``)."""
+        return self.filter(
+            Q(help_needed=code)
+            | Q(help_needed__startswith=f"{code},")
+            | Q(help_needed__endswith=f",{code}")
+            | Q(help_needed__contains=f",{code},")
+        )
 
 
 class RARequest(TimeStampedModel):

@@ -107,6 +107,23 @@ def test_sla_state_filters_agree_with_each_requests_deadline(
     assert set(RARequest.objects.overdue(now)) == {overdue}
 
 
+def test_request_type_filter_matches_whole_codes_only(triage, organisation, org_admin, submit):
+    other = submit(organisation, org_admin, help_needed=["register_users", "other"])
+    authenticators = submit(organisation, org_admin, help_needed=["other_authenticators"])
+    both = submit(organisation, org_admin, help_needed=["other", "other_authenticators", "positions"])
+
+    shown = {
+        code: set(triage.get(CHANGELIST, {"help": code}).context["cl"].result_list)
+        for code in ("other", "other_authenticators", "positions")
+    }
+
+    assert shown == {
+        "other": {other, both},
+        "other_authenticators": {authenticators, both},
+        "positions": {both},
+    }
+
+
 def _changelist_queries(client):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(CHANGELIST)
