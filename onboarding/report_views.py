@@ -33,7 +33,6 @@ class SummaryView(OrganisationMemberMixin, TemplateView):
         summary = selectors.readiness_summary(self.organisation)
         context.update(
             summary=summary,
-            journey=selectors.journey_for_organisation(self.organisation),
             cis1_retirement_date=readiness.CIS1_RETIREMENT_DATE,
             is_admin=self.organisation.memberships.filter(
                 user=self.request.user, role=Role.ORG_ADMIN
