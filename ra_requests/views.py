@@ -39,7 +39,6 @@ def request_list(request, organisation):
             "organisation": organisation,
             "ra_requests": selectors.ra_requests_for_organisation(organisation),
             "route": route,
-            "now": timezone.now(),
         },
     )
 
