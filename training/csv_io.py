@@ -43,6 +43,8 @@ def read_rows(raw: bytes) -> list[dict]:
         raise ImportFileError("The selected file must be a CSV saved as UTF-8") from error
     if not text.strip():
         raise ImportFileError("The selected file is empty")
+    if "\x00" in text:  # PostgreSQL cannot store it; a spreadsheet's CSV never has one
+        raise ImportFileError("The selected file must be a CSV saved as UTF-8")
     try:
         dataset = tablib.Dataset().load(text, format="csv")
     except Exception as error:  # tablib raises several kinds for malformed input

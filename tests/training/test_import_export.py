@@ -142,6 +142,11 @@ def test_import_confirm_rechecks_rows_so_a_clash_since_preview_imports_nothing(
             "The selected file has no rows under its header row",
         ),
         ("staff.csv", "", "The selected file is empty"),
+        (
+            "staff.csv",
+            "full_name,email,role,employment_type\nA\x00,a@example.org,deskside,in_house\n",
+            "The selected file must be a CSV saved as UTF-8",
+        ),
     ],
 )
 def test_import_unreadable_files_get_an_error_on_the_file_field(
