@@ -66,7 +66,9 @@ def save_application_inventory(
     if removed:
         removed_apps = Application.objects.catalogue().filter(slug__in=removed)
         InventoryEntry.objects.filter(organisation=organisation, application__in=removed_apps).delete()
-        for group in organisation.user_groups.all():
+        # Per group, not one through-table delete, so each group's history records the change;
+        # only groups that used a removed application, so the others get no empty history row.
+        for group in organisation.user_groups.filter(applications__in=removed_apps).distinct():
             group.applications.remove(*removed_apps)
     # ignore_conflicts: two admins saving at once must not fail on the unique constraint.
     InventoryEntry.objects.bulk_create(

@@ -215,3 +215,23 @@ def test_save_application_inventory_adds_local_applications_once(organisation, o
         ("Acme PMR", True, "AAL3"),
         ("National Care Records Service (NCRS)", False, "AAL2"),
     ]
+
+
+@pytest.mark.django_db
+def test_save_application_inventory_touches_only_the_groups_that_used_a_removed_application(
+    planned_organisation, org_admin
+):
+    reception = UserGroup.objects.get(organisation=planned_organisation)
+    clinicians = services.save_user_group(
+        planned_organisation, name="Clinicians", head_count=5, application_slugs=["systmone"]
+    )
+    history_before = {g.pk: g.history.count() for g in (reception, clinicians)}
+
+    services.save_application_inventory(
+        planned_organisation, catalogue_slugs=["systmone", "emis-web"], acting_user=org_admin
+    )
+
+    assert [a.slug for a in reception.applications.all()] == []
+    assert [a.slug for a in clinicians.applications.all()] == ["systmone"]
+    assert reception.history.count() == history_before[reception.pk] + 1
+    assert clinicians.history.count() == history_before[clinicians.pk]
