@@ -11,7 +11,7 @@ from django.utils import timezone
 from organisations.models import Organisation
 from organisations.timeline import TimelineEvent
 
-from . import readiness, steps
+from . import readiness
 from .models import ReadinessEvent, ReadinessJourney, ReadinessStatus
 
 
@@ -277,11 +277,6 @@ def readiness_summary(organisation: Organisation, *, today: datetime.date | None
 
 # --- Organisation timeline ----------------------------------------------------------------------
 
-TIMELINE_SOURCES = (
-    "ra_requests.selectors:timeline_events_for_organisation",
-    "authenticators.selectors:timeline_events_for_organisation",
-    "training.selectors:timeline_events_for_organisation",
-)
 TIMELINE_CATEGORIES = {
     "readiness": "Readiness",
     "ra_request": "RA request",
@@ -292,13 +287,16 @@ TIMELINE_CATEGORIES = {
 
 def organisation_timeline(organisation: Organisation, *, category: str = "") -> list[TimelineEvent]:
     """Every part's events for the organisation and the wizard's own, newest first."""
-    import importlib
+    from authenticators.selectors import timeline_events_for_organisation as plan_events
+    from ra_requests.selectors import timeline_events_for_organisation as ra_request_events
+    from training.selectors import timeline_events_for_organisation as training_events
 
-    events = list(timeline_events_for_organisation(organisation))
-    for dotted in TIMELINE_SOURCES:
-        if steps.part_available(dotted):
-            module_name, _, attribute = dotted.partition(":")
-            events.extend(getattr(importlib.import_module(module_name), attribute)(organisation))
+    events = [
+        *timeline_events_for_organisation(organisation),
+        *ra_request_events(organisation),
+        *plan_events(organisation),
+        *training_events(organisation),
+    ]
     if category:
         events = [event for event in events if event.category == category]
     return sorted(events, key=lambda event: event.occurred_at, reverse=True)
