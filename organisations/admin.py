@@ -112,7 +112,7 @@ class OrganisationAdmin(RATeamScopedAdminMixin, SimpleHistoryAdmin):
             return super().save_formset(request, form, formset, change)
         memberships = formset.save(commit=False)
         for membership in formset.deleted_objects:
-            membership.delete()
+            services.delete_membership(membership)
         for membership in memberships:
             services.add_membership(membership.organisation, user=membership.user, role=membership.role)
         return None

@@ -172,6 +172,16 @@ def remove_membership(membership: Membership, *, acting_user: User) -> None:
             else:
                 message = f"{membership.user.display_name} is the only organisation admin"
             raise ValidationError(message)
+    delete_membership(membership)
+
+
+@transaction.atomic
+def delete_membership(membership: Membership) -> None:
+    """Delete a membership, and its role group when the user no longer holds that role anywhere.
+
+    No permission or last-admin check: ``remove_membership`` makes those for organisation admins;
+    the admin site (national administrators only) calls this directly.
+    """
     user, role = membership.user, membership.role
     membership.delete()
     if not Membership.objects.filter(user=user, role=role).exists():

@@ -112,3 +112,37 @@ def test_admin_removing_ra_team_membership_removes_staff_and_group(client, role_
     assert member.is_staff is False
     assert not member.groups.filter(name=roles.RA_TEAM_MEMBERS).exists()
     assert Group.objects.filter(name=roles.RA_TEAM_MEMBERS).exists()
+
+
+def _change_form_data(response) -> dict:
+    """The POST data the admin change page would send back unchanged: the form and its inlines."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update({field.html_name: field.value() for field in formset.management_form})
+        forms.extend(formset.forms)
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is None or value is False:
+                continue
+            data[field.html_name] = [str(item) for item in value] if isinstance(value, list) else value
+    return data
+
+
+def test_admin_deleting_a_membership_inline_drops_the_unused_role_group(
+    admin_client, role_groups, organisation, org_admin, it_lead
+):
+    # National administrators only view memberships; a superuser may delete one here.
+    url = f"/admin/organisations/organisation/{organisation.pk}/change/"
+    data = _change_form_data(admin_client.get(url))
+    it_lead_row = next(key for key, value in data.items() if key.endswith("-user") and value == it_lead.pk)
+    data[it_lead_row.removesuffix("-user") + "-DELETE"] = "on"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    assert list(organisation.memberships.values_list("user__email", flat=True)) == [org_admin.email]
+    assert not it_lead.groups.filter(name=roles.IT_LEADS).exists()
+    assert org_admin.groups.filter(name=roles.ORG_ADMINS).exists()
