@@ -41,6 +41,10 @@ class StepForm(forms.Form):
         """Whether check-your-answers offers "Change" links for these answers."""
         return True
 
+    def page_context(self) -> dict:
+        """Extra context the step's page shows next to the form."""
+        return {}
+
     def summary_rows(self, answers: dict) -> list[tuple[str, str]]:
         """(question, answer) pairs for check-your-answers, in the form's field order."""
         rows = []

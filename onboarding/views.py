@@ -175,7 +175,7 @@ class StepView(WizardMixin, TemplateView):
             if self.returning_to_check
             else "Save and continue",
         )
-        context.update(kwargs["form"].page_context() if hasattr(kwargs["form"], "page_context") else {})
+        context.update(kwargs["form"].page_context())
         return context
 
 
