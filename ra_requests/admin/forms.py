@@ -34,7 +34,6 @@ class RARequestAdminForm(forms.ModelForm):
     )
     routing_note = forms.CharField(label="Why re-route?", required=False, max_length=500)
 
-    acting_user = None
     can_reroute = False
 
     class Meta:

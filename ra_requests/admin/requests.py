@@ -123,7 +123,6 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        form.acting_user = request.user
         form.can_reroute = self.sees_everything(request)
         return form
 
