@@ -69,6 +69,8 @@ def save_application_inventory(
         # Per group, not one through-table delete, so each group's history records the change;
         # only groups that used a removed application, so the others get no empty history row.
         for group in organisation.user_groups.filter(applications__in=removed_apps).distinct():
+            if acting_user is not None:
+                group._history_user = acting_user
             group.applications.remove(*removed_apps)
     # ignore_conflicts: two admins saving at once must not fail on the unique constraint.
     InventoryEntry.objects.bulk_create(

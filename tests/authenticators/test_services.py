@@ -234,4 +234,5 @@ def test_save_application_inventory_touches_only_the_groups_that_used_a_removed_
     assert [a.slug for a in reception.applications.all()] == []
     assert [a.slug for a in clinicians.applications.all()] == ["systmone"]
     assert reception.history.count() == history_before[reception.pk] + 1
+    assert reception.history.first().history_user == org_admin
     assert clinicians.history.count() == history_before[clinicians.pk]
