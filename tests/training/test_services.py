@@ -273,3 +273,27 @@ def test_mark_staff_member_left_then_reinstate_keeps_the_record(organisation, it
 
     assert left_on == d(2025, 9, 30)
     assert StaffMember.objects.get(pk=staff.pk).left_on is None
+
+
+def test_record_completions_stores_a_sessions_evidence_file_once(
+    organisation, foundations, it_lead, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("attendance.pdf", b"%PDF-1.4 attendance", content_type="application/pdf")
+
+    alice_completion, bob_completion = services.record_completions(
+        [make_staff(organisation, "Alice Ahmed"), make_staff(organisation, "Bob Brown")],
+        module_version=foundations.versions.get(),
+        completed_on=d(2025, 6, 1),
+        method="in_house_session",
+        evidence_file=upload,
+        acting_user=it_lead,
+    )
+
+    stored = list((tmp_path / "training" / "evidence" / str(organisation.pk)).iterdir())
+    assert [path.read_bytes() for path in stored] == [b"%PDF-1.4 attendance"]
+    assert alice_completion.evidence_file.name == bob_completion.evidence_file.name
+    assert (
+        Completion.objects.get(pk=bob_completion.pk).evidence_file.name
+        == stored[0].relative_to(tmp_path).as_posix()
+    )

@@ -45,7 +45,8 @@ def record_completions(
 ) -> list[Completion]:
     """Record that each person completed ``module_version`` (one person, or a whole session).
 
-    Adds new rows only: earlier completions stay as history.
+    Adds new rows only: earlier completions stay as history. An evidence file is stored once and
+    shared by every completion of the session.
     """
     errors = {}
     if not staff_members:
@@ -75,6 +76,7 @@ def record_completions(
         raise ValidationError(errors)
 
     completions = []
+    stored_evidence = ""
     for staff in staff_members:
         completion = Completion(
             staff=staff,
@@ -86,9 +88,12 @@ def record_completions(
             evidence_note=evidence_note.strip(),
             recorded_by=acting_user,
         )
-        if evidence_file is not None:
+        if stored_evidence:
+            completion.evidence_file.name = stored_evidence  # one stored copy for the whole session
+        elif evidence_file is not None:
             evidence_file.seek(0)
             completion.evidence_file.save(evidence_file.name, evidence_file, save=False)
+            stored_evidence = completion.evidence_file.name
         completion.save()
         completions.append(completion)
     return completions
