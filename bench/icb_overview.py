@@ -163,6 +163,7 @@ def main() -> None:
             print(f"{size} organisations by status: {results[size]['counts']}")
         assert results[SIZES[0]]["selector"].queries == results[SIZES[1]]["selector"].queries
         assert results[SIZES[0]]["page"].queries == results[SIZES[1]]["page"].queries
+        assert results[SIZES[0]]["csv"].queries == results[SIZES[1]]["csv"].queries
         save_results("icb_overview", results)
 
 
