@@ -46,9 +46,7 @@ class ReadinessSummary:
     organisation: Organisation
     status: str
     items: tuple[readiness.ReadinessItem, ...]
-    ra_status: object | None
     plan: object | None
-    compliance: object | None
     cis1_applications: tuple[str, ...]
     days_to_cis1_retirement: int
     computed_at: datetime.datetime
@@ -120,7 +118,7 @@ def training_check_state(*, active_staff: int, fully_compliant_staff: int) -> st
     )
 
 
-def _ra_item(organisation, journey, today) -> tuple[readiness.ReadinessItem, object | None]:
+def _ra_item(organisation, journey) -> readiness.ReadinessItem:
     from ra_requests.selectors import ra_statuses_for_organisations
 
     answers = journey.answers_for("ra-support")
@@ -161,10 +159,7 @@ def _ra_item(organisation, journey, today) -> tuple[readiness.ReadinessItem, obj
     elif state == readiness.ItemState.MISSING:
         action = "Tell us who gives you RA support, or ask for it."
         url, label = _step_url(organisation, "ra-support"), "Arrange RA support"
-    return (
-        readiness.ReadinessItem("ra", "Registration Authority support", state, detail, action, url, label),
-        status if status.has_open_request else None,
-    )
+    return readiness.ReadinessItem("ra", "Registration Authority support", state, detail, action, url, label)
 
 
 def _plan_items(organisation, today) -> tuple[list[readiness.ReadinessItem], object | None, tuple[str, ...]]:
@@ -218,7 +213,7 @@ def _plan_items(organisation, today) -> tuple[list[readiness.ReadinessItem], obj
     return [plan_item, cis1_item], plan, cis1
 
 
-def _training_item(organisation, today) -> tuple[readiness.ReadinessItem, object | None]:
+def _training_item(organisation, today) -> readiness.ReadinessItem:
     from training.selectors import compliance_summary
 
     title = "Technical support staff trained and in date"
@@ -247,7 +242,7 @@ def _training_item(organisation, today) -> tuple[readiness.ReadinessItem, object
         else:
             action = "Record the training your staff have done, and book what is missing."
             url, label = dashboard, "Go to the training dashboard"
-    return readiness.ReadinessItem("training", title, state, detail, action, url, label), compliance
+    return readiness.ReadinessItem("training", title, state, detail, action, url, label)
 
 
 def percent_of(part: int, whole: int) -> float | None:
@@ -258,17 +253,15 @@ def readiness_summary(organisation: Organisation, *, today: datetime.date | None
     """Readiness computed now from the RA, authenticator and training parts, with an action plan."""
     today = today or timezone.localdate()
     journey = journey_for_organisation(organisation)
-    ra_item, ra_status = _ra_item(organisation, journey, today)
+    ra_item = _ra_item(organisation, journey)
     plan_items, plan, cis1 = _plan_items(organisation, today)
-    training_item, compliance = _training_item(organisation, today)
+    training_item = _training_item(organisation, today)
     items = (ra_item, plan_items[0], training_item, plan_items[1])
     return ReadinessSummary(
         organisation=organisation,
         status=readiness.overall_status(item.state for item in items),
         items=items,
-        ra_status=ra_status,
         plan=plan,
-        compliance=compliance,
         cis1_applications=cis1,
         days_to_cis1_retirement=readiness.days_until_cis1_retirement(today),
         computed_at=timezone.now(),
