@@ -40,14 +40,22 @@ def test_ra_team_member_sees_only_their_providers_requests(triage, ra_request, o
 
 
 def test_ra_team_member_cannot_open_another_providers_request_by_url(triage, other_request):
-    for url in (
-        change_url(other_request),
+    history_versions = other_request.history.values_list("history_id", flat=True)
+    urls = [
         reverse("admin:ra_requests_rarequest_history", args=[other_request.pk]),
-    ):
-        response = triage.get(url)
+        *(
+            reverse("admin:ra_requests_rarequest_simple_history", args=[other_request.pk, version])
+            for version in history_versions
+        ),
+    ]
 
-        assert response.status_code in (302, 404)
-        assert b"Hillside Surgery" not in response.content
+    change = triage.get(change_url(other_request), follow=True)
+    history = [triage.get(url) for url in urls]
+
+    assert change.redirect_chain == [(reverse("admin:index"), 302)]
+    assert b"Hillside Surgery" not in change.content
+    assert len(history) == 1 + len(history_versions) > 1
+    assert {response.status_code for response in history} == {404}
 
 
 def test_ra_team_member_cannot_change_another_providers_request_by_post(triage, other_request):
