@@ -4,6 +4,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notifications.models import OutboundEmail
@@ -297,3 +299,24 @@ def test_record_completions_stores_a_sessions_evidence_file_once(
         Completion.objects.get(pk=bob_completion.pk).evidence_file.name
         == stored[0].relative_to(tmp_path).as_posix()
     )
+
+
+def test_record_completions_costs_the_same_queries_for_a_session_of_one_or_five(
+    organisation, foundations, it_lead
+):
+    people = [make_staff(organisation, f"Person {n}") for n in range(6)]
+    version = foundations.versions.get()
+
+    def record(staff_members):
+        with CaptureQueriesContext(connection) as queries:
+            services.record_completions(
+                staff_members,
+                module_version=version,
+                completed_on=d(2025, 6, 1),
+                method="in_house_session",
+                acting_user=it_lead,
+            )
+        return len(queries)
+
+    assert record(people[:1]) == record(people[1:])
+    assert Completion.objects.filter(module_version=version).count() == 6

@@ -94,9 +94,8 @@ def record_completions(
             evidence_file.seek(0)
             completion.evidence_file.save(evidence_file.name, evidence_file, save=False)
             stored_evidence = completion.evidence_file.name
-        completion.save()
         completions.append(completion)
-    return completions
+    return Completion.objects.bulk_create(completions)
 
 
 def record_completion(staff: StaffMember, **kwargs) -> Completion:
