@@ -43,7 +43,6 @@ class OrganisationReadiness:
 class ICBOverview:
     provider: RAProvider
     rows: tuple[OrganisationReadiness, ...]
-    organisation_type: str
 
     @property
     def counts(self) -> list[tuple[str, str, int]]:
@@ -126,4 +125,4 @@ def icb_overview(
     if organisation_type:
         organisations = organisations.filter(organisation_type=organisation_type)
     rows = readiness_of_organisations(organisations, today=today)
-    return ICBOverview(provider=provider, rows=tuple(rows), organisation_type=organisation_type)
+    return ICBOverview(provider=provider, rows=tuple(rows))
