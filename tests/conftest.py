@@ -7,6 +7,14 @@ from organisations.models import Role
 from .factories import OrganisationFactory, RAProviderFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create and sign in many users; the production hasher is deliberately slow (about a
+    second each on a busy 2-core machine). Browser tests' live server runs in this process, so it
+    sees the override too."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def icb():
     return RAProviderFactory(ods_code="QE1", name="NHS Lancashire and South Cumbria Integrated Care Board")

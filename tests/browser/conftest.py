@@ -43,14 +43,6 @@ def _require_chromium():
     pytest.skip(message)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Signing in hashes the password (about a second with the production hasher on a busy
-    2-core machine); a fast hasher keeps every browser test that signs in quick. The live server
-    runs in this process, so it sees the override."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="session")
 def browser():
     _require_chromium()
