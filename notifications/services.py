@@ -247,8 +247,7 @@ def requeue_stuck_emails(*, older_than: timedelta) -> int:
     if not ids:
         return 0
     OutboundEmail.objects.filter(pk__in=ids).update(queued_at=now, updated_at=now)
-    for email_id in ids:
-        transaction.on_commit(partial(enqueue_email, email_id))
+    transaction.on_commit(partial(_enqueue_many, ids))
     return len(ids)
 
 
