@@ -4,12 +4,14 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from notifications.models import OutboundEmail
 from training import services
 from training.tasks import task_send_digests, task_send_reminders
 
-from .conftest import TODAY, complete
+from .conftest import TODAY, complete, make_staff
 
 pytestmark = pytest.mark.django_db
 d = datetime.date
@@ -111,3 +113,22 @@ def test_send_training_reminders_command_and_tasks_report_what_they_queued(known
     assert reminders > 0
     assert task_send_reminders.apply().get() == 0
     assert task_send_digests.apply().get() == 0
+
+
+def test_send_training_reminders_costs_the_same_queries_however_many_organisations(
+    known_staff, other_organisation, foundations
+):
+    def queries_to_send():
+        with CaptureQueriesContext(connection) as queries:
+            services.send_training_reminders(today=TODAY)
+        return len(queries)
+
+    one_organisation = queries_to_send()
+    olga = make_staff(other_organisation, "Olga Other")
+    complete(olga, foundations, d(2024, 1, 1))
+    two_organisations = queries_to_send()
+
+    assert one_organisation == two_organisations
+    assert list(
+        OutboundEmail.objects.filter(organisation=other_organisation).values_list("dedupe_key", flat=True)
+    ) == [f"training:overdue:{olga.pk}:{foundations.pk}:2025-01-01"]

@@ -1,6 +1,6 @@
 """Reads for the training tracker (split by sub-domain)."""
 
-from .bulk import StaffCompliance, compliance_for_organisations
+from .bulk import StaffCompliance, compliance_for_organisations, dues_for_reminders
 from .compliance import (
     ComplianceSummary,
     Due,
@@ -33,6 +33,7 @@ __all__ = [
     "compliance_in_python",
     "compliance_summary",
     "current_versions",
+    "dues_for_reminders",
     "get_staff_member",
     "it_lead_emails",
     "module_rules",

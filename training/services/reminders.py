@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.services import queue_emails
-from organisations.models import Membership, Organisation, Role
+from organisations.models import Membership, Role
 
 from .. import selectors
 from ..compliance import Status
@@ -28,24 +28,20 @@ def send_training_reminders(*, today: datetime.date | None = None) -> int:
     Safe to run repeatedly: each reminder's dedupe key names the person, module and due date, so it
     goes once per due date; a renewal moves the due date, so the next cycle gets its own reminder.
     """
-    today = today or timezone.localdate()
     emails = []
-    organisations = Organisation.objects.filter(training_staff__left_on__isnull=True).distinct()
-    for organisation in organisations:
-        summary = selectors.compliance_in_python(organisation, today=today)
-        for due in summary.expiring + summary.overdue:
-            kind = REMINDER_KINDS[due.status.status]
-            key = f"training:{kind}:{due.staff.pk}:{due.module.pk}:{due.status.due_on.isoformat()}"
-            emails.append(
-                {
-                    "dedupe_key": key,
-                    "to": [due.staff.email],
-                    "subject": _reminder_subject(kind, due),
-                    "body": _reminder_body(kind, due, organisation),
-                    "topic": f"training:staff:{due.staff.pk}",
-                    "organisation": organisation,
-                }
-            )
+    for due in selectors.dues_for_reminders(today=today):
+        kind = REMINDER_KINDS[due.status.status]
+        key = f"training:{kind}:{due.staff.pk}:{due.module.pk}:{due.status.due_on.isoformat()}"
+        emails.append(
+            {
+                "dedupe_key": key,
+                "to": [due.staff.email],
+                "subject": _reminder_subject(kind, due),
+                "body": _reminder_body(kind, due, due.staff.organisation),
+                "topic": f"training:staff:{due.staff.pk}",
+                "organisation": due.staff.organisation,
+            }
+        )
     return queue_emails(emails)
 
 
