@@ -201,3 +201,11 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "organisation", "role", "invited_by", "created_at", "accepted_at"]
     list_select_related = ["organisation", "invited_by"]
     search_fields = ["email", "organisation__name", "organisation__ods_code"]
+
+    # Invitations are made on the team page (services.invite_member), which also sends the link;
+    # one added or edited here would have no email behind it.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

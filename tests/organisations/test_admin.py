@@ -146,3 +146,17 @@ def test_admin_deleting_a_membership_inline_drops_the_unused_role_group(
     assert list(organisation.memberships.values_list("user__email", flat=True)) == [org_admin.email]
     assert not it_lead.groups.filter(name=roles.IT_LEADS).exists()
     assert org_admin.groups.filter(name=roles.ORG_ADMINS).exists()
+
+
+def test_admin_invitations_are_view_only(admin_client, organisation, org_admin):
+    invitation = services.invite_member(
+        organisation, email="new.lead@example.org", role="it_lead", invited_by=org_admin
+    )
+
+    add_page = admin_client.get("/admin/organisations/invitation/add/")
+    change_page = admin_client.get(f"/admin/organisations/invitation/{invitation.pk}/change/")
+
+    assert add_page.status_code == 403
+    assert change_page.status_code == 200
+    assert 'name="email"' not in change_page.content.decode()
+    assert "new.lead@example.org" in change_page.content.decode()
