@@ -62,10 +62,12 @@ class RARequestForm(StepForm):
             rows.append(
                 ("RA request", f"{answers['request_reference']}, sent to {answers.get('provider_name', '')}")
             )
-        fresh = RARequestForm(organisation=self.organisation, journey=_Unsubmitted(self.journey))
-        for name, field in fresh.fields.items():
-            if name != "version":
-                rows.append((str(field.label), display_answer(field, answers.get(name))))
+        # From the part's own fields: once the request is sent this form has none left to ask.
+        from ra_requests.forms import RARequestForm as RARequestPartForm
+
+        for name in RA_REQUEST_FIELDS:
+            field = RARequestPartForm.base_fields[name]
+            rows.append((str(field.label), display_answer(field, answers.get(name))))
         return rows
 
     def page_context(self) -> dict:
@@ -78,13 +80,3 @@ class RARequestForm(StepForm):
             "request_answers": self.journey.answers_for("ra-request"),
             "contact": self.journey.answers_for("organisation-details"),
         }
-
-
-class _Unsubmitted:
-    """Lets check-your-answers build the full question list of an already submitted request."""
-
-    def __init__(self, journey):
-        self._journey = journey
-
-    def answers_for(self, slug):
-        return {} if slug == "ra-request" else self._journey.answers_for(slug)

@@ -242,3 +242,30 @@ def test_check_answers_shows_each_estate_answer(client, answered, org_admin):
         ("Do staff have smartphones they can use to sign in?", "Yes"),
         ("Do staff share workstations or devices?", "No"),
     ]
+
+
+def test_check_answers_shows_a_sent_ra_request_with_every_answer_and_no_change_link(
+    client, organisation, org_admin, national_team, save, details_answers
+):
+    save("organisation-details", details_answers)
+    save("ra-support", {"has_ra_support": "no"})
+    client.force_login(org_admin)
+    post_step(client, organisation, "ra-request", ra_request_form())
+
+    response = client.get(reverse("onboarding:check_answers", args=[organisation.ods_code]))
+
+    group = next(group for group in response.context["groups"] if group["step"].slug == "ra-request")
+    reference = journey_for_organisation(organisation).answers["ra-request"]["request_reference"]
+    assert [label for label, _ in group["rows"]] == [
+        "RA request",
+        "What help does your organisation need?",
+        "How many staff are affected?",
+        "Date needed by",
+        "Contact email address",
+        "What has your organisation already tried?",
+        "I understand that whoever provides RA support may charge my organisation for it",
+    ]
+    assert group["rows"][0][1].startswith(f"{reference}, sent to ")
+    assert group["rows"][2][1] == "6"
+    assert group["rows"][4][1] == "asha@riverside.example.org"
+    assert group["change_url"] == ""
