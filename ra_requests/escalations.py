@@ -36,12 +36,21 @@ LEVEL_TITLES = {
 }
 
 
+def _targets(request: RARequest) -> tuple[datetime.timedelta, datetime.timedelta]:
+    """Working time from the cycle's start to the acknowledge and resolve targets, pauses included."""
+    paused = datetime.timedelta(seconds=request.paused_seconds)
+    provider = request.provider
+    return (
+        working_days(provider.acknowledge_within_working_days) + paused,
+        working_days(provider.resolve_within_working_days) + paused,
+    )
+
+
 def _level_due_at(request: RARequest, level: int) -> datetime.datetime | None:
     """When ``level`` falls due for ``request`` in its current state, or None if it does not apply."""
     provider = request.provider
     paused = datetime.timedelta(seconds=request.paused_seconds)
-    acknowledge = working_days(provider.acknowledge_within_working_days) + paused
-    resolve = working_days(provider.resolve_within_working_days) + paused
+    acknowledge, resolve = _targets(request)
     if request.status not in OPEN_STATUSES or request.status == Status.WAITING_FOR_ORGANISATION:
         return None
     if level in (1, 2) and request.status not in UNACKNOWLEDGED_STATUSES:
@@ -59,14 +68,9 @@ def _level_due_at(request: RARequest, level: int) -> datetime.datetime | None:
 
 def refresh_clock(request: RARequest) -> None:
     """Recompute the due dates and the next escalation time in memory (the caller saves)."""
-    paused = datetime.timedelta(seconds=request.paused_seconds)
-    provider = request.provider
-    request.acknowledge_due_at = add_working_time(
-        request.sla_started_at, working_days(provider.acknowledge_within_working_days) + paused
-    )
-    request.resolve_due_at = add_working_time(
-        request.sla_started_at, working_days(provider.resolve_within_working_days) + paused
-    )
+    acknowledge, resolve = _targets(request)
+    request.acknowledge_due_at = add_working_time(request.sla_started_at, acknowledge)
+    request.resolve_due_at = add_working_time(request.sla_started_at, resolve)
     request.next_escalation_at = None
     for level in LEVELS:
         if level > request.escalation_level:
