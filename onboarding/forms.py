@@ -122,12 +122,8 @@ class OrganisationDetailsForm(StepForm):
 
     @classmethod
     def initial_from(cls, *, organisation, journey, answers: dict) -> dict:
-        initial = {"icb": organisation.icb_id if organisation.icb.is_active else None}
-        initial.update(answers)
-        if answers:
-            # The organisation record wins over the saved answer: someone may have moved it since.
-            initial["icb"] = organisation.icb_id if organisation.icb.is_active else None
-        return initial
+        # The organisation record wins over the saved answer: someone may have moved it since.
+        return {**answers, "icb": organisation.icb_id if organisation.icb.is_active else None}
 
     def clean_contact_phone(self):
         phone = self.cleaned_data["contact_phone"].strip()

@@ -539,3 +539,19 @@ def test_an_unknown_question_is_not_found(client, organisation, org_admin):
 
     assert response.status_code == 404
     assert "<h1>Page not found</h1>" in response.content.decode()
+
+
+def test_organisation_details_offers_the_icb_on_record_over_the_saved_answer(
+    client, organisation, org_admin, other_icb, save, details_answers
+):
+    save("organisation-details", details_answers)
+    type(organisation).objects.filter(pk=organisation.pk).update(icb=other_icb)  # moved since
+    client.force_login(org_admin)
+
+    moved = client.get(step_url(organisation, "organisation-details")).context["form"].initial
+    type(other_icb).objects.filter(pk=other_icb.pk).update(status="closed")
+    closed = client.get(step_url(organisation, "organisation-details")).context["form"].initial
+
+    assert moved["icb"] == other_icb.pk
+    assert moved["contact_name"] == "Asha Patel"
+    assert closed["icb"] is None
