@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -29,6 +30,19 @@ class RATeamScopedAdminMixin:
 
     def scope_to_provider(self, queryset, provider):
         raise NotImplementedError
+
+    def _check_visible(self, request, object_id):
+        # simple_history's history pages read the history table, not get_queryset: guard them too.
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404("Not found")
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class MissingContactFilter(admin.SimpleListFilter):

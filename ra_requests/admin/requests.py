@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -165,18 +165,6 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
             self.message_user(request, f"Nothing was changed: {error}", messages.ERROR)
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
-
-    def _check_visible(self, request, object_id):
-        if not self.get_queryset(request).filter(pk=object_id).exists():
-            raise Http404("No such request")
-
-    def history_view(self, request, object_id, extra_context=None):
-        self._check_visible(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._check_visible(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
     def action_checkbox(self, obj):
