@@ -308,3 +308,30 @@ def test_timeline_ignores_an_unknown_category(client, organisation, org_admin, s
     assert [entry["event"].title for entry in response.context["entries"]] == [
         "Readiness wizard: your organisation's details saved"
     ]
+
+
+def test_timeline_includes_training_completions(organisation, org_admin, training_modules):
+    from training.selectors import current_versions
+
+    staff = training_services.add_staff_member(
+        organisation,
+        full_name="Tom Jones",
+        email="tom@riverside.example.org",
+        role="deskside",
+        employment_type="in_house",
+        acting_user=org_admin,
+    )
+    version = next(v for v in current_versions() if v.module.applies_to("deskside"))
+    training_services.record_completions(
+        [staff],
+        module_version=version,
+        completed_on=future_date(-1),
+        method="e_learning",
+        acting_user=org_admin,
+    )
+
+    events = organisation_timeline(organisation, category="training")
+
+    assert [event.title for event in events] == [
+        f"Training completed: {version.module.title} (version {version.number})"
+    ]
