@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 import tablib
 from django.core.exceptions import ValidationError
 
-from .models import EmploymentType, StaffRole
+from .models import EmploymentType, StaffMember, StaffRole
 
 COLUMNS = ["full_name", "email", "role", "employment_type", "supplier_name"]
 REQUIRED_COLUMNS = ["full_name", "email", "role", "employment_type"]
@@ -72,12 +72,13 @@ def preview(organisation, rows: list[dict]) -> list[PreviewRow]:
     """Check every row as the import will, without saving anything."""
     from .services.staff import _clean_staff_fields
 
+    taken_emails = set(StaffMember.objects.for_organisation(organisation).values_list("email", flat=True))
     previews = []
     first_line_for_email = {}
     for line, row in enumerate(rows, start=2):
         item = PreviewRow(line=line, values=row)
         try:
-            _clean_staff_fields(organisation, **row)
+            _clean_staff_fields(organisation, taken_emails=taken_emails, **row)
         except ValidationError as error:
             item.errors = [message for messages in error.message_dict.values() for message in messages]
         email = row["email"]

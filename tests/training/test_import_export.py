@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from training import services
@@ -93,6 +95,19 @@ def test_import_bad_file_lists_each_rows_errors_and_imports_nothing(lead_client,
     assert "staff_import_confirm" not in html
     assert confirm(lead_client, organisation).status_code == 302
     assert StaffMember.objects.count() == 0
+
+
+def test_import_preview_costs_the_same_queries_for_2_or_40_rows(lead_client, organisation):
+    def queries_to_preview(count):
+        rows = "".join(f"Person {n},person{n}@example.org,deskside,in_house,\n" for n in range(count))
+        with CaptureQueriesContext(connection) as queries:
+            response = upload(
+                lead_client, organisation, "full_name,email,role,employment_type,supplier_name\n" + rows
+            )
+        assert response.context["valid"] is True
+        return len(queries)
+
+    assert queries_to_preview(2) == queries_to_preview(40)
 
 
 def test_import_row_clashing_with_an_existing_record_is_an_error(lead_client, organisation):
