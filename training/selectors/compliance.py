@@ -163,8 +163,9 @@ def _iter_statuses(staff_members, modules, latest, today):
 def compliance_in_python(organisation, *, today: datetime.date | None = None) -> ComplianceSummary:
     """Every active person's status for every module that applies to them, worked out row by row.
 
-    Four queries whatever the head count, but the time grows with it: the reminders use this
-    (they need everyone), the dashboard uses ``compliance_summary``.
+    Four queries whatever the head count, but the time grows with it. The reference the database
+    figures of ``compliance_summary`` (the dashboard) are tested against; the reminders apply the
+    same rules to every organisation at once (``dues_for_reminders``).
     """
     today = today or timezone.localdate()
     modules = active_modules()
