@@ -12,24 +12,14 @@ from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
+from cis_portal.nhsuk_forms import add_service_errors
+
 from . import forms, selectors, services
 from .access import OrganisationMemberMixin, is_national_admin, ra_provider_for_user
 from .models import Membership, Role, User
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 SIGNUP_EMAIL_SESSION_KEY = "organisations.signup_email"
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names, else at the top."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for field_error in field_errors:
-                form.add_error(target, field_error)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class HomeView(TemplateView):

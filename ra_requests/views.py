@@ -7,19 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cis_portal.nhsuk_forms import add_service_errors
 from organisations.access import organisation_member_required
 
 from . import selectors, services
 from .forms import ChooseICBForm, CommentForm, RARequestForm, VersionForm
 from .models import RARequest
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _get_request(organisation, pk) -> RARequest:
@@ -55,7 +48,7 @@ def choose_icb(request, organisation):
                 organisation, icb=form.cleaned_data["icb"], acting_user=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"Your organisation is now recorded as part of {form.cleaned_data['icb']}."
@@ -78,7 +71,7 @@ def create(request, organisation):
                 organisation, submitted_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Request {ra_request.reference} sent to {ra_request.provider.name}.")
             return redirect("ra_requests:detail", organisation.ods_code, ra_request.pk)
@@ -140,7 +133,7 @@ def _act(request, organisation, pk, *, prefix, form_factory, action, success):
         try:
             action(ra_request, form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, success)
             return redirect("ra_requests:detail", organisation.ods_code, ra_request.pk)

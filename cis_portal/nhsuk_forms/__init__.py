@@ -5,6 +5,8 @@
 - ``TelInput``: ``<input type="tel">`` (Django has no tel widget).
 - ``NHSFormHelper``: a crispy-forms helper with our defaults (POST, ``novalidate``, one
   ``nhsuk-button`` labelled "Continue" unless told otherwise).
+- ``add_service_errors``: puts a service's ValidationError on the form (on the field it names, else at
+  the top) so every view feeds service refusals to the error summary the same way.
 - ``WIDGET_WIDTH_CLASSES``: the default width class for each kind of input.
 - ``tags``: the ``nhsuk`` template library (``{% load nhsuk %}``, registered in settings) that the
   ``nhsuk`` crispy template pack in ``templates/nhsuk/`` and ``templates/includes/error_summary.html`` use.
@@ -16,7 +18,7 @@ first option (``#<auto_id>_0``) for radios and checkboxes, and to the day box
 """
 
 from .fields import WIDGET_WIDTH_CLASSES, NHSDateField, NHSDateInput, TelInput, width_class_for
-from .helper import NHSFormHelper
+from .helper import NHSFormHelper, add_service_errors
 from .tags import error_summary_items, field_kind
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "NHSDateInput",
     "NHSFormHelper",
     "TelInput",
+    "add_service_errors",
     "error_summary_items",
     "field_kind",
     "width_class_for",

@@ -29,3 +29,16 @@ class NHSFormHelper(FormHelper):
         self.attrs = {"novalidate": ""}
         if submit_text:
             self.add_input(Submit(submit_name, submit_text))
+
+
+def add_service_errors(form, error) -> None:
+    """Show a service's ValidationError on ``form`` so the NHS error summary lists it.
+
+    Errors keyed by a field the form has go on that field; the rest (and errors with no keys) go
+    above the form as non-field errors.
+    """
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
