@@ -59,6 +59,21 @@ class ReadinessSummary:
     def actions(self) -> list[readiness.ReadinessItem]:
         return [item for item in self.items if not item.is_met]
 
+    @property
+    def chosen_authenticators_by_group(self) -> list[tuple[object, str]]:
+        """(staff group, names of its chosen authenticators, "" if none chosen yet) from the plan."""
+        if self.plan is None:
+            return []
+        return [
+            (
+                group,
+                ", ".join(self.plan.authenticator_name(slug) for slug in group.chosen)
+                if group.has_chosen
+                else "",
+            )
+            for group in self.plan.groups
+        ]
+
 
 def _url(name: str, *args) -> str:
     try:

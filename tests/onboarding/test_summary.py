@@ -335,3 +335,28 @@ def test_timeline_includes_training_completions(organisation, org_admin, trainin
     assert [event.title for event in events] == [
         f"Training completed: {version.module.title} (version {version.number})"
     ]
+
+
+def test_summary_page_lists_each_staff_group_with_its_chosen_authenticators(
+    client, organisation, org_admin, catalogue
+):
+    make_plan(organisation, org_admin, authenticators=("smartcard",))
+    authenticator_services.save_user_group(
+        organisation, name="Reception", head_count=3, application_slugs=["ncrs"], acting_user=org_admin
+    )
+    client.force_login(org_admin)
+
+    response = client.get(reverse("onboarding:summary", args=[organisation.ods_code]))
+
+    html = response.content.decode()
+    smartcard = "NHS smartcard (series 8 Oberthur, series 9 Idemia/PIV, series 10 Idemia)"
+    assert (
+        '<th scope="row" class="nhsuk-table__header">Clinicians</th>\n'
+        '          <td class="nhsuk-table__cell">5</td>\n'
+        f'          <td class="nhsuk-table__cell">{smartcard}</td>'
+    ) in html
+    assert (
+        '<th scope="row" class="nhsuk-table__header">Reception</th>\n'
+        '          <td class="nhsuk-table__cell">3</td>\n'
+        '          <td class="nhsuk-table__cell">Not chosen yet</td>'
+    ) in html
