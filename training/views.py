@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from cis_portal.nhsuk_forms import add_service_errors
 from organisations.access import OrganisationMemberMixin
 from organisations.models import Role
 
@@ -34,15 +35,6 @@ class TrainingMemberMixin(OrganisationMemberMixin):
         if staff is None or (not include_leavers and not staff.is_active):
             raise Http404("No such member of staff")
         return staff
-
-
-def _apply_service_error(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form so the NHS error summary shows it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 class DashboardView(TrainingMemberMixin, TemplateView):
@@ -126,7 +118,7 @@ class StaffCreateView(TrainingMemberMixin, FormView):
                 self.organisation, acting_user=self.request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_service_error(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"{staff.full_name} was added to your staff list")
         return redirect("training:staff_detail", ods_code=self.organisation.ods_code, pk=staff.pk)
@@ -156,7 +148,7 @@ class StaffUpdateView(TrainingMemberMixin, FormView):
         try:
             services.update_staff_member(staff, acting_user=self.request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_error(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"{staff.full_name}'s details were updated")
         return redirect("training:staff_detail", ods_code=self.organisation.ods_code, pk=staff.pk)
@@ -196,7 +188,7 @@ class StaffLeaveView(TrainingMemberMixin, FormView):
                 staff, left_on=form.cleaned_data["left_on"], acting_user=self.request.user
             )
         except ValidationError as error:
-            _apply_service_error(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"{staff.full_name} is recorded as having left")
         return redirect("training:staff_list", ods_code=self.organisation.ods_code)
@@ -239,7 +231,7 @@ class CompletionCreateView(TrainingMemberMixin, FormView):
                 acting_user=self.request.user,
             )
         except ValidationError as error:
-            _apply_service_error(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         people = "1 person" if len(completions) == 1 else f"{len(completions)} people"
         messages.success(self.request, f"Training recorded for {people}: {data['module_version']}")

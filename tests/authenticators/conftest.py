@@ -5,12 +5,6 @@ from authenticators import reference_data, services
 from authenticators.models import Application, Authenticator
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The fixtures' users get passwords; a fast hasher keeps these tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def catalogue(db):
     """The real catalogue from reference_data/, as load_reference_data seeds it."""

@@ -7,11 +7,6 @@ from ra_requests import services
 from tests.factories import NationalRATeamFactory
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def national_team(db):
     return NationalRATeamFactory()

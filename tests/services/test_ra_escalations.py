@@ -2,7 +2,6 @@
 
 import datetime
 
-import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
@@ -17,11 +16,6 @@ from ra_requests.tasks import task_run_escalations
 from tests.factories import NationalRATeamFactory, OrganisationFactory, RAProviderFactory, UserFactory
 
 JOB_DONE = "Task ra_requests.run_escalations["
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def finished_jobs(worker) -> int:

@@ -86,12 +86,6 @@ def known_staff(organisation, foundations, ra_module, it_lead):
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The base fixtures set real passwords; a fast hasher keeps these tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def empty_cache():
     """Compliance summaries are cached; each test starts without any."""
     from django.core.cache import cache
