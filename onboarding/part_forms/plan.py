@@ -283,14 +283,13 @@ class AuthenticatorChoiceForm(StepForm):
                 "their applications. Change it if you need to.",
                 error_messages={"required": f"Select at least one authenticator for {group.name}"},
             )
+            # Starts from the plan as it is now, so it is worked out once per request.
+            self.initial.setdefault(name, list(group.chosen if group.has_chosen else group.recommended))
             self.group_plans.append((group, name))
 
     @classmethod
     def initial_from(cls, *, organisation, journey, answers: dict) -> dict:
-        from authenticators.selectors import plan_summary
-
-        plan = plan_summary(organisation)
-        return {f"group_{g.group_id}": list(g.chosen if g.has_chosen else g.recommended) for g in plan.groups}
+        return {}  # set from the plan in __init__
 
     def clean(self):
         cleaned = super().clean()
