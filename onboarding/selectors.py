@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from organisations.models import Organisation
@@ -73,13 +73,6 @@ class ReadinessSummary:
             )
             for group in self.plan.groups
         ]
-
-
-def _url(name: str, *args) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 def _step_url(organisation, slug: str) -> str:
@@ -163,14 +156,14 @@ def _ra_item(organisation, journey) -> readiness.ReadinessItem:
     if state == readiness.ItemState.PARTLY_MET:
         action = "Wait for the RA team to finish your request, and answer any questions they ask."
         url, label = (
-            _url("ra_requests:detail", organisation.ods_code, status.request_id),
+            reverse("ra_requests:detail", args=[organisation.ods_code, status.request_id]),
             "Follow your RA request",
         )
     elif state == readiness.ItemState.MISSING and journey.answers_for("ra-request").get("request_id"):
         # The wizard already sent a request and it was closed without support: ask again.
         detail = "Your RA request was closed without RA support being arranged."
         action = "Read the RA team's reply, then ask again or try the next step they suggest."
-        url, label = _url("ra_requests:list", organisation.ods_code), "See your RA requests"
+        url, label = reverse("ra_requests:list", args=[organisation.ods_code]), "See your RA requests"
     elif state == readiness.ItemState.MISSING:
         action = "Tell us who gives you RA support, or ask for it."
         url, label = _step_url(organisation, "ra-support"), "Arrange RA support"
@@ -181,7 +174,7 @@ def _plan_items(organisation, today) -> tuple[list[readiness.ReadinessItem], obj
     from authenticators.selectors import plan_summary
 
     plan = plan_summary(organisation)
-    plan_url = _url("authenticators:plan", organisation.ods_code)
+    plan_url = reverse("authenticators:plan", args=[organisation.ods_code])
     state, cis1_state = plan_check_states(plan.coverage, today=today)
     if not plan.has_plan:
         detail = "You have not chosen authenticators for every staff group yet."
@@ -193,7 +186,7 @@ def _plan_items(organisation, today) -> tuple[list[readiness.ReadinessItem], obj
         ]
         detail = "Your plan leaves these applications without a way to sign in: " + ", ".join(gaps) + "."
         action = "Add an authenticator that works with these applications, or put them in a staff group."
-        url, label = plan_url or _step_url(organisation, "authenticators"), "Change your authenticator plan"
+        url, label = plan_url, "Change your authenticator plan"
     else:
         detail = "Every staff group has authenticators that sign in to all of its applications."
         action = url = label = ""
@@ -237,7 +230,7 @@ def _training_item(organisation, today) -> readiness.ReadinessItem:
     state = training_check_state(
         active_staff=compliance.active_staff, fully_compliant_staff=compliance.fully_compliant_staff
     )
-    dashboard = _url("training:dashboard", organisation.ods_code)
+    dashboard = reverse("training:dashboard", args=[organisation.ods_code])
     if not compliance.active_staff:
         detail = "You have not named any technical support staff."
         action, url, label = (
