@@ -269,3 +269,22 @@ def test_check_answers_shows_a_sent_ra_request_with_every_answer_and_no_change_l
     assert group["rows"][2][1] == "6"
     assert group["rows"][4][1] == "asha@riverside.example.org"
     assert group["change_url"] == ""
+
+
+def test_confirmation_links_to_the_plan_and_the_training_dashboard(client, answered, org_admin):
+    client.force_login(org_admin)
+    client.post(
+        reverse("onboarding:check_answers", args=[answered.ods_code]),
+        {"version": journey_for_organisation(answered).version},
+    )
+
+    html = client.get(reverse("onboarding:confirmation", args=[answered.ods_code])).content.decode()
+
+    assert (
+        f'<a href="{reverse("authenticators:plan", args=[answered.ods_code])}">your authenticator plan</a>'
+        in html
+    )
+    assert (
+        f'<a href="{reverse("training:dashboard", args=[answered.ods_code])}">the training dashboard</a>'
+        in html
+    )
