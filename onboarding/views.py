@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from cis_portal.nhsuk_forms import add_service_errors
 from organisations.access import OrganisationMemberMixin
 from organisations.models import Role
 
@@ -23,15 +24,6 @@ RETURN_TO_CHECK = "check"
 def step_url(organisation, step, *, return_to_check: bool = False) -> str:
     url = reverse("onboarding:step", args=[organisation.ods_code, step.slug])
     return f"{url}?return={RETURN_TO_CHECK}" if return_to_check else url
-
-
-def add_service_error(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the matching field, else above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class WizardMixin(OrganisationMemberMixin):
@@ -126,7 +118,7 @@ class StepView(WizardMixin, TemplateView):
                     acting_user=request.user,
                 )
             except ValidationError as error:
-                add_service_error(form, error)
+                add_service_errors(form, error)
             else:
                 return HttpResponseRedirect(self.next_url(journey, applied_before))
         return self.render_to_response(self.get_context_data(form=form))
@@ -220,7 +212,7 @@ class CheckAnswersView(WizardMixin, TemplateView):
                     self.organisation, expected_version=form.cleaned_data["version"], acting_user=request.user
                 )
             except ValidationError as error:
-                add_service_error(form, error)
+                add_service_errors(form, error)
             else:
                 return HttpResponseRedirect(
                     reverse("onboarding:confirmation", args=[self.organisation.ods_code])

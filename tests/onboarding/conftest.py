@@ -53,9 +53,3 @@ def details_answers(organisation):
 
 def future_date(days=30) -> datetime.date:
     return datetime.date.today() + datetime.timedelta(days=days)
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The factories set a password for every user; the real hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
