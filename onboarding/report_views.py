@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from organisations.access import OrganisationMemberMixin, ra_provider_for_user
+from organisations.access import OrganisationMemberMixin, is_org_admin, ra_provider_for_user
 from organisations.models import Organisation, Role
 
 from . import overview, readiness, selectors
@@ -34,9 +34,7 @@ class SummaryView(OrganisationMemberMixin, TemplateView):
         context.update(
             summary=summary,
             cis1_retirement_date=readiness.CIS1_RETIREMENT_DATE,
-            is_admin=self.organisation.memberships.filter(
-                user=self.request.user, role=Role.ORG_ADMIN
-            ).exists(),
+            is_admin=is_org_admin(self.request.user, self.organisation),
         )
         return context
 

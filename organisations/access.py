@@ -32,6 +32,10 @@ def get_organisation_for_user(user, ods_code: str, roles=None) -> Organisation:
     return organisation
 
 
+def is_org_admin(user, organisation: Organisation) -> bool:
+    return organisation.memberships.filter(user=user, role=Role.ORG_ADMIN).exists()
+
+
 def ra_provider_for_user(user) -> RAProvider | None:
     if not user.is_authenticated:
         return None

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.views import View
 from django.views.generic import TemplateView
 
-from organisations.access import OrganisationMemberMixin
+from organisations.access import OrganisationMemberMixin, is_org_admin
 from organisations.models import Role
 
 from .. import rules, selectors
@@ -24,9 +24,7 @@ class PlanView(OrganisationMemberMixin, TemplateView):
         summary = selectors.plan_summary(self.organisation)
         context.update(
             summary=summary,
-            can_edit=self.organisation.memberships.filter(
-                user=self.request.user, role=Role.ORG_ADMIN
-            ).exists(),
+            can_edit=is_org_admin(self.request.user, self.organisation),
             estate_answers=estate_answers(summary.estate),
         )
         return context
