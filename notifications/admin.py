@@ -4,6 +4,13 @@ from django.core.exceptions import ValidationError
 from . import services
 from .models import OutboundEmail
 
+# Account emails carry a link that signs someone in or sets a password; anyone who can read the
+# outbox could use it. The row keeps the whole body (the worker sends it); the admin hides it.
+ACCOUNT_LINK_HIDDEN = (
+    "Hidden: this email holds a personal account link (email confirmation, invitation or password "
+    "reset) that works like a password. Only the recipient sees it."
+)
+
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
@@ -23,7 +30,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["retry_sending"]
     fieldsets = [
-        (None, {"fields": ["subject", "to", "body", "organisation", "topic", "dedupe_key"]}),
+        (None, {"fields": ["subject", "to", "body_shown", "organisation", "topic", "dedupe_key"]}),
         ("Delivery", {"fields": ["status", "attempts", "last_error", "queued_at", "sent_at", "created_at"]}),
     ]
 
@@ -40,6 +47,12 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     # "change" only unlocks the retry action on the list; a single email is always view-only.
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request)
+
+    @admin.display(description="Body")
+    def body_shown(self, email):
+        if email.holds_account_link:
+            return ACCOUNT_LINK_HIDDEN
+        return email.body
 
     @admin.display(description="Recipients", ordering="to")
     def recipients(self, email):

@@ -39,6 +39,11 @@ class OutboundEmail(TimeStampedModel):
     to = models.JSONField("recipients", default=list)
     subject = models.CharField(max_length=255)
     body = models.TextField(help_text="Plain text.")
+    holds_account_link = models.BooleanField(
+        default=False,
+        help_text="The body holds a personal account link (email confirmation, invitation, password "
+        "reset) that works like a password: it is sent, and never shown in the admin.",
+    )
     topic = models.CharField(
         max_length=100,
         blank=True,

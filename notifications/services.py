@@ -43,7 +43,15 @@ def _clean_recipients(to) -> list[str]:
 
 
 def _outbox_row(
-    *, dedupe_key: str, to, subject: str, body: str, topic: str = "", organisation=None, queued_at=None
+    *,
+    dedupe_key: str,
+    to,
+    subject: str,
+    body: str,
+    topic: str = "",
+    organisation=None,
+    holds_account_link: bool = False,
+    queued_at=None,
 ) -> OutboundEmail:
     """An unsaved outbox row, checked and tidied; ValidationError without a key or a recipient."""
     recipients = _clean_recipients(to)
@@ -56,6 +64,7 @@ def _outbox_row(
         to=recipients,
         subject=subject.replace("\n", " ").strip()[:255],
         body=body,
+        holds_account_link=holds_account_link,
         topic=topic,
         organisation=organisation,
         queued_at=queued_at or timezone.now(),
@@ -64,15 +73,31 @@ def _outbox_row(
 
 @transaction.atomic
 def queue_email(
-    *, dedupe_key: str, to: list[str], subject: str, body: str, topic: str = "", organisation=None
+    *,
+    dedupe_key: str,
+    to: list[str],
+    subject: str,
+    body: str,
+    topic: str = "",
+    organisation=None,
+    holds_account_link: bool = False,
 ) -> OutboundEmail:
     """Put an email in the outbox; send it once the caller's transaction commits.
+
+    ``holds_account_link`` marks a body with a link that works like a password (confirmation,
+    invitation, password reset): it is sent as written and the admin never shows it.
 
     Calling it again with the same ``dedupe_key`` returns the existing row and queues nothing,
     so callers may retry freely. Safe when two transactions race on the same key.
     """
     email = _outbox_row(
-        dedupe_key=dedupe_key, to=to, subject=subject, body=body, topic=topic, organisation=organisation
+        dedupe_key=dedupe_key,
+        to=to,
+        subject=subject,
+        body=body,
+        topic=topic,
+        organisation=organisation,
+        holds_account_link=holds_account_link,
     )
     existing = OutboundEmail.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:

@@ -53,6 +53,20 @@ def is_national_admin(user) -> bool:
     )
 
 
+def can_manage_account(actor, account) -> bool:
+    """Whether ``actor`` may change or delete ``account`` in the admin.
+
+    Superusers manage everyone. Anyone else manages only ordinary (non-staff) accounts and their
+    own: a national administrator cannot take over a superuser, another national administrator or
+    an RA team member by changing their password, email, flags or groups.
+    """
+    if actor.is_superuser:
+        return True
+    if account is None or account.pk == actor.pk:
+        return True
+    return not (account.is_staff or account.is_superuser)
+
+
 class OrganisationMemberMixin(LoginRequiredMixin):
     """For views under ``<str:ods_code>/``: sets ``self.organisation`` or answers 404.
 

@@ -5,7 +5,7 @@ from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .access import is_national_admin, ra_provider_for_user
+from .access import can_manage_account, is_national_admin, ra_provider_for_user
 from .forms import AdminUserChangeForm, AdminUserCreationForm
 from .models import Invitation, Membership, Organisation, RAProvider, RATeamMembership, User
 
@@ -164,9 +164,18 @@ class UserAdmin(DjangoUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            # Only superusers hand out superuser status or arbitrary groups.
-            readonly += ["is_superuser", "groups"]
+            # Only superusers hand out admin access, superuser status or arbitrary groups; national
+            # administrators make RA staff through the RA team inline.
+            readonly += ["is_staff", "is_superuser", "groups"]
         return readonly
+
+    # One rule for the change form, the password form, the delete page and the delete action
+    # (Django asks these per object on each of them): see access.can_manage_account.
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and can_manage_account(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and can_manage_account(request.user, obj)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -84,7 +84,11 @@ def dedupe_key(kind: str, secret: str) -> str:
 def queue_account_email(
     *, kind: str, secret: str, to: str, subject: str, body: str, organisation=None
 ) -> None:
-    """Write the email to the outbox in the current transaction; it is sent after commit."""
+    """Write the email to the outbox in the current transaction; it is sent after commit.
+
+    Every account email carries a link that works like a password, so the row is marked
+    ``holds_account_link`` and the admin never shows its body.
+    """
     from notifications.services import queue_email
 
     queue_email(
@@ -94,4 +98,5 @@ def queue_account_email(
         body=body,
         topic=f"account:{kind}",
         organisation=organisation,
+        holds_account_link=True,
     )
