@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
+
+from organisations.admin import OrganisationScopedAdminMixin, supported_organisations
 
 from .models import Application, Authenticator, EstateFacts, PlanEvent, UserGroup
 
@@ -47,12 +50,18 @@ class CatalogueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin):
+class ApplicationAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "slug", "cis_generation", "min_aal", "confidence_column", "organisation"]
     list_filter = ["cis_generation", "min_aal", "confidence", CatalogueFilter]
     list_select_related = ["organisation"]
     search_fields = ["name", "slug", "supplier"]
     raw_id_fields = ["organisation"]
+
+    def scope_to_provider(self, queryset, provider):
+        # The catalogue is the same for everyone; local applications stay with their organisation.
+        return queryset.filter(
+            Q(organisation__isnull=True) | supported_organisations(provider, via="organisation__")
+        )
 
     @admin.display(description="Confidence", ordering="confidence")
     def confidence_column(self, application):
@@ -60,7 +69,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(UserGroup)
-class UserGroupAdmin(SimpleHistoryAdmin):
+class UserGroupAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "organisation", "head_count", "plan_chosen_at"]
     list_select_related = ["organisation"]
     search_fields = ["name", "organisation__name", "organisation__ods_code"]
@@ -69,7 +78,7 @@ class UserGroupAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EstateFacts)
-class EstateFactsAdmin(SimpleHistoryAdmin):
+class EstateFactsAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["organisation", "hscn", "windows_tpm", "ipads", "smartphones", "shared_workstations"]
     list_select_related = ["organisation"]
     search_fields = ["organisation__name", "organisation__ods_code"]
@@ -77,7 +86,7 @@ class EstateFactsAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanEvent)
-class PlanEventAdmin(admin.ModelAdmin):
+class PlanEventAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     list_display = ["occurred_at", "organisation", "title", "actor"]
     list_select_related = ["organisation", "actor"]
     search_fields = ["organisation__name", "organisation__ods_code", "title"]

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from organisations.admin import OrganisationScopedAdminMixin
+
 from . import services
 from .models import OutboundEmail
 
@@ -13,7 +15,7 @@ ACCOUNT_LINK_HIDDEN = (
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "subject",
         "recipients",

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from organisations.admin import OrganisationScopedAdminMixin
+
 from .models import ReadinessEvent, ReadinessJourney
 
 
 @admin.register(ReadinessJourney)
-class ReadinessJourneyAdmin(admin.ModelAdmin):
+class ReadinessJourneyAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     """Read-only: answers change only through the wizard, which guards against overwrites."""
 
     list_display = ["organisation", "current_step", "version", "submitted_at", "updated_at"]
@@ -20,7 +22,7 @@ class ReadinessJourneyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReadinessEvent)
-class ReadinessEventAdmin(admin.ModelAdmin):
+class ReadinessEventAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     list_display = ["occurred_at", "organisation", "kind", "title", "actor"]
     list_filter = ["kind", "status"]
     list_select_related = ["organisation", "actor"]

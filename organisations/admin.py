@@ -45,6 +45,23 @@ class RATeamScopedAdminMixin:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+def supported_organisations(provider, *, via: str = "") -> Q:
+    """Organisations whose RA support ``provider`` gives: its own ICB's, and those of ICBs it supports.
+
+    ``via`` is the path from the admin's model to the organisation, e.g. "organisation__".
+    """
+    return Q(**{f"{via}icb": provider}) | Q(**{f"{via}icb__ra_support_provider": provider})
+
+
+class OrganisationScopedAdminMixin(RATeamScopedAdminMixin):
+    """Scopes rows that belong to an organisation (``organisation_lookup``) to that provider's ones."""
+
+    organisation_lookup = "organisation"
+
+    def scope_to_provider(self, queryset, provider):
+        return queryset.filter(supported_organisations(provider, via=f"{self.organisation_lookup}__"))
+
+
 class MissingContactFilter(admin.SimpleListFilter):
     title = "RA contact email"
     parameter_name = "contact"
@@ -118,8 +135,7 @@ class OrganisationAdmin(RATeamScopedAdminMixin, SimpleHistoryAdmin):
     inlines = [MembershipInline]
 
     def scope_to_provider(self, queryset, provider):
-        # The ICB's own organisations, and those of ICBs whose RA support this provider gives.
-        return queryset.filter(Q(icb=provider) | Q(icb__ra_support_provider=provider))
+        return queryset.filter(supported_organisations(provider))
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Membership:
@@ -220,7 +236,7 @@ class RATeamMembershipAdmin(RATeamScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     list_display = ["email", "organisation", "role", "invited_by", "created_at", "accepted_at"]
     list_select_related = ["organisation", "invited_by"]
     search_fields = ["email", "organisation__name", "organisation__ods_code"]
