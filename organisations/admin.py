@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from cis_portal.admin_autocomplete import SafeAutocompleteAdminMixin
+
 from . import services
 from .access import can_manage_account, is_national_admin, ra_provider_for_user
 from .forms import AdminUserChangeForm, AdminUserCreationForm
@@ -78,7 +80,7 @@ class MissingContactFilter(admin.SimpleListFilter):
 
 
 @admin.register(RAProvider)
-class RAProviderAdmin(RATeamScopedAdminMixin, SimpleHistoryAdmin):
+class RAProviderAdmin(SafeAutocompleteAdminMixin, RATeamScopedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "ods_code",
@@ -119,14 +121,14 @@ class RAProviderAdmin(RATeamScopedAdminMixin, SimpleHistoryAdmin):
         return queryset.filter(pk=provider.pk)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(SafeAutocompleteAdminMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(RATeamScopedAdminMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(SafeAutocompleteAdminMixin, RATeamScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "ods_code", "organisation_type", "icb"]
     list_filter = ["organisation_type", "icb__region"]
     list_select_related = ["icb"]
@@ -148,7 +150,7 @@ class OrganisationAdmin(RATeamScopedAdminMixin, SimpleHistoryAdmin):
         return None
 
 
-class RATeamMembershipInline(admin.StackedInline):
+class RATeamMembershipInline(SafeAutocompleteAdminMixin, admin.StackedInline):
     model = RATeamMembership
     extra = 0
     autocomplete_fields = ["provider"]
@@ -211,7 +213,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(RATeamMembership)
-class RATeamMembershipAdmin(RATeamScopedAdminMixin, admin.ModelAdmin):
+class RATeamMembershipAdmin(SafeAutocompleteAdminMixin, RATeamScopedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "provider", "created_at"]
     list_select_related = ["user", "provider"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "provider__name"]
