@@ -1,8 +1,9 @@
 """Settings for the CIS onboarding portal.
 
-One module, driven by environment variables. With nothing set it runs locally on SQLite, runs
-Celery tasks in-process and prints email to the console. Production sets DJANGO_DEBUG=false and
-the variables listed in the README; missing secrets then stop start-up.
+One module, driven by environment variables. DEBUG is off unless DJANGO_DEBUG=true (`make run` and
+the tests set it); then, with nothing else set, it runs locally on SQLite, runs Celery tasks
+in-process and prints email to the console. With DEBUG off, missing secrets stop start-up;
+production sets the variables listed in the README.
 """
 
 import os
@@ -27,13 +28,19 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 # --- Core -------------------------------------------------------------------------------------
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless asked for: `make run` and the test settings (tests/settings.py) set DJANGO_DEBUG=true.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
+# Public, so it signs nothing that matters: only ever used with DEBUG on.
+DEVELOPMENT_SECRET_KEY = "local-development-only-not-secret"  # noqa: S105
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
-    SECRET_KEY = "local-development-only-not-secret"  # noqa: S105 - only ever used with DEBUG on
+if not DEBUG and not SECRET_KEY:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be a secret of your own when DJANGO_DEBUG is off, not the development key."
+    )
+SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:

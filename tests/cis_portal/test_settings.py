@@ -44,8 +44,38 @@ def production_env(**overrides: str) -> dict[str, str]:
     }
 
 
-def test_settings_with_nothing_set_run_locally_on_sqlite_in_process_with_console_email():
+def test_settings_with_nothing_set_refuse_to_start_without_a_secret_key():
+    """DEBUG is off unless asked for, so a bare start never falls back to the public development key."""
     result = run_python(["-c", SHOW_SETTINGS])
+
+    assert result.returncode == 1
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off." in result.stderr
+
+
+def test_settings_with_debug_unset_and_a_secret_key_run_with_debug_off():
+    result = run_python(
+        ["-c", SHOW_SETTINGS + "print(settings.SECRET_KEY == 'local-development-only-not-secret')"],
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="cis-portal.example.org",
+    )
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert json.loads(lines[-2])["debug"] is False
+    assert lines[-1] == "False"
+
+
+def test_settings_with_debug_off_refuse_the_development_key_even_when_set_explicitly():
+    env = production_env(DJANGO_SECRET_KEY="local-development-only-not-secret")
+
+    result = run_python(["-c", SHOW_SETTINGS], **env)
+
+    assert result.returncode == 1
+    assert "DJANGO_SECRET_KEY must be a secret of your own when DJANGO_DEBUG is off" in result.stderr
+
+
+def test_settings_with_debug_asked_for_run_locally_on_sqlite_in_process_with_console_email():
+    result = run_python(["-c", SHOW_SETTINGS], DJANGO_DEBUG="true")
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == {
