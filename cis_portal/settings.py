@@ -153,6 +153,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "organisations/locked_out.html"
+# Behind the TLS proxy, the client's address comes from the header the proxy writes (see
+# cis_portal/client_ip.py). Off by default: without such a proxy a client could send any address.
+CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "").strip()
+CLIENT_IP_PROXY_COUNT = int(os.environ.get("DJANGO_CLIENT_IP_PROXY_COUNT", "1"))
+AXES_CLIENT_IP_CALLABLE = "cis_portal.client_ip.client_ip"
 
 # --- Internationalisation ---------------------------------------------------------------------
 
