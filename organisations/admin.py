@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
@@ -225,6 +226,22 @@ class RATeamMembershipAdmin(SafeAutocompleteAdminMixin, RATeamScopedAdminMixin, 
     def get_readonly_fields(self, request, obj=None):
         # Moving a membership to another person is a removal and a new membership.
         return ["user"] if obj is not None else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            return form
+        actor = request.user
+
+        class NewMembershipForm(form):
+            # Joining a team changes the account's groups: the staff-account rule applies.
+            def clean_user(self):
+                user = self.cleaned_data["user"]
+                if not can_manage_account(actor, user):
+                    raise ValidationError("Only a superuser can add a staff account to an RA team.")
+                return user
+
+        return NewMembershipForm
 
     def save_model(self, request, obj, form, change):
         services.add_ra_team_member(obj.provider, user=obj.user)

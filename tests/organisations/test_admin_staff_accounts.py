@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from organisations import services
-from organisations.models import User
+from organisations.models import RATeamMembership, User
 from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +172,37 @@ def test_admin_superuser_changes_a_staff_accounts_password(client, superuser, se
     second_national_admin.refresh_from_db()
     assert response.status_code == 302
     assert second_national_admin.check_password(NEW_PASSWORD)
+
+
+def test_admin_national_admin_cannot_put_a_superuser_or_national_admin_in_an_ra_team(
+    client, role_groups, national_admin, icb, superuser, second_national_admin
+):
+    client.force_login(national_admin)
+
+    responses = [
+        client.post("/admin/organisations/rateammembership/add/", {"user": target.pk, "provider": icb.pk})
+        for target in (superuser, second_national_admin)
+    ]
+
+    assert [response.status_code for response in responses] == [200, 200]
+    for response in responses:
+        assert response.context["adminform"].form.errors["user"] == [
+            "Only a superuser can add a staff account to an RA team."
+        ]
+    assert not RATeamMembership.objects.exists()
+    assert not second_national_admin.groups.filter(name="RA team members").exists()
+
+
+def test_admin_national_admin_adds_an_ordinary_user_to_an_ra_team(
+    client, role_groups, national_admin, icb, ordinary_user
+):
+    client.force_login(national_admin)
+
+    response = client.post(
+        "/admin/organisations/rateammembership/add/", {"user": ordinary_user.pk, "provider": icb.pk}
+    )
+
+    ordinary_user.refresh_from_db()
+    assert response.status_code == 302
+    assert ordinary_user.ra_team_membership.provider == icb
+    assert ordinary_user.is_staff
