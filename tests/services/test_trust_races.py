@@ -1,0 +1,125 @@
+"""Races on PostgreSQL: invariants that must hold when the same moment brings two requests.
+
+Each racer runs in its own thread with its own database connection, as two web workers would.
+"""
+
+import contextlib
+import threading
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.test import Client
+
+from organisations import services
+from organisations.models import Membership, Role
+from tests.factories import OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(*functions, timeout: float = 30) -> list[dict]:
+    """Start every function at once, each in a thread with its own connection; their outcomes in order."""
+    start = threading.Barrier(len(functions))
+    boxes: list[dict] = [{} for _ in functions]
+
+    def run(function, box):
+        try:
+            start.wait(timeout=10)
+            box["result"] = function()
+        except Exception as error:
+            box["error"] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in zip(functions, boxes, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    assert not any(thread.is_alive() for thread in threads), "a racer is stuck"
+    return boxes
+
+
+def holding_open(change, barrier: threading.Barrier):
+    """Run ``change`` in a transaction kept open until the other racer has had its chance to check.
+
+    Without a real lock both racers see two admins and both go ahead; with one, the other racer
+    is waiting for this one's lock, the barrier times out and this transaction commits.
+    """
+    with transaction.atomic():
+        try:
+            return change()
+        finally:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=2)
+
+
+def two_admins():
+    organisation = OrganisationFactory(ods_code="A81001")
+    first, second = UserFactory(email="first@example.org"), UserFactory(email="second@example.org")
+    for user in (first, second):
+        services.add_membership(organisation, user=user, role=Role.ORG_ADMIN)
+    return organisation, first, second
+
+
+def test_two_admins_removing_each_other_at_once_leave_one_admin():
+    organisation, first, second = two_admins()
+    both_checked = threading.Barrier(2)
+
+    def remove(acting_user, removed_user):
+        membership = Membership.objects.get(organisation=organisation, user=removed_user)
+        return holding_open(
+            lambda: services.remove_membership(membership, acting_user=acting_user), both_checked
+        )
+
+    outcomes = run_together(lambda: remove(first, second), lambda: remove(second, first))
+
+    admins = list(
+        Membership.objects.filter(organisation=organisation, role=Role.ORG_ADMIN).values_list(
+            "user__email", flat=True
+        )
+    )
+    assert len(admins) == 1
+    # The loser is refused either as no longer an admin or as about to remove the last one.
+    errors = [box.get("error") for box in outcomes]
+    assert sum(isinstance(error, (ValidationError, PermissionDenied)) for error in errors) == 1
+    assert sum(error is None for error in errors) == 1
+
+
+def test_admin_site_deleting_one_admin_while_demoting_the_other_leaves_one_admin():
+    organisation, first, second = two_admins()
+    services.add_membership(organisation, user=UserFactory(), role=Role.IT_LEAD)
+    both_checked = threading.Barrier(2)
+    first_membership = Membership.objects.get(user=first)
+    second_membership = Membership.objects.get(user=second)
+    outcomes = run_together(
+        lambda: holding_open(lambda: services.delete_membership(first_membership), both_checked),
+        lambda: holding_open(
+            lambda: services.change_membership_role(second_membership, role=Role.IT_LEAD), both_checked
+        ),
+    )
+
+    assert Membership.objects.filter(organisation=organisation, role=Role.ORG_ADMIN).count() == 1
+    errors = [box.get("error") for box in outcomes]
+    assert sum(isinstance(error, ValidationError) for error in errors) == 1
+
+
+def test_two_admins_posting_removal_of_each_other_at_once_leave_one_admin():
+    organisation, first, second = two_admins()
+    url = f"/account/{organisation.ods_code}/team/remove/"
+    first_membership = Membership.objects.get(user=first)
+    second_membership = Membership.objects.get(user=second)
+
+    def post(acting_user, membership):
+        client = Client()
+        client.force_login(acting_user)
+        return client.post(url, {"membership": membership.pk}).status_code
+
+    outcomes = run_together(lambda: post(first, second_membership), lambda: post(second, first_membership))
+
+    assert [box.get("error") for box in outcomes] == [None, None]
+    statuses = sorted(box["result"] for box in outcomes)
+    assert statuses[0] == 302
+    assert statuses[1] in (400, 403)
+    assert Membership.objects.filter(organisation=organisation, role=Role.ORG_ADMIN).count() == 1
