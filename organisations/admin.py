@@ -256,3 +256,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The organisation claims admin lives in its own module; importing it here registers it.
+from . import claim_admin  # noqa: E402, F401

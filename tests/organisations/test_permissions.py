@@ -29,6 +29,7 @@ def test_role_groups_national_admins_can_manage_ra_teams_and_ra_members_only_vie
         "organisations.change_raprovider",
     } <= national
     assert {"organisations.view_organisation", "organisations.view_raprovider"} <= ra_team
-    assert not {
+    # RA teams change nothing in the directory; they only decide the organisation claims sent to them.
+    assert {
         p for p in ra_team if p.startswith("organisations.") and not p.split(".")[1].startswith("view_")
-    }
+    } == {"organisations.change_organisationclaim"}
