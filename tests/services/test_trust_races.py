@@ -123,3 +123,54 @@ def test_two_admins_posting_removal_of_each_other_at_once_leave_one_admin():
     assert statuses[0] == 302
     assert statuses[1] in (400, 403)
     assert Membership.objects.filter(organisation=organisation, role=Role.ORG_ADMIN).count() == 1
+
+
+def test_three_parallel_posts_of_one_ra_request_form_make_one_request_and_one_email_each():
+    import datetime
+    import re
+
+    from django.utils import timezone
+
+    from notifications.models import OutboundEmail
+    from ra_requests.models import RARequest
+    from tests.factories import NationalRATeamFactory, RAProviderFactory
+
+    NationalRATeamFactory()
+    icb = RAProviderFactory(ods_code="QE1", ra_contact_email="ra.qe1@example.org")
+    organisation = OrganisationFactory(ods_code="A81001", icb=icb)
+    admin = UserFactory(email="admin@example.org")
+    services.add_membership(organisation, user=admin, role=Role.ORG_ADMIN)
+    url = f"/ra-requests/{organisation.ods_code}/new/"
+    browser = Client()
+    browser.force_login(admin)
+    page = browser.get(url).content.decode()
+    key = re.search(r'name="idempotency_key" value="([0-9a-f-]{36})"', page).group(1)
+    needed_by = timezone.localdate() + datetime.timedelta(days=20)
+    data = {
+        "idempotency_key": key,
+        "help_needed": ["unlock_renew"],
+        "staff_affected": "4",
+        "needed_by_day": str(needed_by.day),
+        "needed_by_month": str(needed_by.month),
+        "needed_by_year": str(needed_by.year),
+        "contact_name": "Tom Jones",
+        "contact_phone": "01632 960002",
+        "contact_email": "tom@example.org",
+        "already_tried": "Self-service unlock.",
+        "charge_acknowledged": "on",
+    }
+
+    def post():
+        client = Client()
+        client.force_login(admin)
+        response = client.post(url, data)
+        return response.status_code, response.get("Location")
+
+    outcomes = run_together(post, post, post)
+
+    assert [box.get("error") for box in outcomes] == [None, None, None]
+    ra_request = RARequest.objects.get()
+    detail = f"/ra-requests/{organisation.ods_code}/{ra_request.pk}/"
+    assert [box["result"] for box in outcomes] == [(302, detail)] * 3
+    recipients = sorted(address for email in OutboundEmail.objects.all() for address in email.to)
+    assert recipients == ["ra.qe1@example.org", "tom@example.org"]
