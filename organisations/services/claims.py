@@ -170,16 +170,18 @@ def _organisation_for(claim: OrganisationClaim) -> Organisation:
     if existing is not None:
         return existing
     try:
-        with transaction.atomic():
-            return create_organisation(
-                ods_code=claim.ods_code,
-                name=claim.organisation_name,
-                organisation_type=claim.organisation_type,
-                icb=claim.icb,
-            )
-    except IntegrityError:
-        # Another approval for the same code made it a moment ago.
-        return Organisation.objects.get(ods_code=claim.ods_code)
+        return create_organisation(
+            ods_code=claim.ods_code,
+            name=claim.organisation_name,
+            organisation_type=claim.organisation_type,
+            icb=claim.icb,
+        )
+    except ValidationError:
+        # Another approval for the same code made it a moment ago: the claim is to that organisation.
+        existing = Organisation.objects.filter(ods_code=claim.ods_code).first()
+        if existing is None:
+            raise
+        return existing
 
 
 def _grant(claim: OrganisationClaim, *, decided_by: User | None, now: datetime.datetime) -> OrganisationClaim:

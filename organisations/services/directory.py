@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from .. import roles
 from ..models import Organisation, RAProvider, RATeamMembership, User
@@ -39,9 +39,20 @@ def create_organisation(*, ods_code: str, name: str, organisation_type: str, icb
     if icb.kind != RAProvider.Kind.ICB:
         raise ValidationError({"icb": "Select an integrated care board"})
     if Organisation.objects.filter(ods_code=ods_code).exists():
-        raise ValidationError({"ods_code": "An organisation with this ODS code is already registered"})
-    return Organisation.objects.create(
-        ods_code=ods_code, name=name.strip(), organisation_type=organisation_type, icb=icb
+        raise _already_registered()
+    try:
+        # A savepoint: losing a race for the same code is a message, and the caller's transaction lives on.
+        with transaction.atomic():
+            return Organisation.objects.create(
+                ods_code=ods_code, name=name.strip(), organisation_type=organisation_type, icb=icb
+            )
+    except IntegrityError as error:
+        raise _already_registered() from error
+
+
+def _already_registered() -> ValidationError:
+    return ValidationError(
+        {"ods_code": "An organisation with this ODS code is already registered"}, code="already_registered"
     )
 
 

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.test import Client
 
 from organisations import services
-from organisations.models import Membership, Role
+from organisations.models import Membership, Organisation, OrganisationClaim, Role, User
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -174,3 +174,115 @@ def test_three_parallel_posts_of_one_ra_request_form_make_one_request_and_one_em
     assert [box["result"] for box in outcomes] == [(302, detail)] * 3
     recipients = sorted(address for email in OutboundEmail.objects.all() for address in email.to)
     assert recipients == ["ra.qe1@example.org", "tom@example.org"]
+
+
+SIGN_UP = {
+    "first_name": "Asha",
+    "last_name": "Patel",
+    "password1": "lighthouse-harbour-2026",
+    "password2": "lighthouse-harbour-2026",
+    "ods_code": "A81234",
+    "organisation_name": "Canal Street Surgery",
+    "organisation_type": "gp_practice",
+}
+
+
+def test_three_parallel_sign_ups_for_one_new_code_all_get_a_page_not_a_500():
+    from tests.factories import RAProviderFactory
+
+    icb = RAProviderFactory(ods_code="QE1")
+
+    def sign_up(email):
+        response = Client(raise_request_exception=False).post(
+            "/account/sign-up/", {**SIGN_UP, "email": email, "icb": icb.pk}
+        )
+        return response.status_code
+
+    outcomes = run_together(*(lambda n=n: sign_up(f"person{n}@example.org") for n in range(3)))
+
+    assert [box.get("result") for box in outcomes] == [302, 302, 302]
+    assert OrganisationClaim.objects.filter(ods_code="A81234").count() == 3
+
+
+def test_three_parallel_sign_ups_with_one_email_give_one_account_and_two_clear_messages():
+    from tests.factories import RAProviderFactory
+
+    icb = RAProviderFactory(ods_code="QE1")
+
+    def sign_up():
+        response = Client(raise_request_exception=False).post(
+            "/account/sign-up/", {**SIGN_UP, "email": "asha@example.org", "icb": icb.pk}
+        )
+        return (
+            response.status_code,
+            "An account already exists for this email address" in response.content.decode(),
+        )
+
+    outcomes = run_together(sign_up, sign_up, sign_up)
+
+    assert sorted(box.get("result") for box in outcomes) == [(200, True), (200, True), (302, False)]
+    assert User.objects.filter(email="asha@example.org").count() == 1
+    assert OrganisationClaim.objects.count() == 1
+
+
+def test_three_parallel_organisation_registrations_by_one_user_give_one_claim_and_two_clear_messages():
+    from tests.factories import RAProviderFactory
+
+    icb = RAProviderFactory(ods_code="QE1")
+    user = UserFactory(email="asha@example.org")
+
+    def register():
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        data = {key: SIGN_UP[key] for key in ("ods_code", "organisation_name", "organisation_type")}
+        response = client.post("/account/organisations/new/", {**data, "icb": icb.pk})
+        return response.status_code, "You have already asked" in response.content.decode()
+
+    outcomes = run_together(register, register, register)
+
+    assert sorted(box.get("result") for box in outcomes) == [(200, True), (200, True), (302, False)]
+    assert OrganisationClaim.objects.filter(claimant=user).count() == 1
+
+
+def test_three_parallel_approvals_for_one_new_code_make_one_organisation_with_three_admins():
+    from tests.factories import NationalRATeamFactory, RAProviderFactory
+
+    NationalRATeamFactory()
+    icb = RAProviderFactory(ods_code="QE1")
+    national_admin = services.make_national_admin(UserFactory())
+    claims = [
+        services.submit_claim(
+            UserFactory(),
+            ods_code="A81234",
+            organisation_name="Canal",
+            organisation_type="gp_practice",
+            icb=icb,
+        )
+        for _ in range(3)
+    ]
+
+    outcomes = run_together(
+        *(lambda c=c: services.approve_claim(c, acting_user=national_admin) for c in claims)
+    )
+
+    assert [box.get("error") for box in outcomes] == [None, None, None]
+    organisation = Organisation.objects.get(ods_code="A81234")
+    assert organisation.memberships.filter(role=Role.ORG_ADMIN).count() == 3
+
+
+def test_three_parallel_creations_of_one_organisation_give_one_and_clear_errors():
+    from tests.factories import RAProviderFactory
+
+    icb = RAProviderFactory(ods_code="QE1")
+
+    def create():
+        return services.create_organisation(
+            ods_code="A81234", name="Canal", organisation_type="gp_practice", icb=icb
+        ).pk
+
+    outcomes = run_together(create, create, create)
+
+    errors = [box.get("error") for box in outcomes if "error" in box]
+    assert len(errors) == 2
+    assert all(isinstance(error, ValidationError) for error in errors), errors
+    assert Organisation.objects.filter(ods_code="A81234").count() == 1
