@@ -17,6 +17,19 @@ from .models import OrganisationClaim
 APPROVE, REFUSE = "approve", "refuse"
 
 
+class ClaimStatusFilter(admin.SimpleListFilter):
+    """Every status but "email not confirmed yet": those claims are not in the admin at all."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [choice for choice in OrganisationClaim.Status.choices if choice[0] != "unconfirmed"]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
 class OrganisationClaimDecisionForm(forms.ModelForm):
     decision = forms.ChoiceField(
         label="Decision",
@@ -52,7 +65,7 @@ class OrganisationClaimAdmin(RATeamScopedAdminMixin, admin.ModelAdmin):
     form = OrganisationClaimDecisionForm
     list_display = ["ods_code", "organisation_name", "claimant", "status", "reviewing_provider", "created_at"]
     list_select_related = ["claimant", "reviewing_provider"]
-    list_filter = ["status"]
+    list_filter = [ClaimStatusFilter]
     search_fields = ["=ods_code", "organisation_name", "claimant__email"]
     search_help_text = "Search by ODS code, organisation name or the claimant's email address."
     ordering = ["-created_at"]

@@ -268,6 +268,7 @@ class OrganisationClaim(TimeStampedModel):
         APPROVED = "approved", "Approved"
         REFUSED = "refused", "Refused"
         EXPIRED = "expired", "Expired"
+        WITHDRAWN = "withdrawn", "Withdrawn by the claimant"
 
     claimant = models.ForeignKey(User, on_delete=models.CASCADE, related_name="organisation_claims")
     ods_code = models.CharField("ODS code", max_length=6, validators=[validate_ods_code])

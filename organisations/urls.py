@@ -10,6 +10,7 @@ urlpatterns = [
     path("sign-up/", views.SignUpView.as_view(), name="signup"),
     path("organisations/new/", views.RegisterOrganisationView.as_view(), name="register_organisation"),
     path("organisations/claims/<int:pk>/", views.ClaimView.as_view(), name="claim"),
+    path("organisations/claims/<int:pk>/withdraw/", views.WithdrawClaimView.as_view(), name="withdraw_claim"),
     path("sign-up/check-your-email/", views.SignUpDoneView.as_view(), name="signup_done"),
     path("confirm-email/resend/", views.ResendConfirmationView.as_view(), name="resend_confirmation"),
     path("confirm-email/<str:token>/", views.ConfirmEmailView.as_view(), name="confirm_email"),

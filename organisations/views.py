@@ -171,6 +171,20 @@ class ClaimView(LoginRequiredMixin, TemplateView):
         return context
 
 
+class WithdrawClaimView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        claim = get_object_or_404(request.user.organisation_claims, pk=pk)
+        try:
+            services.withdraw_claim(claim, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("organisations:claim", pk=claim.pk)
+        messages.success(request, f"You have withdrawn your request to join {claim.organisation_name}.")
+        return redirect("home")
+
+
 class SignUpDoneView(TemplateView):
     template_name = "organisations/signup_done.html"
 

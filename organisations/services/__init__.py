@@ -28,6 +28,7 @@ from .claims import (
     refuse_claim,
     reviewing_team_for,
     submit_claim,
+    withdraw_claim,
 )
 from .directory import (
     add_ra_team_member,
@@ -103,4 +104,5 @@ __all__ = [
     "role_phrase",
     "submit_claim",
     "update_organisation_icb",
+    "withdraw_claim",
 ]

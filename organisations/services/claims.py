@@ -246,6 +246,24 @@ def refuse_claim(claim: OrganisationClaim, *, acting_user: User, reason: str) ->
     return claim
 
 
+@transaction.atomic
+def withdraw_claim(claim: OrganisationClaim, *, acting_user: User) -> OrganisationClaim:
+    """The claimant takes back a claim still waiting for approval, freeing a place under the limit."""
+    claim = OrganisationClaim.objects.select_for_update().get(pk=claim.pk)
+    if claim.claimant_id != acting_user.pk:
+        raise PermissionDenied("Only the person who made a claim can withdraw it")
+    if claim.status != Status.AWAITING_APPROVAL:
+        raise ValidationError(
+            f"This claim is no longer waiting for approval: it is {claim.get_status_display().lower()}",
+            code="decided",
+        )
+    claim.status = Status.WITHDRAWN
+    claim.decided_at = timezone.now()
+    claim.decided_by = acting_user
+    claim.save()
+    return claim
+
+
 def _queue_decision_email(claim: OrganisationClaim) -> None:
     from notifications.services import queue_email
 

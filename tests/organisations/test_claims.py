@@ -327,3 +327,49 @@ def test_unconfirmed_claims_are_not_in_the_admin(client, role_groups, icb, natio
     listing = client.get("/admin/organisations/organisationclaim/")
 
     assert list(listing.context["cl"].queryset) == []
+
+
+def test_the_reviewing_ra_team_is_emailed_a_link_to_the_claim(client, icb, ra_team_member):
+    sign_up_and_confirm(client, icb)
+
+    claim = OrganisationClaim.objects.get()
+    [email] = emails_to(icb.ra_contact_email)
+    assert email.subject == "Claim to approve: organisation admin for A81234"
+    assert f"/admin/organisations/organisationclaim/{claim.pk}/change/" in email.body
+    assert "Asha" not in email.body  # nothing the claimant typed goes to the RA team's inbox
+
+
+def test_claimant_withdraws_a_waiting_claim_and_frees_a_place(client, icb, org_admin, settings):
+    settings.ORGANISATION_CLAIMS_OPEN_LIMIT = 1
+    claim = claim_for(org_admin, icb)
+    client.force_login(org_admin)
+
+    response = client.post(f"/account/organisations/claims/{claim.pk}/withdraw/")
+
+    assert response["Location"] == "/"
+    claim.refresh_from_db()
+    assert claim.status == Status.WITHDRAWN
+    assert claim_for(org_admin, icb, ods_code="A82000").status == Status.AWAITING_APPROVAL
+
+
+def test_someone_else_cannot_withdraw_a_claim(client, icb, org_admin, other_org_admin):
+    claim = claim_for(org_admin, icb)
+    client.force_login(other_org_admin)
+
+    response = client.post(f"/account/organisations/claims/{claim.pk}/withdraw/")
+
+    assert response.status_code == 404
+    claim.refresh_from_db()
+    assert claim.status == Status.AWAITING_APPROVAL
+
+
+def test_a_decided_claim_cannot_be_withdrawn(client, icb, org_admin, national_admin):
+    claim = claim_for(org_admin, icb)
+    services.approve_claim(claim, acting_user=national_admin)
+    client.force_login(org_admin)
+
+    response = client.post(f"/account/organisations/claims/{claim.pk}/withdraw/", follow=True)
+
+    claim.refresh_from_db()
+    assert claim.status == Status.APPROVED
+    assert "no longer waiting for approval: it is approved" in response.content.decode()
