@@ -1,9 +1,10 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .validators import normalise_ods_code, validate_ods_code
+from .validators import RA_PROVIDER_CODE_PATTERN, normalise_ods_code, validate_ods_code
 
 
 class TimeStampedModel(models.Model):
@@ -184,6 +185,12 @@ class Organisation(TimeStampedModel):
     def save(self, *args, **kwargs):
         self.ods_code = normalise_ods_code(self.ods_code)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # Forms (the admin's included) refuse an RA provider's code; services.create_organisation does too.
+        code = normalise_ods_code(self.ods_code)
+        if RA_PROVIDER_CODE_PATTERN.match(code) or RAProvider.objects.filter(ods_code=code).exists():
+            raise ValidationError({"ods_code": f"{code} is an RA provider's ODS code, not an organisation's"})
 
 
 class Role(models.TextChoices):

@@ -235,3 +235,18 @@ def test_change_membership_role_service_refuses_to_demote_the_last_admin(organis
         services.change_membership_role(membership, role=Role.IT_LEAD)
 
     assert organisation.memberships.get(pk=membership.pk).role == Role.ORG_ADMIN
+
+
+def test_admin_changing_an_organisations_code_to_an_ra_provider_code_is_a_form_error(
+    admin_client, role_groups, organisation, org_admin
+):
+    url = f"/admin/organisations/organisation/{organisation.pk}/change/"
+    data = _change_form_data(admin_client.get(url))
+    data["ods_code"] = "X24"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "X24 is an RA provider&#x27;s ODS code, not an organisation&#x27;s" in response.content.decode()
+    organisation.refresh_from_db()
+    assert organisation.ods_code == "A81001"
