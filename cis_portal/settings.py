@@ -268,6 +268,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Organisation claims ---------------------------------------------------------------------
+
+# How many claims to organisations (unconfirmed or waiting for approval) one account may have open.
+ORGANISATION_CLAIMS_OPEN_LIMIT = 3
+
 # --- Logging ----------------------------------------------------------------------------------
 
 LOGGING = {

@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -10,7 +11,7 @@ from cis_portal.admin_autocomplete import SafeAutocompleteAdminMixin
 from . import services
 from .access import can_manage_account, is_national_admin, ra_provider_for_user
 from .forms import AdminUserChangeForm, AdminUserCreationForm
-from .models import Invitation, Membership, Organisation, RAProvider, RATeamMembership, User
+from .models import Invitation, Membership, Organisation, RAProvider, RATeamMembership, Role, User
 
 
 class RATeamScopedAdminMixin:
@@ -122,8 +123,29 @@ class RAProviderAdmin(SafeAutocompleteAdminMixin, RATeamScopedAdminMixin, Simple
         return queryset.filter(pk=provider.pk)
 
 
+class MembershipInlineFormSet(BaseInlineFormSet):
+    """Refuses a save that would leave an organisation with members but no admin.
+
+    The services check again with the organisation locked, for two people saving at once.
+    """
+
+    def clean(self):
+        super().clean()
+        kept_roles = [
+            form.cleaned_data.get("role")
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("user")
+        ]
+        if kept_roles and Role.ORG_ADMIN not in kept_roles:
+            raise ValidationError(
+                "An organisation with members needs at least one organisation admin. "
+                "Keep or add an admin before removing or changing this one"
+            )
+
+
 class MembershipInline(SafeAutocompleteAdminMixin, admin.TabularInline):
     model = Membership
+    formset = MembershipInlineFormSet
     extra = 0
     autocomplete_fields = ["user"]
 
@@ -144,10 +166,20 @@ class OrganisationAdmin(SafeAutocompleteAdminMixin, RATeamScopedAdminMixin, Simp
         if formset.model is not Membership:
             return super().save_formset(request, form, formset, change)
         memberships = formset.save(commit=False)
-        for membership in formset.deleted_objects:
-            services.delete_membership(membership)
-        for membership in memberships:
-            services.add_membership(membership.organisation, user=membership.user, role=membership.role)
+        # New and changed roles first, removals last, so replacing one admin with another in one
+        # save never passes through "no admin". The services refuse a last admin's removal.
+        try:
+            for membership in memberships:
+                if membership.pk is None:
+                    services.add_membership(
+                        membership.organisation, user=membership.user, role=membership.role
+                    )
+                else:
+                    services.change_membership_role(membership, role=membership.role)
+            for membership in formset.deleted_objects:
+                services.delete_membership(membership)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), level=messages.ERROR)
         return None
 
 
@@ -267,3 +299,7 @@ class InvitationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The organisation claims admin lives in its own module; importing it here registers it.
+from . import claim_admin  # noqa: E402, F401

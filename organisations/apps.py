@@ -23,10 +23,14 @@ class OrganisationsConfig(AppConfig):
             "organisations.add_user",
             "organisations.change_user",
             "organisations.view_membership",
+            "organisations.view_organisationclaim",
+            "organisations.change_organisationclaim",
         ],
         roles.RA_TEAM_MEMBERS: [
             "organisations.view_organisation",
             "organisations.view_raprovider",
+            "organisations.view_organisationclaim",
+            "organisations.change_organisationclaim",
         ],
     }
 

@@ -1,9 +1,10 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .validators import normalise_ods_code, validate_ods_code
+from .validators import RA_PROVIDER_CODE_PATTERN, normalise_ods_code, validate_ods_code
 
 
 class TimeStampedModel(models.Model):
@@ -185,6 +186,12 @@ class Organisation(TimeStampedModel):
         self.ods_code = normalise_ods_code(self.ods_code)
         super().save(*args, **kwargs)
 
+    def clean(self):
+        # Forms (the admin's included) refuse an RA provider's code; services.create_organisation does too.
+        code = normalise_ods_code(self.ods_code)
+        if RA_PROVIDER_CODE_PATTERN.match(code) or RAProvider.objects.filter(ods_code=code).exists():
+            raise ValidationError({"ods_code": f"{code} is an RA provider's ODS code, not an organisation's"})
+
 
 class Role(models.TextChoices):
     ORG_ADMIN = "org_admin", "Organisation admin"
@@ -239,3 +246,89 @@ class Invitation(TimeStampedModel):
     @property
     def is_accepted(self) -> bool:
         return self.accepted_at is not None
+
+
+class OrganisationClaimQuerySet(models.QuerySet):
+    def open(self, now):
+        """Claims still in play: awaiting approval, or unconfirmed with their link still live."""
+        return self.filter(
+            Q(status=OrganisationClaim.Status.AWAITING_APPROVAL)
+            | Q(status=OrganisationClaim.Status.UNCONFIRMED, expires_at__gt=now)
+        )
+
+    def awaiting_approval(self):
+        return self.filter(status=OrganisationClaim.Status.AWAITING_APPROVAL)
+
+
+class OrganisationClaim(TimeStampedModel):
+    """Someone asking to become an organisation's admin, by its ODS code.
+
+    An unconfirmed claim (its claimant has not confirmed their email yet) creates nothing and
+    expires with the confirmation link. Once confirmed, a claim the directory can confirm for a
+    new organisation is approved at once; any other waits for the organisation's RA team (or the
+    national team) to approve or refuse it in the admin. Only an approved claim gives a role.
+    """
+
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", "Email not confirmed yet"
+        AWAITING_APPROVAL = "awaiting_approval", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+        EXPIRED = "expired", "Expired"
+        WITHDRAWN = "withdrawn", "Withdrawn by the claimant"
+
+    claimant = models.ForeignKey(User, on_delete=models.CASCADE, related_name="organisation_claims")
+    ods_code = models.CharField("ODS code", max_length=6, validators=[validate_ods_code])
+    organisation_name = models.CharField(max_length=200)
+    organisation_type = models.CharField(max_length=30, choices=Organisation.OrganisationType.choices)
+    icb = models.ForeignKey(
+        RAProvider, on_delete=models.PROTECT, related_name="+", verbose_name="ICB given by the claimant"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="claims",
+        help_text="The organisation already on the portal with this code, or the one made on approval.",
+    )
+    reviewing_provider = models.ForeignKey(
+        RAProvider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims_to_review",
+        verbose_name="RA team reviewing",
+    )
+    approval_reason = models.CharField(
+        "why it needs approval", max_length=200, blank=True, help_text="Empty when approved by the directory."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UNCONFIRMED)
+    expires_at = models.DateTimeField(help_text="When an unconfirmed claim lapses.")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    refusal_reason = models.TextField(blank=True)
+
+    objects = OrganisationClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "organisation claim"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claimant", "ods_code"],
+                condition=Q(status__in=["unconfirmed", "awaiting_approval"]),
+                name="one_open_claim_per_claimant_and_code",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(refusal_reason=""),
+                name="refused_claim_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.claimant} for {self.organisation_name} ({self.ods_code})"
+
+    @property
+    def is_awaiting_approval(self) -> bool:
+        return self.status == self.Status.AWAITING_APPROVAL

@@ -9,6 +9,16 @@ def national_ra_team() -> RAProvider | None:
     return RAProvider.objects.national().active().first()
 
 
+def directory_confirms_organisation(ods_code: str, *, icb: RAProvider) -> bool:
+    """Whether the organisation directory confirms that ``ods_code`` is a real organisation in ``icb``.
+
+    The one check that lets a first claim through without the RA team's approval. The portal
+    holds no ODS organisation data yet, so it confirms nothing and every first claim is approved
+    by the RA team; loading the ODS files (GP practices first) makes it answer from them.
+    """
+    return False
+
+
 def organisation_by_ods_code(ods_code: str) -> Organisation | None:
     from .validators import normalise_ods_code
 
@@ -35,3 +45,15 @@ def team_members(organisation: Organisation) -> list[dict]:
 
 def pending_invitations(organisation: Organisation):
     return organisation.invitations.filter(accepted_at__isnull=True).select_related("invited_by")
+
+
+def claims_awaiting_approval(user) -> list:
+    """``user``'s own claims waiting for an RA team, newest first, with the team that reviews each."""
+    from .models import OrganisationClaim
+
+    return list(
+        OrganisationClaim.objects.awaiting_approval()
+        .filter(claimant=user)
+        .select_related("reviewing_provider")
+        .order_by("-created_at")
+    )

@@ -7,6 +7,11 @@ from django.core.exceptions import ValidationError
 # and the ICBs formed in 2026 five characters (FA123, RJ121, 8HV48, S1Y5D). Every code has a letter.
 ODS_CODE_PATTERN = re.compile(r"^(?=.*[A-Z])(?:[A-Z0-9]{3}|[A-Z0-9]{5}|[A-Z][0-9]{5})$")
 
+# Codes that belong to RA providers rather than organisations, even before the directory lists
+# them: the 2022 ICBs (Q and two characters, as QE1 and QWO), CSUs (0 and two characters, as
+# 0DE) and NHS England's national bodies (X24, X26). The 2026 ICBs are found in the directory.
+RA_PROVIDER_CODE_PATTERN = re.compile(r"^(?:Q[A-Z0-9]{2}|0[A-Z0-9]{2}|X2[0-9])$")
+
 
 def normalise_ods_code(value: str) -> str:
     return "".join((value or "").split()).upper()

@@ -34,6 +34,7 @@ class HomeView(TemplateView):
             context["organisations"] = _organisation_cards(user)
             context["ra_provider"] = ra_provider_for_user(user)
             context["is_national_admin"] = is_national_admin(user)
+            context["waiting_claims"] = selectors.claims_awaiting_approval(user)
         return context
 
 
@@ -130,7 +131,7 @@ class SignUpView(FormView):
 
 
 class RegisterOrganisationView(LoginRequiredMixin, FormView):
-    """A signed-in person becomes the first admin of another organisation."""
+    """A signed-in person claims another organisation; most claims wait for the RA team's approval."""
 
     form_class = forms.OrganisationFieldsForm
     template_name = "organisations/register_organisation.html"
@@ -138,7 +139,7 @@ class RegisterOrganisationView(LoginRequiredMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            membership = services.register_organisation(
+            claim = services.register_organisation(
                 self.request.user,
                 ods_code=data["ods_code"],
                 organisation_name=data["organisation_name"],
@@ -148,8 +149,39 @@ class RegisterOrganisationView(LoginRequiredMixin, FormView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        organisation = membership.organisation
-        messages.success(self.request, f"You are now the organisation admin for {organisation.name}.")
+        if claim.status == claim.Status.APPROVED:
+            messages.success(
+                self.request, f"You are now the organisation admin for {claim.organisation.name}."
+            )
+            return redirect("home")
+        return redirect("organisations:claim", pk=claim.pk)
+
+
+class ClaimView(LoginRequiredMixin, TemplateView):
+    """Where the signed-in user's claim to an organisation stands: "waiting for approval" and after."""
+
+    template_name = "organisations/claim.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["claim"] = get_object_or_404(
+            self.request.user.organisation_claims.select_related("reviewing_provider", "organisation"),
+            pk=kwargs["pk"],
+        )
+        return context
+
+
+class WithdrawClaimView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        claim = get_object_or_404(request.user.organisation_claims, pk=pk)
+        try:
+            services.withdraw_claim(claim, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("organisations:claim", pk=claim.pk)
+        messages.success(request, f"You have withdrawn your request to join {claim.organisation_name}.")
         return redirect("home")
 
 
@@ -183,6 +215,9 @@ class ConfirmEmailView(View):
             return self._problem(request, error)
         login(request, user, backend=MODEL_BACKEND)
         messages.success(request, "Your email address is confirmed and you are signed in.")
+        waiting = selectors.claims_awaiting_approval(user)
+        if waiting and not user.memberships.exists():
+            return redirect("organisations:claim", pk=waiting[0].pk)
         return redirect("home")
 
     def _problem(self, request, error):

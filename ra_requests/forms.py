@@ -7,6 +7,8 @@ from .models import HelpNeeded
 
 
 class RARequestForm(forms.Form):
+    # Made once per form shown (see the create view): posting the same form twice sends one request.
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
     help_needed = forms.MultipleChoiceField(
         label="What help does your organisation need?",
         help_text="Select all that apply.",

@@ -156,6 +156,8 @@ class RARequest(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decline_reason = models.CharField(max_length=40, choices=DeclineReason.choices, blank=True)
+    # One request per form: a double click or a resent POST carries the same key and gets the first request.
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
 
     # Optimistic lock: every transition bumps it, and a change made from a stale page is refused.
     version = models.PositiveIntegerField(default=1)
@@ -197,6 +199,9 @@ class RARequest(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(status="declined") | ~Q(decline_reason=""),
                 name="rareq_declined_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "idempotency_key"], name="rareq_one_request_per_idempotency_key"
             ),
         ]
 

@@ -1,5 +1,7 @@
 """Organisation admins' pages: their requests, the request form, a request's timeline and actions."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -64,7 +66,9 @@ def create(request, organisation):
     route = services.route_for_organisation(organisation)
     if route.needs_successor_choice:
         return redirect("ra_requests:choose_icb", organisation.ods_code)
-    form = RARequestForm(request.POST if request.method == "POST" else None)
+    form = RARequestForm(
+        request.POST if request.method == "POST" else None, initial={"idempotency_key": uuid.uuid4()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             ra_request = services.submit_ra_request(

@@ -3,56 +3,24 @@ lifting a lockout."""
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from .. import emails
-from ..models import Membership, Organisation, RAProvider, Role, User
-from ..validators import normalise_ods_code, validate_ods_code
-from .directory import create_organisation
+from ..models import OrganisationClaim, RAProvider, User
+from .claims import check_claimable, forward_confirmed_claims, submit_claim
 from .links import CONFIRMATION_SALT, LINK_INVALID, _normalise_email, _unsign, make_confirmation_token
-from .memberships import add_membership, organisation_admin_exists
 
 
-def _queue_confirmation_email(user: User, organisation: Organisation | None) -> None:
+def _queue_confirmation_email(user: User, organisation_name: str) -> None:
     token = make_confirmation_token(user)
     subject, body = emails.confirmation_email(
         first_name=user.first_name or user.email,
-        organisation_name=organisation.name if organisation else "your organisation",
+        organisation_name=organisation_name,
         link=emails.absolute_url(reverse("organisations:confirm_email", args=[token])),
     )
-    emails.queue_account_email(
-        kind="confirm", secret=token, to=user.email, subject=subject, body=body, organisation=organisation
-    )
-
-
-def _organisation_for_new_admin(
-    *, ods_code: str, organisation_name: str, organisation_type: str, icb: RAProvider
-) -> Organisation:
-    """The organisation a new admin takes on: the existing one (locked), or a new one.
-
-    Raises ValidationError when the organisation already has an admin or, for a new one, the ICB
-    has closed. Call inside the caller's transaction, so a later refusal undoes the creation.
-    """
-    ods_code = normalise_ods_code(ods_code)
-    validate_ods_code(ods_code)
-    organisation = Organisation.objects.select_for_update().filter(ods_code=ods_code).first()
-    if organisation is not None:
-        if organisation_admin_exists(organisation):
-            raise ValidationError(
-                {
-                    "ods_code": f"{organisation.name} ({organisation.ods_code}) already has an organisation "
-                    "admin on this portal. Ask them to invite you from their team page"
-                }
-            )
-        return organisation
-    if not icb.is_active:
-        closed = f"{icb.name} closed on {icb.closed_on:%-d %B %Y}"
-        raise ValidationError({"icb": f"{closed}. Select the ICB that took over your area"})
-    return create_organisation(
-        ods_code=ods_code, name=organisation_name, organisation_type=organisation_type, icb=icb
-    )
+    emails.queue_account_email(kind="confirm", secret=token, to=user.email, subject=subject, body=body)
 
 
 @transaction.atomic
@@ -67,48 +35,62 @@ def register_organisation_admin(
     organisation_type: str,
     icb: RAProvider,
 ) -> User:
-    """Sign up the first admin of an organisation.
+    """Sign up someone asking to become an organisation's admin.
 
-    Creates the organisation if it is new, an inactive user, their admin membership, and queues
-    the confirmation email (sent after commit). Refuses, changing nothing, when the email already
-    has an account or the organisation already has an admin (who must invite instead).
+    Creates an inactive user and their claim to the organisation (``submit_claim``), and queues
+    the confirmation email (sent after commit). No organisation or role is created until the
+    email is confirmed and the claim approved. Refuses, changing nothing, when the email already
+    has an account or the code cannot be claimed (an RA provider's code, or an organisation that
+    already has an admin, who must invite instead).
     """
     email = _normalise_email(email)
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(
-            {
-                "email": "An account already exists for this email address. Sign in, or reset "
-                "your password if you have forgotten it"
-            }
-        )
-    organisation = _organisation_for_new_admin(
-        ods_code=ods_code, organisation_name=organisation_name, organisation_type=organisation_type, icb=icb
-    )
+        raise _account_exists()
+    check_claimable(ods_code=ods_code, icb=icb)
     user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip(), is_active=False)
     try:
         password_validation.validate_password(password, user=user)
     except ValidationError as error:
-        # Raised inside this transaction, so a new organisation is not kept either.
         raise ValidationError({"password1": error.messages}) from error
     user.set_password(password)
-    user.save()
-    add_membership(organisation, user=user, role=Role.ORG_ADMIN)
-    _queue_confirmation_email(user, organisation)
+    try:
+        # A savepoint: two sign-ups with one address at the same moment give the loser a message.
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise _account_exists() from error
+    claim = submit_claim(
+        user,
+        ods_code=ods_code,
+        organisation_name=organisation_name,
+        organisation_type=organisation_type,
+        icb=icb,
+    )
+    _queue_confirmation_email(user, claim.organisation_name)
     return user
+
+
+def _account_exists() -> ValidationError:
+    return ValidationError(
+        {
+            "email": "An account already exists for this email address. Sign in, or reset "
+            "your password if you have forgotten it"
+        }
+    )
 
 
 @transaction.atomic
 def register_organisation(
     user: User, *, ods_code: str, organisation_name: str, organisation_type: str, icb: RAProvider
-) -> Membership:
-    """Make a signed-in ``user`` the first admin of another organisation (created if new).
-
-    Same refusals as sign-up: an organisation with an admin must invite instead.
-    """
-    organisation = _organisation_for_new_admin(
-        ods_code=ods_code, organisation_name=organisation_name, organisation_type=organisation_type, icb=icb
+) -> OrganisationClaim:
+    """A signed-in ``user`` asks to become the admin of another organisation: ``submit_claim``."""
+    return submit_claim(
+        user,
+        ods_code=ods_code,
+        organisation_name=organisation_name,
+        organisation_type=organisation_type,
+        icb=icb,
     )
-    return add_membership(organisation, user=user, role=Role.ORG_ADMIN)
 
 
 def check_confirmation_token(token: str) -> User:
@@ -131,6 +113,7 @@ def confirm_email(token: str) -> User:
         user.email_confirmed_at = timezone.now()
         user.is_active = True
         user.save(update_fields=["email_confirmed_at", "is_active"])
+    forward_confirmed_claims(user)
     return user
 
 
@@ -144,8 +127,8 @@ def resend_confirmation(*, email: str) -> User | None:
     user = User.objects.filter(email__iexact=_normalise_email(email), email_confirmed_at__isnull=True).first()
     if user is None:
         return None
-    membership = user.memberships.select_related("organisation").filter(role=Role.ORG_ADMIN).first()
-    _queue_confirmation_email(user, membership.organisation if membership else None)
+    claim = user.organisation_claims.first()
+    _queue_confirmation_email(user, claim.organisation_name if claim else "your organisation")
     return user
 
 

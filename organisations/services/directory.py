@@ -2,23 +2,57 @@
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from .. import roles
 from ..models import Organisation, RAProvider, RATeamMembership, User
-from ..validators import normalise_ods_code, validate_ods_code
+from ..validators import RA_PROVIDER_CODE_PATTERN, normalise_ods_code, validate_ods_code
+
+
+def is_ra_provider_code(ods_code: str) -> bool:
+    """Whether ``ods_code`` is an RA provider's (an ICB, a CSU, the national team), not an organisation's."""
+    ods_code = normalise_ods_code(ods_code)
+    return (
+        bool(RA_PROVIDER_CODE_PATTERN.match(ods_code))
+        or RAProvider.objects.filter(ods_code=ods_code).exists()
+    )
+
+
+def refuse_ra_provider_code(ods_code: str) -> None:
+    if is_ra_provider_code(ods_code):
+        raise ValidationError(
+            {
+                "ods_code": f"{normalise_ods_code(ods_code)} is the code of an integrated care board, "
+                "commissioning support unit or national body that gives RA support, not of an organisation "
+                "that uses CIS. "
+                "Enter your own organisation's ODS code"
+            },
+            code="ra_provider_code",
+        )
 
 
 @transaction.atomic
 def create_organisation(*, ods_code: str, name: str, organisation_type: str, icb: RAProvider) -> Organisation:
     ods_code = normalise_ods_code(ods_code)
     validate_ods_code(ods_code)
+    refuse_ra_provider_code(ods_code)
     if icb.kind != RAProvider.Kind.ICB:
         raise ValidationError({"icb": "Select an integrated care board"})
     if Organisation.objects.filter(ods_code=ods_code).exists():
-        raise ValidationError({"ods_code": "An organisation with this ODS code is already registered"})
-    return Organisation.objects.create(
-        ods_code=ods_code, name=name.strip(), organisation_type=organisation_type, icb=icb
+        raise _already_registered()
+    try:
+        # A savepoint: losing a race for the same code is a message, and the caller's transaction lives on.
+        with transaction.atomic():
+            return Organisation.objects.create(
+                ods_code=ods_code, name=name.strip(), organisation_type=organisation_type, icb=icb
+            )
+    except IntegrityError as error:
+        raise _already_registered() from error
+
+
+def _already_registered() -> ValidationError:
+    return ValidationError(
+        {"ods_code": "An organisation with this ODS code is already registered"}, code="already_registered"
     )
 
 

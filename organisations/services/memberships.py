@@ -153,17 +153,50 @@ def cancel_invitation(invitation: Invitation, *, acting_user: User) -> None:
     invitation.delete()
 
 
+def lock_organisation(organisation: Organisation) -> Organisation:
+    """Lock ``organisation``'s row until the transaction ends, and return it fresh.
+
+    Every change that can take away an admin takes this lock first, so two such changes to one
+    organisation run one after the other and the second sees what the first did. (A
+    ``select_for_update().count()`` locks nothing: PostgreSQL cannot lock rows for an aggregate.)
+    """
+    return Organisation.objects.select_for_update().get(pk=organisation.pk)
+
+
+def _check_an_admin_remains(organisation: Organisation, *, losing: Membership) -> None:
+    """Refuse when ``losing`` is the last admin of an organisation that keeps other members.
+
+    Call with the organisation locked (``lock_organisation``).
+    """
+    if losing.role != Role.ORG_ADMIN:
+        return
+    memberships = Membership.objects.filter(organisation=organisation).exclude(pk=losing.pk)
+    if not memberships.exists():
+        return  # the organisation is left with no members at all, so no one is left without an admin
+    if not memberships.filter(role=Role.ORG_ADMIN).exists():
+        raise ValidationError(
+            f"{losing.user.display_name} is the only organisation admin at {organisation.name}. "
+            "Make someone else an admin first",
+            code="last_admin",
+        )
+
+
 @transaction.atomic
 def remove_membership(membership: Membership, *, acting_user: User) -> None:
     """Take a role away from a member. The organisation always keeps at least one admin.
 
+    Locks the organisation first, then checks the acting user is still an admin and the role is
+    still there, so two admins removing each other at the same moment cannot both succeed.
     Removes the matching role group when the user no longer holds that role anywhere.
     """
-    organisation = membership.organisation
+    organisation = lock_organisation(membership.organisation)
     _require_org_admin(organisation, acting_user)
+    membership = Membership.objects.select_related("user").filter(pk=membership.pk).first()
+    if membership is None or membership.organisation_id != organisation.pk:
+        raise ValidationError("That person no longer has this role", code="gone")
     if membership.role == Role.ORG_ADMIN:
-        admins = Membership.objects.select_for_update().filter(organisation=organisation, role=Role.ORG_ADMIN)
-        if admins.count() <= 1:
+        admins = Membership.objects.filter(organisation=organisation, role=Role.ORG_ADMIN)
+        if not admins.exclude(pk=membership.pk).exists():
             if membership.user_id == acting_user.pk:
                 message = (
                     "You are the only organisation admin, so you cannot remove your own admin role. "
@@ -171,17 +204,45 @@ def remove_membership(membership: Membership, *, acting_user: User) -> None:
                 )
             else:
                 message = f"{membership.user.display_name} is the only organisation admin"
-            raise ValidationError(message)
-    delete_membership(membership)
+            raise ValidationError(message, code="last_admin")
+    _delete_membership(membership)
 
 
 @transaction.atomic
 def delete_membership(membership: Membership) -> None:
     """Delete a membership, and its role group when the user no longer holds that role anywhere.
 
-    No permission or last-admin check: ``remove_membership`` makes those for organisation admins;
-    the admin site (national administrators only) calls this directly.
+    For the admin site (national administrators and superusers): no organisation-admin check,
+    but the last admin of an organisation that keeps other members is never deleted
+    (ValidationError), checked with the organisation locked.
     """
+    organisation = lock_organisation(membership.organisation)
+    membership = Membership.objects.select_related("user").filter(pk=membership.pk).first()
+    if membership is None:
+        return
+    _check_an_admin_remains(organisation, losing=membership)
+    _delete_membership(membership)
+
+
+@transaction.atomic
+def change_membership_role(membership: Membership, *, role: str) -> Membership:
+    """Move a membership to another role (the admin site). Demoting the last admin is refused.
+
+    When the person already holds ``role`` there, the old membership simply goes.
+    """
+    role = Role(role)
+    organisation = lock_organisation(membership.organisation)
+    membership = Membership.objects.select_related("user").get(pk=membership.pk)
+    if membership.role == role:
+        return membership
+    _check_an_admin_remains(organisation, losing=membership)
+    user = membership.user
+    new_membership = add_membership(organisation, user=user, role=role)
+    _delete_membership(membership)
+    return new_membership
+
+
+def _delete_membership(membership: Membership) -> None:
     user, role = membership.user, membership.role
     membership.delete()
     if not Membership.objects.filter(user=user, role=role).exists():

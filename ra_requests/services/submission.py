@@ -1,10 +1,11 @@
 """Submitting an RA request, and choosing a successor ICB when the organisation's ICB was split."""
 
 import datetime
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from organisations.models import Organisation, RAProvider
@@ -37,8 +38,19 @@ def submit_ra_request(
     contact_email: str,
     already_tried: str,
     charge_acknowledged: bool,
+    idempotency_key: uuid.UUID | None = None,
 ) -> RARequest:
-    """Route and save a new request; emails the provider and confirms to the organisation's contact."""
+    """Route and save a new request; emails the provider and confirms to the organisation's contact.
+
+    With ``idempotency_key`` (one per form shown), submitting again with the same key, even at the
+    same moment, returns the organisation's first request with that key and sends nothing more.
+    """
+    if idempotency_key is not None:
+        existing = RARequest.objects.filter(
+            organisation=organisation, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            return existing
     errors = {}
     if not charge_acknowledged:
         errors["charge_acknowledged"] = "Confirm that you understand RA support may be charged for"
@@ -92,11 +104,19 @@ def submit_ra_request(
         already_tried=already_tried.strip(),
         charge_acknowledged=True,
         submitted_by=submitted_by,
+        idempotency_key=idempotency_key,
     )
     _start_cycle(request, now)
     refresh_clock(request)
     request._history_user = submitted_by
-    request.save()
+    try:
+        # A savepoint: the loser of a race on one key waits for the winner, then returns its request.
+        with transaction.atomic():
+            request.save()
+    except IntegrityError:
+        if idempotency_key is None:
+            raise
+        return RARequest.objects.get(organisation=organisation, idempotency_key=idempotency_key)
     event = _record(
         request,
         kind=RARequestEvent.Kind.STATUS,

@@ -71,13 +71,17 @@ def test_sign_up_and_confirm_in_browser_are_accessible(page, base_url):
     page.goto(base_url + link_path(email, "/account/confirm-email/"))
     confirm_page = seen(page)
     submit(page, "Confirm and sign in")
+    waiting = seen(page)
+    page.goto(f"{base_url}/")
     home = seen(page)
 
     assert confirm_page["h1"] == "Confirm your email address"
+    assert waiting["h1"] == "Waiting for approval"
+    assert "Your request has gone to the national administrators" in waiting["main"]  # no RA team yet
     assert home["h1"] == "Your organisations"
-    assert "Canal Street Surgery" in home["main"]
+    assert "Canal Street Surgery (A81234)" in home["main"]
     assert User.objects.get(email="asha.patel@example.org").is_active is True
-    assert_accessible([blank, with_errors, done, confirm_page, home])
+    assert_accessible([blank, with_errors, done, confirm_page, waiting, home])
 
 
 def test_wrong_password_and_lockout_pages_in_browser_are_accessible(page, base_url):
@@ -128,3 +132,46 @@ def test_invitation_sent_and_accepted_in_browser_is_accessible(page, base_url):
     assert "You are now an IT lead at Riverside Surgery." in home["main"]
     assert organisation.memberships.filter(user__email="nia.lead@example.org", role=Role.IT_LEAD).exists()
     assert_accessible([team, sent, accept, home])
+
+
+def admin_seen(page) -> dict:
+    """``seen`` for admin pages, which do not load the NHS.UK frontend."""
+    page.wait_for_load_state()
+    return {
+        "url": page.url,
+        "main": page.locator("main").inner_text(),
+        "axe": serious_axe_violations(page),
+    }
+
+
+def test_ra_team_approves_a_claim_in_the_admin_in_browser_accessibly(page, base_url, role_groups):
+    icb = RAProviderFactory(ods_code="QE1", name="NHS Lancashire and South Cumbria Integrated Care Board")
+    reviewer = UserFactory(email="ra@lsc.example.org")
+    services.add_ra_team_member(icb, user=reviewer)
+    claimant = UserFactory(email="asha.patel@example.org")
+    services.submit_claim(
+        claimant,
+        ods_code="A81234",
+        organisation_name="Canal Street Surgery",
+        organisation_type="gp_practice",
+        icb=icb,
+    )
+
+    sign_in(page, base_url, reviewer.email, TEST_PASSWORD)
+    page.goto(f"{base_url}/admin/organisations/organisationclaim/")
+    listing = admin_seen(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="A81234").click()
+    change = admin_seen(page)
+    page.get_by_label("Approve: make them the organisation admin").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save", exact=True).click()
+    after = admin_seen(page)
+
+    assert "Canal Street Surgery" in listing["main"]
+    assert "asha.patel@example.org" in change["main"]
+    assert "was changed successfully" in after["main"]
+    assert claimant.memberships.get().role == Role.ORG_ADMIN
+    # The change form is this part's own page. The list pages share Django's admin search bar, whose
+    # icon-only label axe flags on every admin list (label-title-only): left to the admin-wide fix.
+    assert_accessible([change])

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from organisations import roles, services
-from organisations.models import RATeamMembership, User
+from organisations.models import RATeamMembership, Role, User
 from tests.factories import OrganisationFactory, RAProviderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +160,93 @@ def test_admin_invitations_are_view_only(admin_client, organisation, org_admin):
     assert change_page.status_code == 200
     assert 'name="email"' not in change_page.content.decode()
     assert "new.lead@example.org" in change_page.content.decode()
+
+
+def _membership_row(data, user):
+    return next(
+        key for key, value in data.items() if key.endswith("-user") and value == user.pk
+    ).removesuffix("-user")
+
+
+def test_admin_deleting_the_last_admin_while_members_remain_is_refused(
+    admin_client, role_groups, organisation, org_admin, it_lead
+):
+    url = f"/admin/organisations/organisation/{organisation.pk}/change/"
+    data = _change_form_data(admin_client.get(url))
+    data[_membership_row(data, org_admin) + "-DELETE"] = "on"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "needs at least one organisation admin" in response.content.decode()
+    assert organisation.memberships.filter(user=org_admin, role=Role.ORG_ADMIN).exists()
+
+
+def test_admin_demoting_the_last_admin_is_refused(
+    admin_client, role_groups, organisation, org_admin, it_lead
+):
+    url = f"/admin/organisations/organisation/{organisation.pk}/change/"
+    data = _change_form_data(admin_client.get(url))
+    data[_membership_row(data, org_admin) + "-role"] = Role.IT_LEAD
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "needs at least one organisation admin" in response.content.decode()
+    assert list(organisation.memberships.filter(role=Role.ORG_ADMIN).values_list("user", flat=True)) == [
+        org_admin.pk
+    ]
+
+
+def test_admin_changing_a_role_moves_the_membership(
+    admin_client, role_groups, organisation, org_admin, it_lead
+):
+    url = f"/admin/organisations/organisation/{organisation.pk}/change/"
+    data = _change_form_data(admin_client.get(url))
+    data[_membership_row(data, it_lead) + "-role"] = Role.ORG_ADMIN
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    assert list(organisation.memberships.filter(user=it_lead).values_list("role", flat=True)) == [
+        Role.ORG_ADMIN
+    ]
+    assert not it_lead.groups.filter(name=roles.IT_LEADS).exists()
+
+
+def test_delete_membership_service_refuses_the_last_admin_of_an_organisation_with_members(
+    organisation, org_admin, it_lead
+):
+    membership = organisation.memberships.get(user=org_admin)
+
+    with pytest.raises(services.ValidationError):
+        services.delete_membership(membership)
+
+    assert organisation.memberships.filter(pk=membership.pk).exists()
+    services.delete_membership(organisation.memberships.get(user=it_lead))
+    services.delete_membership(membership)  # the last member of all may go
+    assert not organisation.memberships.exists()
+
+
+def test_change_membership_role_service_refuses_to_demote_the_last_admin(organisation, org_admin, it_lead):
+    membership = organisation.memberships.get(user=org_admin)
+
+    with pytest.raises(services.ValidationError):
+        services.change_membership_role(membership, role=Role.IT_LEAD)
+
+    assert organisation.memberships.get(pk=membership.pk).role == Role.ORG_ADMIN
+
+
+def test_admin_changing_an_organisations_code_to_an_ra_provider_code_is_a_form_error(
+    admin_client, role_groups, organisation, org_admin
+):
+    url = f"/admin/organisations/organisation/{organisation.pk}/change/"
+    data = _change_form_data(admin_client.get(url))
+    data["ods_code"] = "X24"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "X24 is an RA provider&#x27;s ODS code, not an organisation&#x27;s" in response.content.decode()
+    organisation.refresh_from_db()
+    assert organisation.ods_code == "A81001"

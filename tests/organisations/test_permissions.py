@@ -24,6 +24,9 @@ EXPECTED_ROLE_PERMISSIONS = {
         "ra_requests.view_rarequest",
         "ra_requests.change_rarequest",
         "ra_requests.view_rarequestevent",
+        # ...and decide the organisation claims sent to them (approve or refuse; never add or delete).
+        "organisations.view_organisationclaim",
+        "organisations.change_organisationclaim",
     },
     # National administrators keep the directory, people, catalogue and training modules, watch the
     # outbox, and see every organisation's journey. Nobody but a superuser deletes users or organisations.
@@ -41,6 +44,8 @@ EXPECTED_ROLE_PERMISSIONS = {
         "organisations.add_user",
         "organisations.change_user",
         "organisations.view_membership",
+        "organisations.view_organisationclaim",
+        "organisations.change_organisationclaim",
         "notifications.view_outboundemail",
         "notifications.change_outboundemail",
         "ra_requests.view_rarequest",

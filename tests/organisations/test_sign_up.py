@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core import signing
 
 from organisations import services
-from organisations.models import Membership, Organisation, Role, User
+from organisations.models import Membership, Organisation, OrganisationClaim, Role, User
 
 from .helpers import emails_to, link_path
 
@@ -38,19 +38,19 @@ def past_token(salt: str, payload: dict) -> str:
     return PastSigner(salt=salt).sign_object(payload)
 
 
-def test_sign_up_creates_organisation_inactive_admin_and_queues_one_email(client, icb):
+def test_sign_up_creates_inactive_user_and_unconfirmed_claim_and_queues_one_email(client, icb):
     response = client.post("/account/sign-up/", signup_data(icb))
 
     assert response.status_code == 302
     assert response["Location"] == "/account/sign-up/check-your-email/"
-    organisation = Organisation.objects.get(ods_code="A81234")
-    assert organisation.name == "Canal Street Surgery"
-    assert organisation.icb == icb
+    # Nothing is created for the organisation until the email is confirmed and the claim approved.
+    assert not Organisation.objects.filter(ods_code="A81234").exists()
     user = User.objects.get(email="asha.patel@example.org")
     assert user.is_active is False
     assert user.email_confirmed_at is None
-    assert list(Membership.objects.filter(user=user).values_list("organisation__ods_code", "role")) == [
-        ("A81234", Role.ORG_ADMIN)
+    assert not Membership.objects.filter(user=user).exists()
+    assert list(user.organisation_claims.values_list("ods_code", "organisation_name", "icb", "status")) == [
+        ("A81234", "Canal Street Surgery", icb.pk, OrganisationClaim.Status.UNCONFIRMED)
     ]
     [email] = emails_to("asha.patel@example.org")
     assert email.subject == "Confirm your email address for the CIS onboarding portal"
@@ -70,7 +70,9 @@ def test_sign_up_confirmation_link_activates_and_signs_in(client, icb):
     response = client.post(link)
 
     user = User.objects.get(email="asha.patel@example.org")
-    assert response["Location"] == "/"
+    claim = user.organisation_claims.get()
+    assert response["Location"] == f"/account/organisations/claims/{claim.pk}/"
+    assert claim.status == OrganisationClaim.Status.AWAITING_APPROVAL
     assert user.is_active is True
     assert user.email_confirmed_at is not None
     assert client.session["_auth_user_id"] == str(user.pk)
@@ -127,13 +129,14 @@ def test_sign_up_organisation_with_admin_is_refused_and_told_to_ask_for_invitati
     assert list(organisation.memberships.values_list("user__email", flat=True)) == [org_admin.email]
 
 
-def test_sign_up_existing_organisation_without_admin_gets_its_first_admin(client, icb, organisation):
+def test_sign_up_existing_organisation_without_admin_is_claimed_not_given(client, icb, organisation):
     client.post("/account/sign-up/", signup_data(icb, ods_code="a81001", organisation_name="Another name"))
 
     organisation.refresh_from_db()
     assert organisation.name == "Riverside Surgery"
-    assert list(organisation.memberships.values_list("user__email", "role")) == [
-        ("asha.patel@example.org", Role.ORG_ADMIN)
+    assert not organisation.memberships.exists()
+    assert list(OrganisationClaim.objects.values_list("ods_code", "claimant__email")) == [
+        ("A81001", "asha.patel@example.org")
     ]
 
 
@@ -224,8 +227,8 @@ def test_register_organisation_admin_twice_with_same_email_keeps_one_account(icb
     assert not Organisation.objects.filter(ods_code="A81235").exists()
 
 
-def test_register_organisation_signed_in_user_becomes_admin_of_another_organisation(
-    client, icb, organisation, it_lead
+def test_register_organisation_signed_in_user_becomes_admin_of_another_organisation_once_approved(
+    client, icb, organisation, it_lead, national_admin
 ):
     client.force_login(it_lead)
     data = signup_data(icb)
@@ -233,16 +236,20 @@ def test_register_organisation_signed_in_user_becomes_admin_of_another_organisat
     response = client.post(
         "/account/organisations/new/",
         {key: data[key] for key in ("ods_code", "organisation_name", "organisation_type", "icb")},
-        follow=True,
     )
+    claim = it_lead.organisation_claims.get()
+    waiting = sorted(it_lead.memberships.values_list("organisation__ods_code", "role"))
+    services.approve_claim(claim, acting_user=national_admin)
 
-    assert response.redirect_chain == [("/", 302)]
-    assert "You are now the organisation admin for Canal Street Surgery." in response.content.decode()
+    assert response["Location"] == f"/account/organisations/claims/{claim.pk}/"
+    assert waiting == [("A81001", Role.IT_LEAD)]
     assert sorted(it_lead.memberships.values_list("organisation__ods_code", "role")) == [
         ("A81001", Role.IT_LEAD),
         ("A81234", Role.ORG_ADMIN),
     ]
-    assert emails_to(it_lead.email) == []
+    assert [email.subject for email in emails_to(it_lead.email)] == [
+        "You are now the organisation admin for Canal Street Surgery"
+    ]
 
 
 def test_register_organisation_with_an_admin_is_refused(

@@ -295,3 +295,56 @@ def test_reopen_is_offered_until_30_days_after_closing_and_not_after(
     assert f"You can reopen this request until {deadline:%-d %B %Y}." in within
     assert "Reopen request" in within
     assert "Reopen request" not in after
+
+
+def _form_key(client, organisation) -> str:
+    import re
+
+    page = client.get(reverse("ra_requests:create", args=[organisation.ods_code])).content.decode()
+    return re.search(r'name="idempotency_key" value="([0-9a-f-]{36})"', page).group(1)
+
+
+def test_create_the_same_form_posted_twice_makes_one_request(client, organisation, org_admin, national_team):
+    from notifications.models import OutboundEmail
+
+    client.force_login(org_admin)
+    key = _form_key(client, organisation)
+    url = reverse("ra_requests:create", args=[organisation.ods_code])
+
+    first = client.post(url, form_post(idempotency_key=key))
+    emails_after_first = OutboundEmail.objects.count()
+    second = client.post(url, form_post(idempotency_key=key))
+
+    ra_request = RARequest.objects.get()
+    detail = reverse("ra_requests:detail", args=[organisation.ods_code, ra_request.pk])
+    assert (first["Location"], second["Location"]) == (detail, detail)
+    assert OutboundEmail.objects.count() == emails_after_first
+
+
+def test_create_two_forms_make_two_requests(client, organisation, org_admin, national_team):
+    client.force_login(org_admin)
+    url = reverse("ra_requests:create", args=[organisation.ods_code])
+
+    client.post(url, form_post(idempotency_key=_form_key(client, organisation)))
+    client.post(url, form_post(idempotency_key=_form_key(client, organisation)))
+
+    assert RARequest.objects.count() == 2
+
+
+def test_create_key_of_another_organisation_does_not_show_its_request(
+    client, organisation, org_admin, other_organisation, other_org_admin, national_team
+):
+    client.force_login(other_org_admin)
+    key = _form_key(client, other_organisation)
+    client.post(
+        reverse("ra_requests:create", args=[other_organisation.ods_code]), form_post(idempotency_key=key)
+    )
+    client.force_login(org_admin)
+
+    response = client.post(
+        reverse("ra_requests:create", args=[organisation.ods_code]), form_post(idempotency_key=key)
+    )
+
+    own = RARequest.objects.get(organisation=organisation)
+    assert response["Location"] == reverse("ra_requests:detail", args=[organisation.ods_code, own.pk])
+    assert RARequest.objects.count() == 2
