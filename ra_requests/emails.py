@@ -133,6 +133,25 @@ def queue_status_change_to_organisation(request: RARequest, event: RARequestEven
     )
 
 
+def queue_note_to_organisation(request: RARequest, event: RARequestEvent) -> None:
+    """A note the RA team added without changing the status: the organisation's contact gets it."""
+    body = "\n\n".join(
+        [
+            f"{request.provider.name} added a note to your request for RA support:",
+            event.comment,
+            f"The request's status has not changed: it is {request.get_status_display().lower()}.",
+            f"See the request and its timeline: {_portal_link(request)}",
+        ]
+    )
+    _queue(
+        request,
+        dedupe_key=f"ra_request:{request.pk}:note:{event.pk}",
+        to=request.contact_email,
+        subject=f"A note about your RA support request from {request.provider.name}",
+        body=body,
+    )
+
+
 ESCALATION_SUBJECTS = {
     "ack_warning": "Acknowledge soon: RA support request from {org}",
     "ack_breach": "Not acknowledged in time: RA support request from {org}",

@@ -260,6 +260,7 @@ class RARequestEvent(models.Model):
         STATUS = "status", "Status changed"
         ROUTING = "routing", "Routing changed"
         ASSIGNED = "assigned", "Assigned"
+        NOTE = "note", "Note added"
         REPLY = "reply", "Organisation replied"
         ESCALATION = "escalation", "Escalated"
 

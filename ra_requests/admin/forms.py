@@ -24,7 +24,10 @@ class RARequestAdminForm(forms.ModelForm):
         label="Note to the organisation",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown on the timeline and emailed to the organisation's contact.",
+        help_text=(
+            'Shown on the timeline and emailed to the organisation\'s contact. With "No change" '
+            "selected it is sent as a note on its own."
+        ),
     )
     new_provider = forms.ModelChoiceField(
         label="Re-route to",

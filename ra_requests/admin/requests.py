@@ -2,8 +2,10 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -133,8 +135,12 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        """Every change goes through the services; a race lost here is reported, never a 500."""
+        """Every change goes through the services; a race lost here is reported, never a 500.
+
+        What was done is kept on the request for ``response_change`` to report in words.
+        """
         data = form.cleaned_data
+        comment = data.get("comment", "").strip()
         try:
             if data.get("new_provider"):
                 services.change_route(
@@ -144,14 +150,29 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
                     acting_user=request.user,
                     expected_version=data["version"],
                 )
+                request._ra_request_outcome = (
+                    f"{obj.reference}: re-routed to {data['new_provider'].name}, "
+                    "whose RA team has been emailed."
+                )
             elif data.get("action"):
-                services.transition_ra_request(
+                changed = services.transition_ra_request(
                     obj,
                     transition=data["action"],
                     acting_user=request.user,
-                    comment=data.get("comment", ""),
+                    comment=comment,
                     decline_reason=data.get("decline_reason_choice", ""),
                     expected_version=data["version"],
+                )
+                request._ra_request_outcome = (
+                    f"{obj.reference}: {changed.get_status_display().lower()}"
+                    f"{', with your note' if comment else ''}. "
+                    f"The organisation's contact ({changed.contact_email}) has been emailed."
+                )
+            elif comment:
+                services.add_note_to_ra_request(obj, acting_user=request.user, comment=comment)
+                request._ra_request_outcome = (
+                    f"{obj.reference}: your note was added to the timeline and emailed to "
+                    f"{obj.contact_email}. The status is unchanged ({obj.get_status_display()})."
                 )
         except ValidationError as error:
             request._ra_request_error = " ".join(error.messages)
@@ -160,11 +181,28 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
         """The timeline inline is read-only; nothing related is saved from this form."""
 
     def response_change(self, request, obj):
+        """Says exactly what happened (or that nothing did) instead of Django's "changed successfully"."""
         error = getattr(request, "_ra_request_error", None)
         if error:
             self.message_user(request, f"Nothing was changed: {error}", messages.ERROR)
             return HttpResponseRedirect(request.path)
-        return super().response_change(request, obj)
+        outcome = getattr(request, "_ra_request_outcome", None)
+        if outcome is None:
+            self.message_user(
+                request,
+                f"Nothing was changed on {obj.reference}: choose an action or write a note.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(request.path)
+        self.message_user(request, outcome, messages.SUCCESS)
+        if "_continue" in request.POST:
+            return HttpResponseRedirect(request.path)
+        changelist = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_changelist")
+        return HttpResponseRedirect(
+            add_preserved_filters(
+                {"preserved_filters": self.get_preserved_filters(request), "opts": obj._meta}, changelist
+            )
+        )
 
     @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
     def action_checkbox(self, obj):

@@ -198,6 +198,17 @@ def reopen_ra_request(request, *, acting_user, comment, expected_version=None):
 
 
 @transaction.atomic
+def add_note_to_ra_request(request: RARequest, *, acting_user, comment: str) -> RARequestEvent:
+    """Record a note on the timeline without changing the status, open or closed, and email it to
+    the organisation's contact (one outbox row per note, so retrying the email never repeats it)."""
+    if not comment.strip():
+        raise ValidationError({"comment": "Write the note to the organisation"})
+    event = _record(request, kind=RARequestEvent.Kind.NOTE, actor=acting_user, comment=comment.strip())
+    emails.queue_note_to_organisation(request, event)
+    return event
+
+
+@transaction.atomic
 def assign_ra_request(request: RARequest, *, assignee, acting_user, expected_version=None) -> RARequest:
     request = _lock(request, expected_version)
     request.assigned_to = assignee

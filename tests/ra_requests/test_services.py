@@ -417,3 +417,25 @@ def test_change_route_refuses_the_same_provider(ra_request, national_admin, icb)
         services.change_route(ra_request, provider=icb, reason="Why not", acting_user=national_admin)
 
     assert error.value.message_dict == {"provider": [f"The request is already with {icb.name}"]}
+
+
+def test_add_note_records_it_without_changing_the_status_and_emails_the_contact(ra_request, ra_team_member):
+    version = ra_request.version
+
+    note = services.add_note_to_ra_request(ra_request, acting_user=ra_team_member, comment=" Cards ordered. ")
+
+    ra_request.refresh_from_db()
+    assert (ra_request.status, ra_request.version) == (Status.SUBMITTED, version)
+    assert (note.kind, note.comment, note.actor) == ("note", "Cards ordered.", ra_team_member)
+    email = OutboundEmail.objects.get(dedupe_key=f"ra_request:{ra_request.pk}:note:{note.pk}")
+    assert email.to == ["asha.patel@riverside.example.org"]
+    assert "Cards ordered." in email.body
+    assert "has not changed: it is submitted" in email.body
+
+
+def test_add_note_refuses_an_empty_note(ra_request, ra_team_member):
+    with pytest.raises(ValidationError) as error:
+        services.add_note_to_ra_request(ra_request, acting_user=ra_team_member, comment="  ")
+
+    assert error.value.message_dict == {"comment": ["Write the note to the organisation"]}
+    assert ra_request.events.count() == 1
