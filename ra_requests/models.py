@@ -178,6 +178,7 @@ class RARequest(TimeStampedModel):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "RA support request"
+        verbose_name_plural = "RA requests"
         indexes = [
             # The escalation scan reads only this index: closed and paused requests have no entry.
             models.Index(
@@ -201,7 +202,7 @@ class RARequest(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"RA request {self.pk} from {self.organisation.ods_code}"
+        return f"{self.reference} — {self.organisation.name}"
 
     @property
     def reference(self) -> str:

@@ -1,5 +1,7 @@
 """The RA request admin: triage list, change form with named actions, bulk actions."""
 
+import re
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
@@ -14,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .. import services
 from ..models import OPEN_STATUSES, UNACKNOWLEDGED_STATUSES, RARequest
 from ..selectors import request_timeline
-from .filters import HelpNeededFilter, RegionFilter, SLAStateFilter
+from .filters import HelpNeededFilter, RegionFilter, SLAStateFilter, StatusFilter
 from .forms import RARequestAdminForm
 from .paginator import TableEstimatePaginator
 from .scoping import ProviderScopedAdminMixin
@@ -25,6 +27,19 @@ def describe_age(age) -> str:
         return f"{age.days} day{'s' if age.days != 1 else ''}"
     hours = age.seconds // 3600
     return f"{hours} hour{'s' if hours != 1 else ''}" if hours else "under an hour"
+
+
+REFERENCE_PATTERN = re.compile(r"(?:RA-?)?0*(\d{1,12})", re.IGNORECASE)
+
+
+def pk_from_reference(term: str) -> int | None:
+    """The id in a reference as people quote it ("RA-000005", "ra-5", "000005", "5"), else None."""
+    match = REFERENCE_PATTERN.fullmatch(term.strip())
+    return int(match.group(1)) if match else None
+
+
+def heading_for(ra_request: RARequest) -> str:
+    return f"{ra_request.reference} — {ra_request.organisation.name}"
 
 
 @admin.register(RARequest)
@@ -44,14 +59,16 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
     list_display_links = ["reference", "ods_code"]
     list_select_related = ["organisation", "provider", "assigned_to"]
     list_filter = [
-        "status",
+        StatusFilter,
         SLAStateFilter,
         HelpNeededFilter,
         "organisation__organisation_type",
         RegionFilter,
     ]
-    search_fields = ["=organisation__ods_code", "organisation__name"]
-    search_help_text = "Search by ODS code or organisation name."
+    search_fields = ["=organisation__ods_code", "organisation__name", "contact_name", "contact_email"]
+    search_help_text = (
+        "Search by reference (RA-000005 or 5), ODS code, organisation name, or the contact's name or email."
+    )
     ordering = ["-created_at"]
     list_per_page = 50
     show_full_result_count = False
@@ -83,6 +100,23 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["css/ra_requests_admin.css"]}
+
+    def get_search_results(self, request, queryset, search_term):
+        """Django's search, or the request whose reference the term is (RA-000005, 000005 or 5)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        pk = pk_from_reference(search_term)
+        if pk is not None:
+            results |= queryset.filter(pk=pk)
+        return results, may_have_duplicates
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": "RA requests", **(extra_context or {})})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        ra_request = self.get_object(request, object_id)
+        if ra_request is not None:
+            extra_context = {"title": heading_for(ra_request), "subtitle": None, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
