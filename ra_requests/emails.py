@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import RARequest, RARequestEvent
+from .models import RARequest, RARequestEvent, Status
 
 
 def topic_for(request: RARequest) -> str:
@@ -101,7 +101,7 @@ def queue_declined_to_national(request: RARequest, national) -> None:
     """A local provider declined and there is no local alternative: tell the national RA team."""
     intro = (
         f"{request.provider.name} has declined this request "
-        f"({request.get_decline_reason_display().lower()}), and no other local provider can take it. "
+        f"({lower_first(request.decline_reason_label)}), and no other local provider can take it. "
         "The organisation has been offered to send it to the national RA team."
     )
     _queue(
@@ -113,24 +113,40 @@ def queue_declined_to_national(request: RARequest, national) -> None:
     )
 
 
-def queue_status_change_to_organisation(request: RARequest, event: RARequestEvent) -> None:
-    lines = [
-        f"Your request for RA support is now: {event.get_to_status_display().lower()}.",
-        f"It is with {request.provider.name}.",
-    ]
+def status_change_body(request: RARequest, event: RARequestEvent) -> str:
+    """What the organisation's contact reads about a status change: each fact once."""
+    provider = request.provider.name
+    if event.to_status == Status.DECLINED:
+        lines = [
+            f"{provider} has declined your request for RA support because: "
+            f"{lower_first(request.decline_reason_label)}."
+        ]
+    elif event.to_status == Status.RESOLVED:
+        lines = [f"{provider} has resolved your request for RA support."]
+    else:
+        status = event.get_to_status_display().lower()
+        lines = [f"Your request for RA support is now {status}. It is with {provider}."]
     if event.comment:
         lines.append(f"Their note: {event.comment}")
-    if request.decline_reason and event.to_status == "declined":
-        lines.append(f"Reason: {request.get_decline_reason_display()}.")
-        lines.append(f"What you can do next: {request.next_step_label}. {request.next_step_guidance}")
+    if event.to_status == Status.DECLINED and request.next_step_guidance:
+        lines.append(f"What you can do next: {request.next_step_guidance}")
     lines.append(f"See the request and its timeline: {_portal_link(request)}")
+    return "\n\n".join(lines)
+
+
+def queue_status_change_to_organisation(request: RARequest, event: RARequestEvent) -> None:
     _queue(
         request,
         dedupe_key=f"ra_request:{request.pk}:status:{event.pk}",
         to=request.contact_email,
         subject=f"Your RA support request: {event.get_to_status_display().lower()}",
-        body="\n\n".join(lines),
+        body=status_change_body(request, event),
     )
+
+
+def lower_first(text: str) -> str:
+    """A label inside a sentence: "We have no RA capacity" -> "we have no RA capacity"."""
+    return text[:1].lower() + text[1:]
 
 
 def queue_note_to_organisation(request: RARequest, event: RARequestEvent) -> None:

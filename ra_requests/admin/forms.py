@@ -17,7 +17,6 @@ class RARequestAdminForm(forms.ModelForm):
     decline_reason_choice = forms.ChoiceField(
         label="Reason for declining",
         required=False,
-        choices=[("", "---------"), *DeclineReason.choices],
         help_text="Each reason tells the organisation what it can do next.",
     )
     comment = forms.CharField(
@@ -46,6 +45,10 @@ class RARequestAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
+        self.fields["decline_reason_choice"].choices = [
+            ("", "---------"),
+            *DeclineReason.objects.active().values_list("code", "label"),
+        ]
         self.fields["action"].choices = [("", "No change")] + [
             (name, services.TRANSITION_LABELS[name]) for name in services.allowed_transitions(self.instance)
         ]

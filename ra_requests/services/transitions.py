@@ -13,7 +13,6 @@ from ..lifecycle import TRANSITION_LABELS, TRANSITIONS, can_reopen, can_reroute_
 from ..models import (
     CLOSED_STATUSES,
     DeclineReason,
-    NextStep,
     RARequest,
     RARequestEvent,
     Status,
@@ -52,9 +51,10 @@ def transition_ra_request(
     new_cycle = False
 
     if transition == "decline":
-        if decline_reason not in DeclineReason.values:
+        if not decline_reason or not DeclineReason.objects.active().filter(code=decline_reason).exists():
             raise ValidationError({"decline_reason": "Select why you are declining the request"})
         request.decline_reason = decline_reason
+        request.__dict__.pop("decline_reason_details", None)
     if transition == "reroute":
         national = national_ra_team()
         if not can_reroute_to_national(request):
@@ -64,7 +64,7 @@ def transition_ra_request(
                 "The national RA team has declined this request: there is nowhere else to send it."
             )
         reason = (
-            f"{request.provider.name} declined it ({request.get_decline_reason_display().lower()}); "
+            f"{request.provider.name} declined it ({emails.lower_first(request.decline_reason_label)}); "
             "the national RA team takes requests that no local provider can handle."
         )
         request.provider, request.routing_reason = national, reason
@@ -105,7 +105,7 @@ def transition_ra_request(
     emails.queue_status_change_to_organisation(request, event)
     if new_cycle:
         emails.queue_routed_to_provider(request)
-    if target == Status.DECLINED and request.next_step == NextStep.REROUTE_NATIONAL:
+    if target == Status.DECLINED and request.offers_national_reroute:
         national = national_ra_team()
         if national is not None and national.pk != request.provider_id:
             emails.queue_declined_to_national(request, national)

@@ -55,3 +55,8 @@ class _Clock:
 def clock(monkeypatch):
     """clock.set(moment): from then on ``django.utils.timezone.now()`` returns ``moment``."""
     return _Clock(monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def _decline_reasons(decline_reasons):
+    """Every database test here may decline a request (see the root conftest's decline_reasons)."""
