@@ -54,7 +54,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "slug", "supplier"]
     raw_id_fields = ["organisation"]
 
-    @admin.display(description="Confidence", ordering="confidence")
+    @admin.display(description="Source confidence", ordering="confidence")
     def confidence_column(self, application):
         return "⚠ unconfirmed" if application.is_unconfirmed else application.get_confidence_display()
 
