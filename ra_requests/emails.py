@@ -15,7 +15,9 @@ def topic_for(request: RARequest) -> str:
     return f"ra_request:{request.pk}"
 
 
-def _email(request: RARequest, *, dedupe_key: str, to: str, subject: str, body: str) -> dict | None:
+def _email(
+    request: RARequest, *, dedupe_key: str, to: str | list[str], subject: str, body: str
+) -> dict | None:
     """One outbox row's fields (``queue_email``'s keyword arguments), or None without an address."""
     if not to:
         # The provider has no address on record (routing only chooses such a provider as the
@@ -23,7 +25,7 @@ def _email(request: RARequest, *, dedupe_key: str, to: str, subject: str, body: 
         return None
     return {
         "dedupe_key": dedupe_key,
-        "to": [to],
+        "to": to if isinstance(to, list) else [to],
         "subject": f"{subject} [{request.reference}]",
         "body": body,
         "topic": topic_for(request),
@@ -168,6 +170,27 @@ def queue_note_to_organisation(request: RARequest, event: RARequestEvent) -> Non
     )
 
 
+def queue_assigned_to_member(request: RARequest, event: RARequestEvent) -> None:
+    """Tells an RA team member that a colleague assigned a request to them."""
+    assignee = request.assigned_to
+    body = "\n\n".join(
+        [
+            f"{event.actor.display_name if event.actor else 'Someone'} assigned this request for RA "
+            f"support to you. It is {request.get_status_display().lower()}"
+            + (f"; its target is {_when(request.sla_due_at())}." if request.sla_due_at() else "."),
+            request_details(request),
+            _admin_link(request),
+        ]
+    )
+    _queue(
+        request,
+        dedupe_key=f"ra_request:{request.pk}:assigned:{event.pk}",
+        to=assignee.email,
+        subject=f"Assigned to you: RA support request from {request.organisation.name}",
+        body=body,
+    )
+
+
 ESCALATION_SUBJECTS = {
     "ack_warning": "Acknowledge soon: RA support request from {org}",
     "ack_breach": "Not acknowledged in time: RA support request from {org}",
@@ -194,6 +217,11 @@ def escalation_email(request: RARequest, *, kind: str, level: int, due_at, natio
         details = request_details(request, with_timeline=True)
     else:
         to = request.provider.ra_contact_email
+        assignee = request.assigned_to.email if request.assigned_to else ""
+        if kind == "ack_warning" and assignee:
+            to = assignee  # the reminder goes to whoever has the request; the team hears only of a breach
+        elif assignee and assignee != to:
+            to = [to, assignee] if to else assignee
         target = {
             "ack_warning": f"It must be acknowledged by {_when(due_at)}.",
             "ack_breach": f"It should have been acknowledged by {_when(due_at)}.",

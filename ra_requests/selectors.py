@@ -4,6 +4,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -157,6 +158,15 @@ def organisations_supported_by(provider: RAProvider):
         Q(icb_id__in=routed_icb_ids)
         | Q(ra_requests__provider=provider, ra_requests__status__in=OPEN_STATUSES)
     ).distinct()
+
+
+def ra_team_for_request(request: RARequest):
+    """The active members of the RA team the request is routed to: who it may be assigned to."""
+    return (
+        get_user_model()
+        .objects.filter(ra_team_membership__provider_id=request.provider_id, is_active=True)
+        .order_by("first_name", "last_name", "email")
+    )
 
 
 def events_for_request(request: RARequest):

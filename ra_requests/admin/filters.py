@@ -25,6 +25,21 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AssignmentFilter(admin.SimpleListFilter):
+    title = "assignment"
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", "Assigned to me"), ("nobody", "Unassigned")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assigned_to=request.user)
+        if self.value() == "nobody":
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset
+
+
 class SLAStateFilter(admin.SimpleListFilter):
     title = "SLA state"
     parameter_name = "sla"

@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Case, F, When
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +16,10 @@ from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
+from ..emails import lower_first
 from ..models import OPEN_STATUSES, UNACKNOWLEDGED_STATUSES, RARequest
 from ..selectors import request_timeline
-from .filters import HelpNeededFilter, RegionFilter, SLAStateFilter, StatusFilter
+from .filters import AssignmentFilter, HelpNeededFilter, RegionFilter, SLAStateFilter, StatusFilter
 from .forms import RARequestAdminForm
 from .paginator import TableEstimatePaginator
 from .scoping import ProviderScopedAdminMixin
@@ -60,6 +63,7 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["organisation", "provider", "assigned_to"]
     list_filter = [
         StatusFilter,
+        AssignmentFilter,
         SLAStateFilter,
         HelpNeededFilter,
         "organisation__organisation_type",
@@ -100,6 +104,20 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["css/ra_requests_admin.css"]}
+
+    def get_queryset(self, request):
+        # The deadline that matters now (RARequest.sla_due_at), so the list can sort by it.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                sla_due_sort=Case(
+                    When(status__in=UNACKNOWLEDGED_STATUSES, then=F("acknowledge_due_at")),
+                    When(status__in=OPEN_STATUSES, then=F("resolve_due_at")),
+                    default=None,
+                )
+            )
+        )
 
     def get_search_results(self, request, queryset, search_term):
         """Django's search, or the request whose reference the term is (RA-000005, 000005 or 5)."""
@@ -142,7 +160,6 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
                     "fields": [
                         "status",
                         "decline_reason",
-                        "assigned_to",
                         "sla_due",
                         "acknowledge_due_at",
                         "resolve_due_at",
@@ -150,7 +167,10 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
                 },
             ),
             ("Routing", {"fields": ["provider", "routing_reason"]}),
-            ("Take an action", {"fields": ["version", "action", "decline_reason_choice", "comment"]}),
+            (
+                "Take an action",
+                {"fields": ["version", "assignee", "action", "decline_reason_choice", "comment"]},
+            ),
         ]
         if self.sees_everything(request):
             fieldsets.append(("Change routing", {"fields": ["new_provider", "routing_note"]}))
@@ -169,47 +189,61 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        """Every change goes through the services; a race lost here is reported, never a 500.
-
-        What was done is kept on the request for ``response_change`` to report in words.
-        """
-        data = form.cleaned_data
-        comment = data.get("comment", "").strip()
+        """Every change goes through the services, all or nothing; a race lost here is reported,
+        never a 500. What was done is kept on the request for ``response_change`` to report."""
         try:
-            if data.get("new_provider"):
-                services.change_route(
-                    obj,
-                    provider=data["new_provider"],
-                    reason=data["routing_note"],
-                    acting_user=request.user,
-                    expected_version=data["version"],
-                )
-                request._ra_request_outcome = (
-                    f"{obj.reference}: re-routed to {data['new_provider'].name}, "
-                    "whose RA team has been emailed."
-                )
-            elif data.get("action"):
-                changed = services.transition_ra_request(
-                    obj,
-                    transition=data["action"],
-                    acting_user=request.user,
-                    comment=comment,
-                    decline_reason=data.get("decline_reason_choice", ""),
-                    expected_version=data["version"],
-                )
-                request._ra_request_outcome = (
-                    f"{obj.reference}: {changed.get_status_display().lower()}"
-                    f"{', with your note' if comment else ''}. "
-                    f"The organisation's contact ({changed.contact_email}) has been emailed."
-                )
-            elif comment:
-                services.add_note_to_ra_request(obj, acting_user=request.user, comment=comment)
-                request._ra_request_outcome = (
-                    f"{obj.reference}: your note was added to the timeline and emailed to "
-                    f"{obj.contact_email}. The status is unchanged ({obj.get_status_display()})."
-                )
+            with transaction.atomic():
+                done = self._apply(request, obj, form.cleaned_data, assign="assignee" in form.changed_data)
         except ValidationError as error:
             request._ra_request_error = " ".join(error.messages)
+            return
+        if done:
+            request._ra_request_outcome = f"{obj.reference}: {lower_first(' '.join(done))}"
+
+    def _apply(self, request, obj, data, *, assign: bool) -> list[str]:
+        """Assign, then re-route or act or add a note; returns a sentence for each thing done."""
+        version, comment, done = data["version"], data.get("comment", "").strip(), []
+        if assign:
+            assignee = data.get("assignee")
+            obj = services.assign_ra_request(
+                obj, assignee=assignee, acting_user=request.user, expected_version=version
+            )
+            version = obj.version
+            if assignee is None:
+                done.append("Unassigned.")
+            elif assignee == request.user:
+                done.append("Assigned to you.")
+            else:
+                done.append(f"Assigned to {assignee.display_name}, who has been emailed.")
+        if data.get("new_provider"):
+            services.change_route(
+                obj,
+                provider=data["new_provider"],
+                reason=data["routing_note"],
+                acting_user=request.user,
+                expected_version=version,
+            )
+            done.append(f"Re-routed to {data['new_provider'].name}, whose RA team has been emailed.")
+        elif data.get("action"):
+            changed = services.transition_ra_request(
+                obj,
+                transition=data["action"],
+                acting_user=request.user,
+                comment=comment,
+                decline_reason=data.get("decline_reason_choice", ""),
+                expected_version=version,
+            )
+            done.append(
+                f"{changed.get_status_display()}{', with your note' if comment else ''}. "
+                f"The organisation's contact ({changed.contact_email}) has been emailed."
+            )
+        elif comment:
+            services.add_note_to_ra_request(obj, acting_user=request.user, comment=comment)
+            done.append(
+                f"Your note was added to the timeline and emailed to {obj.contact_email}. "
+                f"The status is unchanged ({obj.get_status_display()})."
+            )
+        return done
 
     def save_related(self, request, form, formsets, change):
         """The timeline inline is read-only; nothing related is saved from this form."""
@@ -281,7 +315,7 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
     def age(self, obj):
         return describe_age(timezone.now() - obj.created_at)
 
-    @admin.display(description="SLA due")
+    @admin.display(description="SLA due", ordering="sla_due_sort")
     def sla_due(self, obj):
         if obj.is_paused:
             return mark_safe('<span class="ra-sla ra-sla--paused">Paused</span>')
@@ -330,12 +364,17 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
     def assign_to_me(self, request, queryset):
         done = 0
         for ra_request in queryset.filter(status__in=OPEN_STATUSES):
-            services.assign_ra_request(ra_request, assignee=request.user, acting_user=request.user)
+            try:
+                services.assign_ra_request(ra_request, assignee=request.user, acting_user=request.user)
+            except ValidationError:
+                continue  # routed to a team the user is not in: reported as skipped below
             done += 1
         skipped = queryset.count() - done
         self.message_user(
             request,
             f"{done} request(s) assigned to you."
-            + (f" {skipped} closed request(s) skipped." if skipped else ""),
-            messages.SUCCESS,
+            + (
+                f" {skipped} skipped because they are closed or routed to another RA team." if skipped else ""
+            ),
+            messages.SUCCESS if done else messages.WARNING,
         )

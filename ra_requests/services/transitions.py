@@ -17,6 +17,7 @@ from ..models import (
     RARequestEvent,
     Status,
 )
+from ..selectors import ra_team_for_request
 from ..sla import working_time_between
 from .common import _lock, _record, _start_cycle
 
@@ -210,11 +211,24 @@ def add_note_to_ra_request(request: RARequest, *, acting_user, comment: str) -> 
 
 @transaction.atomic
 def assign_ra_request(request: RARequest, *, assignee, acting_user, expected_version=None) -> RARequest:
+    """Assign the request to a member of its provider's RA team (``assignee=None`` unassigns it).
+
+    Records it on the timeline and, unless people assign themselves, emails the assignee.
+    """
     request = _lock(request, expected_version)
+    if assignee is not None and not ra_team_for_request(request).filter(pk=assignee.pk).exists():
+        raise ValidationError({"assignee": f"Choose a member of {request.provider.name}'s RA team"})
     request.assigned_to = assignee
     request._history_user = acting_user
     request.save(update_fields=["assigned_to", "version", "updated_at"])
-    _record(request, kind=RARequestEvent.Kind.ASSIGNED, actor=acting_user, comment=f"Assigned to {assignee}")
+    event = _record(
+        request,
+        kind=RARequestEvent.Kind.ASSIGNED,
+        actor=acting_user,
+        comment=f"Assigned to {assignee.display_name}" if assignee else "Unassigned",
+    )
+    if assignee is not None and assignee != acting_user:
+        emails.queue_assigned_to_member(request, event)
     return request
 
 
