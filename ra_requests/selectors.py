@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organisations.models import Organisation, RAProvider
-from organisations.timeline import TimelineEvent
+from organisations.timeline import ActorNames, TimelineEvent
 
 from .emails import topic_for
 from .models import OPEN_STATUSES, RARequest, RARequestEvent, Status
@@ -180,6 +180,7 @@ def request_timeline(request: RARequest) -> list[TimelineEvent]:
     from notifications.selectors import emails_for_topic
 
     url = reverse("ra_requests:detail", args=[request.organisation.ods_code, request.pk])
+    actor_name = ActorNames(request.organisation, provider_ids={request.provider_id})
     items = [
         TimelineEvent(
             occurred_at=event.occurred_at,
@@ -187,7 +188,7 @@ def request_timeline(request: RARequest) -> list[TimelineEvent]:
             title=event.title,
             detail=event.comment,
             url=url,
-            actor=event.actor.display_name if event.actor else "",
+            actor=actor_name(event.actor),
         )
         for event in events_for_request(request)
     ]
@@ -210,6 +211,7 @@ def timeline_events_for_organisation(organisation: Organisation) -> list[Timelin
         .select_related("actor", "request")
         .order_by("occurred_at", "pk")
     )
+    actor_name = ActorNames(organisation, provider_ids={event.request.provider_id for event in events})
     return [
         TimelineEvent(
             occurred_at=event.occurred_at,
@@ -217,7 +219,7 @@ def timeline_events_for_organisation(organisation: Organisation) -> list[Timelin
             title=f"RA request {event.request.reference}: {event.title}",
             detail=event.comment,
             url=reverse("ra_requests:detail", args=[organisation.ods_code, event.request_id]),
-            actor=event.actor.display_name if event.actor else "",
+            actor=actor_name(event.actor),
         )
         for event in events
     ]
