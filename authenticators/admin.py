@@ -63,7 +63,7 @@ class ApplicationAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
             Q(organisation__isnull=True) | supported_organisations(provider, via="organisation__")
         )
 
-    @admin.display(description="Confidence", ordering="confidence")
+    @admin.display(description="Source confidence", ordering="confidence")
     def confidence_column(self, application):
         return "⚠ unconfirmed" if application.is_unconfirmed else application.get_confidence_display()
 

@@ -107,7 +107,10 @@ class Application(TimeStampedModel):
     supplier = models.CharField(max_length=200, blank=True)
     cis_generation = models.CharField("CIS generation", max_length=4, choices=Generation.choices)
     min_aal = models.CharField("minimum assurance level", max_length=4, choices=AAL.choices)
-    confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True, default="")
+    # "Source confidence": how sure the catalogue's sources are, not an assurance level (AAL).
+    confidence = models.CharField(
+        "source confidence", max_length=10, choices=Confidence.choices, blank=True, default=""
+    )
     notes = models.TextField(blank=True)
     source_url = models.TextField("sources", blank=True)
     organisation = models.ForeignKey(

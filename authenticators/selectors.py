@@ -13,7 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from organisations.models import Organisation
-from organisations.timeline import TimelineEvent
+from organisations.timeline import ActorNames, TimelineEvent
 
 from . import rules
 from .models import Application, Authenticator, EstateFacts, InventoryEntry, PlanEvent, UserGroup
@@ -323,6 +323,7 @@ def plan_summaries_for_organisations(organisation_ids: Iterable[int]) -> dict[in
 def timeline_events_for_organisation(organisation: Organisation) -> list[TimelineEvent]:
     """Changes to the organisation's authenticator plan, newest first."""
     url = reverse("authenticators:plan", args=[organisation.ods_code])
+    actor_name = ActorNames(organisation)
     return [
         TimelineEvent(
             occurred_at=event.occurred_at,
@@ -330,7 +331,7 @@ def timeline_events_for_organisation(organisation: Organisation) -> list[Timelin
             title=event.title,
             detail=event.detail,
             url=url,
-            actor=event.actor.display_name if event.actor else "",
+            actor=actor_name(event.actor),
         )
         for event in PlanEvent.objects.filter(organisation=organisation).select_related("actor")
     ]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organisations.models import Organisation
-from organisations.timeline import TimelineEvent
+from organisations.timeline import ActorNames, TimelineEvent
 
 from . import readiness
 from .models import ReadinessEvent, ReadinessJourney, ReadinessStatus
@@ -26,13 +26,14 @@ def journey_for_organisation(organisation: Organisation) -> ReadinessJourney:
 def timeline_events_for_organisation(organisation: Organisation) -> list[TimelineEvent]:
     """The readiness wizard's own events: steps saved, submissions and status changes."""
     events = ReadinessEvent.objects.for_organisation(organisation).select_related("actor")
+    actor_name = ActorNames(organisation)
     return [
         TimelineEvent(
             occurred_at=event.occurred_at,
             category="readiness",
             title=event.title,
             detail=event.detail,
-            actor=event.actor.display_name if event.actor else "",
+            actor=actor_name(event.actor),
         )
         for event in events
     ]

@@ -108,6 +108,7 @@ class RAProvider(TimeStampedModel):
     )
     ra_support_provider = models.ForeignKey(
         "self",
+        verbose_name="RA support provider",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -8,14 +8,16 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import RARequest, RARequestEvent
+from .models import RARequest, RARequestEvent, Status
 
 
 def topic_for(request: RARequest) -> str:
     return f"ra_request:{request.pk}"
 
 
-def _email(request: RARequest, *, dedupe_key: str, to: str, subject: str, body: str) -> dict | None:
+def _email(
+    request: RARequest, *, dedupe_key: str, to: str | list[str], subject: str, body: str
+) -> dict | None:
     """One outbox row's fields (``queue_email``'s keyword arguments), or None without an address."""
     if not to:
         # The provider has no address on record (routing only chooses such a provider as the
@@ -23,7 +25,7 @@ def _email(request: RARequest, *, dedupe_key: str, to: str, subject: str, body: 
         return None
     return {
         "dedupe_key": dedupe_key,
-        "to": [to],
+        "to": to if isinstance(to, list) else [to],
         "subject": f"{subject} [{request.reference}]",
         "body": body,
         "topic": topic_for(request),
@@ -101,7 +103,7 @@ def queue_declined_to_national(request: RARequest, national) -> None:
     """A local provider declined and there is no local alternative: tell the national RA team."""
     intro = (
         f"{request.provider.name} has declined this request "
-        f"({request.get_decline_reason_display().lower()}), and no other local provider can take it. "
+        f"({lower_first(request.decline_reason_label)}), and no other local provider can take it. "
         "The organisation has been offered to send it to the national RA team."
     )
     _queue(
@@ -113,23 +115,79 @@ def queue_declined_to_national(request: RARequest, national) -> None:
     )
 
 
-def queue_status_change_to_organisation(request: RARequest, event: RARequestEvent) -> None:
-    lines = [
-        f"Your request for RA support is now: {event.get_to_status_display().lower()}.",
-        f"It is with {request.provider.name}.",
-    ]
+def status_change_body(request: RARequest, event: RARequestEvent) -> str:
+    """What the organisation's contact reads about a status change: each fact once."""
+    provider = request.provider.name
+    if event.to_status == Status.DECLINED:
+        lines = [
+            f"{provider} has declined your request for RA support because: "
+            f"{lower_first(request.decline_reason_label)}."
+        ]
+    elif event.to_status == Status.RESOLVED:
+        lines = [f"{provider} has resolved your request for RA support."]
+    else:
+        status = event.get_to_status_display().lower()
+        lines = [f"Your request for RA support is now {status}. It is with {provider}."]
     if event.comment:
         lines.append(f"Their note: {event.comment}")
-    if request.decline_reason and event.to_status == "declined":
-        lines.append(f"Reason: {request.get_decline_reason_display()}.")
-        lines.append(f"What you can do next: {request.next_step_label}. {request.next_step_guidance}")
+    if event.to_status == Status.DECLINED and request.next_step_guidance:
+        lines.append(f"What you can do next: {request.next_step_guidance}")
     lines.append(f"See the request and its timeline: {_portal_link(request)}")
+    return "\n\n".join(lines)
+
+
+def queue_status_change_to_organisation(request: RARequest, event: RARequestEvent) -> None:
     _queue(
         request,
         dedupe_key=f"ra_request:{request.pk}:status:{event.pk}",
         to=request.contact_email,
         subject=f"Your RA support request: {event.get_to_status_display().lower()}",
-        body="\n\n".join(lines),
+        body=status_change_body(request, event),
+    )
+
+
+def lower_first(text: str) -> str:
+    """A label inside a sentence: "We have no RA capacity" -> "we have no RA capacity"."""
+    return text[:1].lower() + text[1:]
+
+
+def queue_note_to_organisation(request: RARequest, event: RARequestEvent) -> None:
+    """A note the RA team added without changing the status: the organisation's contact gets it."""
+    body = "\n\n".join(
+        [
+            f"{request.provider.name} added a note to your request for RA support:",
+            event.comment,
+            f"The request's status has not changed: it is {request.get_status_display().lower()}.",
+            f"See the request and its timeline: {_portal_link(request)}",
+        ]
+    )
+    _queue(
+        request,
+        dedupe_key=f"ra_request:{request.pk}:note:{event.pk}",
+        to=request.contact_email,
+        subject=f"A note about your RA support request from {request.provider.name}",
+        body=body,
+    )
+
+
+def queue_assigned_to_member(request: RARequest, event: RARequestEvent) -> None:
+    """Tells an RA team member that a colleague assigned a request to them."""
+    assignee = request.assigned_to
+    body = "\n\n".join(
+        [
+            f"{event.actor.display_name if event.actor else 'Someone'} assigned this request for RA "
+            f"support to you. It is {request.get_status_display().lower()}"
+            + (f"; its target is {_when(request.sla_due_at())}." if request.sla_due_at() else "."),
+            request_details(request),
+            _admin_link(request),
+        ]
+    )
+    _queue(
+        request,
+        dedupe_key=f"ra_request:{request.pk}:assigned:{event.pk}",
+        to=assignee.email,
+        subject=f"Assigned to you: RA support request from {request.organisation.name}",
+        body=body,
     )
 
 
@@ -159,6 +217,11 @@ def escalation_email(request: RARequest, *, kind: str, level: int, due_at, natio
         details = request_details(request, with_timeline=True)
     else:
         to = request.provider.ra_contact_email
+        assignee = request.assigned_to.email if request.assigned_to else ""
+        if kind == "ack_warning" and assignee:
+            to = assignee  # the reminder goes to whoever has the request; the team hears only of a breach
+        elif assignee and assignee != to:
+            to = [to, assignee] if to else assignee
         target = {
             "ack_warning": f"It must be acknowledged by {_when(due_at)}.",
             "ack_breach": f"It should have been acknowledged by {_when(due_at)}.",

@@ -119,7 +119,7 @@ def run_escalations(*, now: datetime.datetime | None = None, batch_size: int = 5
         with transaction.atomic():
             batch = list(
                 RARequest.objects.due_for_escalation(now)
-                .select_related("provider", "organisation", "organisation__icb")
+                .select_related("provider", "organisation", "organisation__icb", "assigned_to")
                 .order_by("next_escalation_at")
                 .select_for_update(skip_locked=True, of=("self",))[:batch_size]
             )

@@ -5,7 +5,7 @@
 
 import datetime
 
-from .models import NextStep, RARequest, Status
+from .models import RARequest, Status
 
 REOPEN_WITHIN = datetime.timedelta(days=30)
 
@@ -62,4 +62,4 @@ def can_reopen(request: RARequest, now: datetime.datetime) -> bool:
 
 def can_reroute_to_national(request: RARequest) -> bool:
     """Declined for a reason whose next step is the national RA team."""
-    return request.status in TRANSITIONS["reroute"][0] and request.next_step == NextStep.REROUTE_NATIONAL
+    return request.status in TRANSITIONS["reroute"][0] and request.offers_national_reroute

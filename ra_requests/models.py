@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from organisations.models import Organisation, RAProvider, TimeStampedModel
@@ -48,56 +49,42 @@ STATUS_TAG_CLASSES = {
 }
 
 
-class NextStep(models.TextChoices):
-    REROUTE_NATIONAL = "reroute_national", "Send the request to the national RA team"
-    SELF_SERVICE_UNLOCK = "self_service_unlock", "Use self-service smartcard unlock"
-    SELF_SERVICE_AUTHENTICATOR = "self_service_authenticator", "Add an authenticator yourself"
-    USE_OWN_RA = "use_own_ra", "Ask your own organisation's RA team"
-    FOLLOW_OTHER_REQUEST = "follow_other_request", "Follow your other open request"
+class DeclineReasonQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
 
 
-class DeclineReason(models.TextChoices):
-    OUTSIDE_AREA = "outside_area", "The organisation is outside our area"
-    NOT_SUPPORTED = "not_supported", "We do not give RA support to this type of organisation"
-    SELF_SERVICE_UNLOCK = "self_service_unlock", "The smartcard can be unlocked with self-service unlock"
-    SELF_SERVICE_AUTHENTICATOR = (
-        "self_service_authenticator",
-        "Staff can add non-smartcard authenticators themselves",
+class DeclineReason(TimeStampedModel):
+    """Why an RA team declines a request, and the one next step the organisation is offered.
+
+    National administrators edit these in the admin. Requests store the ``code``, which never
+    changes once made; a reason no longer used is withdrawn (``is_active``), never deleted.
+    """
+
+    code = models.SlugField(
+        max_length=40, unique=True, help_text="Stored on each declined request; cannot be changed later."
     )
-    HAS_OWN_RA = "has_own_ra", "The organisation has its own RA team"
-    DUPLICATE = "duplicate", "This duplicates another open request"
+    label = models.CharField(max_length=200, help_text="The reason, as the organisation reads it.")
+    next_step = models.CharField(
+        max_length=200, help_text="What the organisation can do next, in a few words."
+    )
+    next_step_guidance = models.TextField(help_text="How to take that next step, shown and emailed after it.")
+    offers_national_reroute = models.BooleanField(
+        default=False,
+        verbose_name="offers the national RA team",
+        help_text="The organisation may send the declined request to the national RA team.",
+    )
+    is_active = models.BooleanField(default=True, verbose_name="offered to RA teams")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the RA teams' list.")
 
+    history = HistoricalRecords()
+    objects = DeclineReasonQuerySet.as_manager()
 
-# Each decline reason is tied to exactly one next step the organisation can take.
-NEXT_STEP_FOR_REASON = {
-    DeclineReason.OUTSIDE_AREA: NextStep.REROUTE_NATIONAL,
-    DeclineReason.NOT_SUPPORTED: NextStep.REROUTE_NATIONAL,
-    DeclineReason.SELF_SERVICE_UNLOCK: NextStep.SELF_SERVICE_UNLOCK,
-    DeclineReason.SELF_SERVICE_AUTHENTICATOR: NextStep.SELF_SERVICE_AUTHENTICATOR,
-    DeclineReason.HAS_OWN_RA: NextStep.USE_OWN_RA,
-    DeclineReason.DUPLICATE: NextStep.FOLLOW_OTHER_REQUEST,
-}
+    class Meta:
+        ordering = ["position", "label"]
 
-NEXT_STEP_GUIDANCE = {
-    NextStep.REROUTE_NATIONAL: (
-        "Your local provider cannot help. You can send this request, with everything you have "
-        "already told us, to the national RA team."
-    ),
-    NextStep.SELF_SERVICE_UNLOCK: (
-        "Staff can unlock their own smartcard without an RA: they get a code by email or text "
-        "message that lasts 15 minutes. It does not work if the card's certificates have expired "
-        "or their profile has no email address or mobile number."
-    ),
-    NextStep.SELF_SERVICE_AUTHENTICATOR: (
-        "Staff can add a non-smartcard authenticator themselves with the 'Add an authenticator' "
-        "service, or by signing in to Care Identity Management with an authenticator they already "
-        "have. They need their National Insurance number on their profile."
-    ),
-    NextStep.USE_OWN_RA: (
-        "Ask your organisation's own RA manager or RA agents, who can do this under the National RA Policy."
-    ),
-    NextStep.FOLLOW_OTHER_REQUEST: "Keep following your other open request: it covers the same help.",
-}
+    def __str__(self):
+        return self.label
 
 
 def sla_due_before(moment) -> Q:
@@ -155,7 +142,9 @@ class RARequest(TimeStampedModel):
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    decline_reason = models.CharField(max_length=40, choices=DeclineReason.choices, blank=True)
+    # A DeclineReason's code (see decline_reason_details), not a foreign key: the code is what
+    # the request's history and the bulk loaders write, and reasons are never deleted.
+    decline_reason = models.CharField(max_length=40, blank=True)
     # One request per form: a double click or a resent POST carries the same key and gets the first request.
     idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
 
@@ -180,6 +169,7 @@ class RARequest(TimeStampedModel):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "RA support request"
+        verbose_name_plural = "RA requests"
         indexes = [
             # The escalation scan reads only this index: closed and paused requests have no entry.
             models.Index(
@@ -206,7 +196,7 @@ class RARequest(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"RA request {self.pk} from {self.organisation.ods_code}"
+        return f"{self.reference} — {self.organisation.name}"
 
     @property
     def reference(self) -> str:
@@ -233,17 +223,29 @@ class RARequest(TimeStampedModel):
     def is_paused(self) -> bool:
         return self.status == Status.WAITING_FOR_ORGANISATION
 
-    @property
-    def next_step(self) -> str:
-        return NEXT_STEP_FOR_REASON.get(self.decline_reason, "")
+    @cached_property
+    def decline_reason_details(self) -> DeclineReason | None:
+        """The reason this request was declined for (one query, once), or None."""
+        if not self.decline_reason:
+            return None
+        return DeclineReason.objects.filter(code=self.decline_reason).first()
 
     @property
-    def next_step_label(self) -> str:
-        return NextStep(self.next_step).label if self.next_step else ""
+    def decline_reason_label(self) -> str:
+        reason = self.decline_reason_details
+        return reason.label if reason else self.decline_reason
+
+    @property
+    def next_step(self) -> str:
+        return self.decline_reason_details.next_step if self.decline_reason_details else ""
 
     @property
     def next_step_guidance(self) -> str:
-        return NEXT_STEP_GUIDANCE.get(self.next_step, "")
+        return self.decline_reason_details.next_step_guidance if self.decline_reason_details else ""
+
+    @property
+    def offers_national_reroute(self) -> bool:
+        return bool(self.decline_reason_details and self.decline_reason_details.offers_national_reroute)
 
     def sla_due_at(self):
         """The deadline that matters now: acknowledgement until acknowledged, then resolution."""
@@ -265,6 +267,7 @@ class RARequestEvent(models.Model):
         STATUS = "status", "Status changed"
         ROUTING = "routing", "Routing changed"
         ASSIGNED = "assigned", "Assigned"
+        NOTE = "note", "Note added"
         REPLY = "reply", "Organisation replied"
         ESCALATION = "escalation", "Escalated"
 

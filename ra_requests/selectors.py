@@ -4,12 +4,13 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from organisations.models import Organisation, RAProvider
-from organisations.timeline import TimelineEvent
+from organisations.timeline import ActorNames, TimelineEvent
 
 from .emails import topic_for
 from .models import OPEN_STATUSES, RARequest, RARequestEvent, Status
@@ -159,6 +160,15 @@ def organisations_supported_by(provider: RAProvider):
     ).distinct()
 
 
+def ra_team_for_request(request: RARequest):
+    """The active members of the RA team the request is routed to: who it may be assigned to."""
+    return (
+        get_user_model()
+        .objects.filter(ra_team_membership__provider_id=request.provider_id, is_active=True)
+        .order_by("first_name", "last_name", "email")
+    )
+
+
 def events_for_request(request: RARequest):
     return (
         RARequestEvent.objects.filter(request=request).select_related("actor").order_by("occurred_at", "pk")
@@ -170,6 +180,7 @@ def request_timeline(request: RARequest) -> list[TimelineEvent]:
     from notifications.selectors import emails_for_topic
 
     url = reverse("ra_requests:detail", args=[request.organisation.ods_code, request.pk])
+    actor_name = ActorNames(request.organisation, provider_ids={request.provider_id})
     items = [
         TimelineEvent(
             occurred_at=event.occurred_at,
@@ -177,7 +188,7 @@ def request_timeline(request: RARequest) -> list[TimelineEvent]:
             title=event.title,
             detail=event.comment,
             url=url,
-            actor=event.actor.display_name if event.actor else "",
+            actor=actor_name(event.actor),
         )
         for event in events_for_request(request)
     ]
@@ -200,6 +211,7 @@ def timeline_events_for_organisation(organisation: Organisation) -> list[Timelin
         .select_related("actor", "request")
         .order_by("occurred_at", "pk")
     )
+    actor_name = ActorNames(organisation, provider_ids={event.request.provider_id for event in events})
     return [
         TimelineEvent(
             occurred_at=event.occurred_at,
@@ -207,7 +219,7 @@ def timeline_events_for_organisation(organisation: Organisation) -> list[Timelin
             title=f"RA request {event.request.reference}: {event.title}",
             detail=event.comment,
             url=reverse("ra_requests:detail", args=[organisation.ods_code, event.request_id]),
-            actor=event.actor.display_name if event.actor else "",
+            actor=actor_name(event.actor),
         )
         for event in events
     ]

@@ -108,3 +108,20 @@ def pytest_report_header(config):
         f"database: {database['ENGINE']} name={database['NAME']} (tests use {where})",
         f"celery test broker (tests/services): {broker}",
     ]
+
+
+@pytest.fixture
+def decline_reasons(request):
+    """The decline reasons the data migration installs. Browser tests' database flush empties the
+    table for every test after them, so tests that decline requests ask for this (the ra_requests
+    and onboarding conftests do it for every database test)."""
+    from ra_requests.decline_reasons import install_default_decline_reasons
+    from ra_requests.models import DeclineReason
+
+    if request.node.get_closest_marker("django_db") is None and not {"db", "transactional_db"} & set(
+        request.fixturenames
+    ):
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    if not DeclineReason.objects.exists():
+        install_default_decline_reasons(DeclineReason)

@@ -43,6 +43,9 @@ DEMO_STAFF = [
     ),
 ]
 
+# Who records each demo organisation's training: its own IT lead (organisations.demo_data makes them).
+DEMO_RECORDERS = {"A99901": "itlead@example.org", "FZZ91": "pharmacy.admin@example.org"}
+
 # (email, module slug, months ago the training was done, extra days ago)
 DEMO_COMPLETIONS = [
     ("dev.mistry@example.org", "cis-foundations", 2, 0),  # in date
@@ -68,7 +71,8 @@ def seed() -> str:
     organisations = {o.ods_code: o for o in Organisation.objects.filter(ods_code__in=["A99901", "FZZ91"])}
     if not organisations:
         return "Training: no demo organisations, nothing seeded"
-    it_lead = User.objects.filter(email="itlead@example.org").first()
+    recorders = {user.email: user for user in User.objects.filter(email__in=DEMO_RECORDERS.values())}
+    recorder_for = {ods_code: recorders.get(email) for ods_code, email in DEMO_RECORDERS.items()}
     created_staff = 0
     staff_by_email = {}
     for ods_code, name, email, role, employment_type, supplier in DEMO_STAFF:
@@ -84,7 +88,7 @@ def seed() -> str:
                 role=role,
                 employment_type=employment_type,
                 supplier_name=supplier,
-                acting_user=it_lead,
+                acting_user=recorder_for[ods_code],
             )
             created_staff += 1
         staff_by_email[email] = staff
@@ -103,7 +107,7 @@ def seed() -> str:
             completed_on=completed_on,
             method=CompletionMethod.E_LEARNING,
             evidence_note="Demo record",
-            acting_user=it_lead,
+            acting_user=recorder_for[staff.organisation.ods_code],
         )
         created_completions += 1
     return f"Training: {created_staff} demo staff and {created_completions} completions added"

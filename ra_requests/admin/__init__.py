@@ -3,19 +3,22 @@
 Importing this package registers the admin (Django's autodiscovery imports ``ra_requests.admin``).
 """
 
-from .filters import HelpNeededFilter, RegionFilter, SLAStateFilter
+from .decline_reasons import DeclineReasonAdmin
+from .filters import HelpNeededFilter, RegionFilter, SLAStateFilter, StatusFilter
 from .forms import RARequestAdminForm
 from .paginator import TableEstimatePaginator
 from .requests import RARequestAdmin, describe_age
 from .scoping import ProviderScopedAdminMixin
 
 __all__ = [
+    "DeclineReasonAdmin",
     "HelpNeededFilter",
     "ProviderScopedAdminMixin",
     "RARequestAdmin",
     "RARequestAdminForm",
     "RegionFilter",
     "SLAStateFilter",
+    "StatusFilter",
     "TableEstimatePaginator",
     "describe_age",
 ]

@@ -1,4 +1,4 @@
-"""List filters for the RA request admin: SLA state, request type and region."""
+"""List filters for the RA request admin: status, SLA state, request type and region."""
 
 from django.contrib import admin
 from django.utils import timezone
@@ -6,6 +6,38 @@ from django.utils import timezone
 from organisations.models import RAProvider
 
 from ..models import OPEN_STATUSES, HelpNeeded, Status, sla_due_before
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Each status, and "Open" for every request not yet resolved or declined (the home page's link)."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open (not resolved or declined)"), *Status.choices]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(status__in=OPEN_STATUSES)
+        if self.value() in Status.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+class AssignmentFilter(admin.SimpleListFilter):
+    title = "assignment"
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", "Assigned to me"), ("nobody", "Unassigned")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assigned_to=request.user)
+        if self.value() == "nobody":
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset
 
 
 class SLAStateFilter(admin.SimpleListFilter):

@@ -1,12 +1,19 @@
 """The RA request change form: the version it was loaded at and one named action."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from organisations.models import RAProvider
 
 from .. import services
 from ..models import DeclineReason, RARequest
+from ..selectors import ra_team_for_request
+
+
+class AssigneeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
 
 
 class RARequestAdminForm(forms.ModelForm):
@@ -17,14 +24,23 @@ class RARequestAdminForm(forms.ModelForm):
     decline_reason_choice = forms.ChoiceField(
         label="Reason for declining",
         required=False,
-        choices=[("", "---------"), *DeclineReason.choices],
         help_text="Each reason tells the organisation what it can do next.",
     )
     comment = forms.CharField(
         label="Note to the organisation",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown on the timeline and emailed to the organisation's contact.",
+        help_text=(
+            'Shown on the timeline and emailed to the organisation\'s contact. With "No change" '
+            "selected it is sent as a note on its own."
+        ),
+    )
+    assignee = AssigneeChoiceField(
+        label="Assigned to",
+        required=False,
+        queryset=get_user_model().objects.none(),
+        empty_label="Nobody",
+        help_text="A member of the RA team the request is routed to. They are emailed when you assign them.",
     )
     new_provider = forms.ModelChoiceField(
         label="Re-route to",
@@ -43,6 +59,13 @@ class RARequestAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
+        # Only the request's own provider's team: any other id posted is "not one of the choices".
+        self.fields["assignee"].queryset = ra_team_for_request(self.instance)
+        self.fields["assignee"].initial = self.instance.assigned_to_id
+        self.fields["decline_reason_choice"].choices = [
+            ("", "---------"),
+            *DeclineReason.objects.active().values_list("code", "label"),
+        ]
         self.fields["action"].choices = [("", "No change")] + [
             (name, services.TRANSITION_LABELS[name]) for name in services.allowed_transitions(self.instance)
         ]

@@ -1,18 +1,25 @@
 """The RA request admin: triage list, change form with named actions, bulk actions."""
 
+import re
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Case, F, When
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
+from ..emails import lower_first
 from ..models import OPEN_STATUSES, UNACKNOWLEDGED_STATUSES, RARequest
 from ..selectors import request_timeline
-from .filters import HelpNeededFilter, RegionFilter, SLAStateFilter
+from .filters import AssignmentFilter, HelpNeededFilter, RegionFilter, SLAStateFilter, StatusFilter
 from .forms import RARequestAdminForm
 from .paginator import TableEstimatePaginator
 from .scoping import ProviderScopedAdminMixin
@@ -23,6 +30,19 @@ def describe_age(age) -> str:
         return f"{age.days} day{'s' if age.days != 1 else ''}"
     hours = age.seconds // 3600
     return f"{hours} hour{'s' if hours != 1 else ''}" if hours else "under an hour"
+
+
+REFERENCE_PATTERN = re.compile(r"(?:RA-?)?0*(\d{1,12})", re.IGNORECASE)
+
+
+def pk_from_reference(term: str) -> int | None:
+    """The id in a reference as people quote it ("RA-000005", "ra-5", "000005", "5"), else None."""
+    match = REFERENCE_PATTERN.fullmatch(term.strip())
+    return int(match.group(1)) if match else None
+
+
+def heading_for(ra_request: RARequest) -> str:
+    return f"{ra_request.reference} — {ra_request.organisation.name}"
 
 
 @admin.register(RARequest)
@@ -42,14 +62,17 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
     list_display_links = ["reference", "ods_code"]
     list_select_related = ["organisation", "provider", "assigned_to"]
     list_filter = [
-        "status",
+        StatusFilter,
+        AssignmentFilter,
         SLAStateFilter,
         HelpNeededFilter,
         "organisation__organisation_type",
         RegionFilter,
     ]
-    search_fields = ["=organisation__ods_code", "organisation__name"]
-    search_help_text = "Search by ODS code or organisation name."
+    search_fields = ["=organisation__ods_code", "organisation__name", "contact_name", "contact_email"]
+    search_help_text = (
+        "Search by reference (RA-000005 or 5), ODS code, organisation name, or the contact's name or email."
+    )
     ordering = ["-created_at"]
     list_per_page = 50
     show_full_result_count = False
@@ -82,6 +105,37 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
     class Media:
         css = {"all": ["css/ra_requests_admin.css"]}
 
+    def get_queryset(self, request):
+        # The deadline that matters now (RARequest.sla_due_at), so the list can sort by it.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                sla_due_sort=Case(
+                    When(status__in=UNACKNOWLEDGED_STATUSES, then=F("acknowledge_due_at")),
+                    When(status__in=OPEN_STATUSES, then=F("resolve_due_at")),
+                    default=None,
+                )
+            )
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Django's search, or the request whose reference the term is (RA-000005, 000005 or 5)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        pk = pk_from_reference(search_term)
+        if pk is not None:
+            results |= queryset.filter(pk=pk)
+        return results, may_have_duplicates
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": "RA requests", **(extra_context or {})})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        ra_request = self.get_object(request, object_id)
+        if ra_request is not None:
+            extra_context = {"title": heading_for(ra_request), "subtitle": None, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
             (
@@ -106,7 +160,6 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
                     "fields": [
                         "status",
                         "decline_reason",
-                        "assigned_to",
                         "sla_due",
                         "acknowledge_due_at",
                         "resolve_due_at",
@@ -114,7 +167,10 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
                 },
             ),
             ("Routing", {"fields": ["provider", "routing_reason"]}),
-            ("Take an action", {"fields": ["version", "action", "decline_reason_choice", "comment"]}),
+            (
+                "Take an action",
+                {"fields": ["version", "assignee", "action", "decline_reason_choice", "comment"]},
+            ),
         ]
         if self.sees_everything(request):
             fieldsets.append(("Change routing", {"fields": ["new_provider", "routing_note"]}))
@@ -133,38 +189,88 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        """Every change goes through the services; a race lost here is reported, never a 500."""
-        data = form.cleaned_data
+        """Every change goes through the services, all or nothing; a race lost here is reported,
+        never a 500. What was done is kept on the request for ``response_change`` to report."""
         try:
-            if data.get("new_provider"):
-                services.change_route(
-                    obj,
-                    provider=data["new_provider"],
-                    reason=data["routing_note"],
-                    acting_user=request.user,
-                    expected_version=data["version"],
-                )
-            elif data.get("action"):
-                services.transition_ra_request(
-                    obj,
-                    transition=data["action"],
-                    acting_user=request.user,
-                    comment=data.get("comment", ""),
-                    decline_reason=data.get("decline_reason_choice", ""),
-                    expected_version=data["version"],
-                )
+            with transaction.atomic():
+                done = self._apply(request, obj, form.cleaned_data, assign="assignee" in form.changed_data)
         except ValidationError as error:
             request._ra_request_error = " ".join(error.messages)
+            return
+        if done:
+            request._ra_request_outcome = f"{obj.reference}: {lower_first(' '.join(done))}"
+
+    def _apply(self, request, obj, data, *, assign: bool) -> list[str]:
+        """Assign, then re-route or act or add a note; returns a sentence for each thing done."""
+        version, comment, done = data["version"], data.get("comment", "").strip(), []
+        if assign:
+            assignee = data.get("assignee")
+            obj = services.assign_ra_request(
+                obj, assignee=assignee, acting_user=request.user, expected_version=version
+            )
+            version = obj.version
+            if assignee is None:
+                done.append("Unassigned.")
+            elif assignee == request.user:
+                done.append("Assigned to you.")
+            else:
+                done.append(f"Assigned to {assignee.display_name}, who has been emailed.")
+        if data.get("new_provider"):
+            services.change_route(
+                obj,
+                provider=data["new_provider"],
+                reason=data["routing_note"],
+                acting_user=request.user,
+                expected_version=version,
+            )
+            done.append(f"Re-routed to {data['new_provider'].name}, whose RA team has been emailed.")
+        elif data.get("action"):
+            changed = services.transition_ra_request(
+                obj,
+                transition=data["action"],
+                acting_user=request.user,
+                comment=comment,
+                decline_reason=data.get("decline_reason_choice", ""),
+                expected_version=version,
+            )
+            done.append(
+                f"{changed.get_status_display()}{', with your note' if comment else ''}. "
+                f"The organisation's contact ({changed.contact_email}) has been emailed."
+            )
+        elif comment:
+            services.add_note_to_ra_request(obj, acting_user=request.user, comment=comment)
+            done.append(
+                f"Your note was added to the timeline and emailed to {obj.contact_email}. "
+                f"The status is unchanged ({obj.get_status_display()})."
+            )
+        return done
 
     def save_related(self, request, form, formsets, change):
         """The timeline inline is read-only; nothing related is saved from this form."""
 
     def response_change(self, request, obj):
+        """Says exactly what happened (or that nothing did) instead of Django's "changed successfully"."""
         error = getattr(request, "_ra_request_error", None)
         if error:
             self.message_user(request, f"Nothing was changed: {error}", messages.ERROR)
             return HttpResponseRedirect(request.path)
-        return super().response_change(request, obj)
+        outcome = getattr(request, "_ra_request_outcome", None)
+        if outcome is None:
+            self.message_user(
+                request,
+                f"Nothing was changed on {obj.reference}: choose an action or write a note.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(request.path)
+        self.message_user(request, outcome, messages.SUCCESS)
+        if "_continue" in request.POST:
+            return HttpResponseRedirect(request.path)
+        changelist = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_changelist")
+        return HttpResponseRedirect(
+            add_preserved_filters(
+                {"preserved_filters": self.get_preserved_filters(request), "opts": obj._meta}, changelist
+            )
+        )
 
     @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
     def action_checkbox(self, obj):
@@ -209,7 +315,7 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
     def age(self, obj):
         return describe_age(timezone.now() - obj.created_at)
 
-    @admin.display(description="SLA due")
+    @admin.display(description="SLA due", ordering="sla_due_sort")
     def sla_due(self, obj):
         if obj.is_paused:
             return mark_safe('<span class="ra-sla ra-sla--paused">Paused</span>')
@@ -258,12 +364,17 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
     def assign_to_me(self, request, queryset):
         done = 0
         for ra_request in queryset.filter(status__in=OPEN_STATUSES):
-            services.assign_ra_request(ra_request, assignee=request.user, acting_user=request.user)
+            try:
+                services.assign_ra_request(ra_request, assignee=request.user, acting_user=request.user)
+            except ValidationError:
+                continue  # routed to a team the user is not in: reported as skipped below
             done += 1
         skipped = queryset.count() - done
         self.message_user(
             request,
             f"{done} request(s) assigned to you."
-            + (f" {skipped} closed request(s) skipped." if skipped else ""),
-            messages.SUCCESS,
+            + (
+                f" {skipped} skipped because they are closed or routed to another RA team." if skipped else ""
+            ),
+            messages.SUCCESS if done else messages.WARNING,
         )

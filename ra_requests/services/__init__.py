@@ -24,6 +24,7 @@ from ..routing import Route, route_for_organisation
 from .submission import choose_successor_icb, submit_ra_request
 from .transitions import (
     acknowledge_ra_request,
+    add_note_to_ra_request,
     ask_organisation,
     assign_ra_request,
     change_route,
@@ -43,6 +44,7 @@ __all__ = [
     "TRANSITION_LABELS",
     "Route",
     "acknowledge_ra_request",
+    "add_note_to_ra_request",
     "allowed_transitions",
     "ask_organisation",
     "assign_ra_request",

@@ -13,11 +13,11 @@ from ..lifecycle import TRANSITION_LABELS, TRANSITIONS, can_reopen, can_reroute_
 from ..models import (
     CLOSED_STATUSES,
     DeclineReason,
-    NextStep,
     RARequest,
     RARequestEvent,
     Status,
 )
+from ..selectors import ra_team_for_request
 from ..sla import working_time_between
 from .common import _lock, _record, _start_cycle
 
@@ -52,9 +52,10 @@ def transition_ra_request(
     new_cycle = False
 
     if transition == "decline":
-        if decline_reason not in DeclineReason.values:
+        if not decline_reason or not DeclineReason.objects.active().filter(code=decline_reason).exists():
             raise ValidationError({"decline_reason": "Select why you are declining the request"})
         request.decline_reason = decline_reason
+        request.__dict__.pop("decline_reason_details", None)
     if transition == "reroute":
         national = national_ra_team()
         if not can_reroute_to_national(request):
@@ -64,7 +65,7 @@ def transition_ra_request(
                 "The national RA team has declined this request: there is nowhere else to send it."
             )
         reason = (
-            f"{request.provider.name} declined it ({request.get_decline_reason_display().lower()}); "
+            f"{request.provider.name} declined it ({emails.lower_first(request.decline_reason_label)}); "
             "the national RA team takes requests that no local provider can handle."
         )
         request.provider, request.routing_reason = national, reason
@@ -105,7 +106,7 @@ def transition_ra_request(
     emails.queue_status_change_to_organisation(request, event)
     if new_cycle:
         emails.queue_routed_to_provider(request)
-    if target == Status.DECLINED and request.next_step == NextStep.REROUTE_NATIONAL:
+    if target == Status.DECLINED and request.offers_national_reroute:
         national = national_ra_team()
         if national is not None and national.pk != request.provider_id:
             emails.queue_declined_to_national(request, national)
@@ -198,12 +199,36 @@ def reopen_ra_request(request, *, acting_user, comment, expected_version=None):
 
 
 @transaction.atomic
+def add_note_to_ra_request(request: RARequest, *, acting_user, comment: str) -> RARequestEvent:
+    """Record a note on the timeline without changing the status, open or closed, and email it to
+    the organisation's contact (one outbox row per note, so retrying the email never repeats it)."""
+    if not comment.strip():
+        raise ValidationError({"comment": "Write the note to the organisation"})
+    event = _record(request, kind=RARequestEvent.Kind.NOTE, actor=acting_user, comment=comment.strip())
+    emails.queue_note_to_organisation(request, event)
+    return event
+
+
+@transaction.atomic
 def assign_ra_request(request: RARequest, *, assignee, acting_user, expected_version=None) -> RARequest:
+    """Assign the request to a member of its provider's RA team (``assignee=None`` unassigns it).
+
+    Records it on the timeline and, unless people assign themselves, emails the assignee.
+    """
     request = _lock(request, expected_version)
+    if assignee is not None and not ra_team_for_request(request).filter(pk=assignee.pk).exists():
+        raise ValidationError({"assignee": f"Choose a member of {request.provider.name}'s RA team"})
     request.assigned_to = assignee
     request._history_user = acting_user
     request.save(update_fields=["assigned_to", "version", "updated_at"])
-    _record(request, kind=RARequestEvent.Kind.ASSIGNED, actor=acting_user, comment=f"Assigned to {assignee}")
+    event = _record(
+        request,
+        kind=RARequestEvent.Kind.ASSIGNED,
+        actor=acting_user,
+        comment=f"Assigned to {assignee.display_name}" if assignee else "Unassigned",
+    )
+    if assignee is not None and assignee != acting_user:
+        emails.queue_assigned_to_member(request, event)
     return request
 
 

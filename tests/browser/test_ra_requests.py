@@ -65,7 +65,7 @@ def test_organisation_admin_asks_for_ra_support_and_sees_the_timeline(page, base
     assert_no_serious_axe_violations(page)
 
 
-def test_organisation_replies_and_accepts_a_decline_next_step_accessibly(page, base_url):
+def test_organisation_replies_and_accepts_a_decline_next_step_accessibly(page, base_url, decline_reasons):
     from ra_requests import services
 
     NationalRATeamFactory()

@@ -53,3 +53,8 @@ def details_answers(organisation):
 
 def future_date(days=30) -> datetime.date:
     return datetime.date.today() + datetime.timedelta(days=days)
+
+
+@pytest.fixture(autouse=True)
+def _decline_reasons(decline_reasons):
+    """Every database test here may decline a request (see the root conftest's decline_reasons)."""

@@ -70,7 +70,7 @@ def test_home_ra_team_member_sees_triage_and_overview(client, icb, ra_team_membe
     content = client.get("/").content.decode()
 
     assert f"RA team: {icb.name}" in content
-    assert 'href="/admin/"' in content
+    assert 'href="/admin/ra_requests/rarequest/?status=open"' in content
     overview = url_or_none("onboarding:icb_overview")
     if overview:
         assert f'href="{overview}"' in content

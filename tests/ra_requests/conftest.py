@@ -41,3 +41,22 @@ def submit(request_data):
 def ra_request(organisation, org_admin, national_team, submit, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         return submit(organisation, org_admin)
+
+
+class _Clock:
+    def __init__(self, monkeypatch):
+        self._monkeypatch = monkeypatch
+
+    def set(self, moment: datetime.datetime) -> None:
+        self._monkeypatch.setattr(timezone, "now", lambda: moment)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """clock.set(moment): from then on ``django.utils.timezone.now()`` returns ``moment``."""
+    return _Clock(monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def _decline_reasons(decline_reasons):
+    """Every database test here may decline a request (see the root conftest's decline_reasons)."""

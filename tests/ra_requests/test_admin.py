@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.models import OutboundEmail
 from ra_requests import services
 from ra_requests.models import RARequest, Status
 from tests.factories import OrganisationFactory
@@ -249,3 +250,68 @@ def test_change_page_offers_only_legal_actions_and_shows_the_timeline(triage, ra
     assert "Email sent: RA support request from Riverside Surgery" in content
     assert "Phoned the ICB smartcard line twice; no answer." in content
     assert f'name="version" value="{ra_request.version}"' in content
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_a_note_with_no_change_is_recorded_and_emailed(triage, ra_request, ra_team_member):
+    response = triage.post(
+        change_url(ra_request),
+        {"version": ra_request.version, "action": "", "comment": "We have ordered 12 smartcards."},
+        follow=True,
+    )
+
+    ra_request.refresh_from_db()
+    assert ra_request.status == Status.SUBMITTED
+    note = ra_request.events.last()
+    assert (note.kind, note.actor, note.comment) == ("note", ra_team_member, "We have ordered 12 smartcards.")
+    email = OutboundEmail.objects.get(dedupe_key=f"ra_request:{ra_request.pk}:note:{note.pk}")
+    assert email.to == ["asha.patel@riverside.example.org"]
+    assert "We have ordered 12 smartcards." in email.body
+    assert _messages(response) == [
+        f"{ra_request.reference}: your note was added to the timeline and emailed to "
+        "asha.patel@riverside.example.org. The status is unchanged (Submitted)."
+    ]
+
+
+def test_a_note_after_resolving_is_recorded_and_emailed(triage, ra_request, ra_team_member):
+    services.start_work_on_ra_request(ra_request, acting_user=ra_team_member)
+    resolved = services.resolve_ra_request(ra_request, acting_user=ra_team_member)
+
+    response = triage.post(
+        change_url(ra_request),
+        {"version": resolved.version, "comment": "Cards posted first class today."},
+        follow=True,
+    )
+
+    note = ra_request.events.last()
+    assert (note.kind, note.comment) == ("note", "Cards posted first class today.")
+    assert OutboundEmail.objects.filter(dedupe_key=f"ra_request:{ra_request.pk}:note:{note.pk}").exists()
+    assert "your note was added to the timeline and emailed" in _messages(response)[0]
+    detail = reverse("ra_requests:detail", args=[ra_request.organisation.ods_code, ra_request.pk])
+    triage.force_login(ra_request.submitted_by)
+    assert "Cards posted first class today." in triage.get(detail).content.decode()
+
+
+def test_an_action_with_a_note_says_what_happened(triage, ra_request):
+    response = triage.post(
+        change_url(ra_request),
+        {"version": ra_request.version, "action": "acknowledge", "comment": "Looking at it today."},
+        follow=True,
+    )
+
+    assert _messages(response) == [
+        f"{ra_request.reference}: acknowledged, with your note. The organisation's contact "
+        "(asha.patel@riverside.example.org) has been emailed."
+    ]
+
+
+def test_saving_with_nothing_chosen_or_typed_says_nothing_changed(triage, ra_request):
+    response = triage.post(change_url(ra_request), {"version": ra_request.version}, follow=True)
+
+    assert _messages(response) == [
+        f"Nothing was changed on {ra_request.reference}: choose an action or write a note."
+    ]
+    assert ra_request.events.count() == 1

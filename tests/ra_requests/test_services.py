@@ -8,7 +8,7 @@ from django.utils import timezone
 from notifications.models import OutboundEmail
 from ra_requests import services
 from ra_requests.models import RARequest, RARequestEvent, Status
-from ra_requests.sla import add_working_time, working_days
+from ra_requests.sla import LONDON
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,17 +30,23 @@ def put_in(ra_request, status, **extra):
     return ra_request
 
 
-def test_submit_ra_request_routes_saves_and_starts_the_clock(ra_request, organisation, icb, org_admin):
+def test_submit_ra_request_routes_saves_and_starts_the_clock(organisation, icb, org_admin, submit, clock):
+    # Monday 3 March 2025, 10:00 in London (GMT); the ICB's targets are 2 and 10 working days.
+    clock.set(datetime.datetime(2025, 3, 3, 10, 0, tzinfo=LONDON))
+
+    ra_request = submit(organisation, org_admin)
+
     assert ra_request.organisation == organisation
     assert ra_request.provider == icb
     assert ra_request.status == Status.SUBMITTED
     assert ra_request.help_needed_list == ["register_users", "issue_smartcards"]
     assert ra_request.routing_reason == f"{icb.name} gives RA support to its own organisations."
-    assert ra_request.acknowledge_due_at == add_working_time(ra_request.sla_started_at, working_days(2))
-    assert ra_request.resolve_due_at == add_working_time(ra_request.sla_started_at, working_days(10))
-    assert ra_request.next_escalation_at == add_working_time(
-        ra_request.sla_started_at, working_days(2) - datetime.timedelta(hours=4)
-    )
+    # 16 working hours: 7 on Monday, 8 on Tuesday, 1 on Wednesday.
+    assert ra_request.acknowledge_due_at == datetime.datetime(2025, 3, 5, 10, 0, tzinfo=LONDON)
+    # 80 working hours: 7 on Monday, 32 to Friday, 40 the next week, 1 on Monday 17th.
+    assert ra_request.resolve_due_at == datetime.datetime(2025, 3, 17, 10, 0, tzinfo=LONDON)
+    # The reminder, 4 working hours before the acknowledgement target: Tuesday 14:00.
+    assert ra_request.next_escalation_at == datetime.datetime(2025, 3, 4, 14, 0, tzinfo=LONDON)
     event = ra_request.events.get()
     assert (event.kind, event.to_status, event.actor) == ("status", Status.SUBMITTED, org_admin)
 
@@ -99,17 +105,87 @@ def test_submit_ra_request_refuses_bad_input(
     assert OutboundEmail.objects.count() == 0
 
 
-LEGAL = [(name, source) for name, (sources, _) in services.TRANSITIONS.items() for source in sources]
+# The lifecycle written out by hand, state by state, so a change to lifecycle.TRANSITIONS fails here.
+# {status: {transition: status it leads to}}; anything not listed must be refused.
+EXPECTED_LIFECYCLE = {
+    Status.SUBMITTED: {
+        "acknowledge": Status.ACKNOWLEDGED,
+        "start": Status.IN_PROGRESS,
+        "decline": Status.DECLINED,
+    },
+    Status.REROUTED: {
+        "acknowledge": Status.ACKNOWLEDGED,
+        "start": Status.IN_PROGRESS,
+        "decline": Status.DECLINED,
+    },
+    Status.ACKNOWLEDGED: {
+        "start": Status.IN_PROGRESS,
+        "ask_organisation": Status.WAITING_FOR_ORGANISATION,
+        "resolve": Status.RESOLVED,
+        "decline": Status.DECLINED,
+    },
+    Status.IN_PROGRESS: {
+        "ask_organisation": Status.WAITING_FOR_ORGANISATION,
+        "resolve": Status.RESOLVED,
+        "decline": Status.DECLINED,
+    },
+    Status.WAITING_FOR_ORGANISATION: {
+        "organisation_replied": Status.IN_PROGRESS,
+        "resolve": Status.RESOLVED,
+        "decline": Status.DECLINED,
+    },
+    Status.RESOLVED: {"reopen": Status.SUBMITTED},
+    Status.DECLINED: {"reroute": Status.REROUTED, "reopen": Status.SUBMITTED},
+}
+ALL_TRANSITIONS = [
+    "acknowledge",
+    "start",
+    "ask_organisation",
+    "organisation_replied",
+    "resolve",
+    "decline",
+    "reroute",
+    "reopen",
+]
+# What the admin's action list offers RA staff in each state (the organisation makes the rest).
+EXPECTED_ADMIN_ACTIONS = {
+    Status.SUBMITTED: ["acknowledge", "start", "decline"],
+    Status.REROUTED: ["acknowledge", "start", "decline"],
+    Status.ACKNOWLEDGED: ["start", "ask_organisation", "resolve", "decline"],
+    Status.IN_PROGRESS: ["ask_organisation", "resolve", "decline"],
+    Status.WAITING_FOR_ORGANISATION: ["resolve", "decline"],
+    Status.RESOLVED: [],
+    Status.DECLINED: [],
+}
+LEGAL = [
+    (name, source, target)
+    for source, transitions in EXPECTED_LIFECYCLE.items()
+    for name, target in transitions.items()
+]
 ILLEGAL = [
     (name, status)
-    for name, (sources, _) in services.TRANSITIONS.items()
     for status in ALL_STATUSES
-    if status not in sources
+    for name in ALL_TRANSITIONS
+    if name not in EXPECTED_LIFECYCLE[status]
 ]
 
 
-@pytest.mark.parametrize(("transition", "source"), LEGAL)
-def test_transition_ra_request_applies_every_legal_transition(ra_request, org_admin, transition, source):
+def test_every_status_and_transition_is_covered_by_the_hand_written_lifecycle():
+    assert set(EXPECTED_LIFECYCLE) == set(Status.values)
+    assert set(services.TRANSITIONS) == set(ALL_TRANSITIONS)
+
+
+@pytest.mark.parametrize("status", ALL_STATUSES)
+def test_admin_offers_only_the_provider_transitions_legal_in_each_status(ra_request, status):
+    put_in(ra_request, status)
+
+    assert services.allowed_transitions(ra_request) == EXPECTED_ADMIN_ACTIONS[status]
+
+
+@pytest.mark.parametrize(("transition", "source", "target"), LEGAL)
+def test_transition_ra_request_applies_every_legal_transition(
+    ra_request, org_admin, transition, source, target
+):
     put_in(ra_request, source)
     version = ra_request.version
 
@@ -122,7 +198,6 @@ def test_transition_ra_request_applies_every_legal_transition(ra_request, org_ad
         expected_version=version,
     )
 
-    target = services.TRANSITIONS[transition][1]
     result.refresh_from_db()
     assert result.status == target
     assert result.version == version + 1
@@ -193,29 +268,29 @@ def test_decline_requires_a_reason(ra_request, ra_team_member):
 
 
 def test_waiting_for_organisation_pauses_the_clock_and_a_reply_extends_the_targets(
-    ra_request, ra_team_member, org_admin
+    organisation, org_admin, ra_team_member, national_team, submit, clock
 ):
+    clock.set(datetime.datetime(2025, 3, 3, 10, 0, tzinfo=LONDON))  # a Monday
+    ra_request = submit(organisation, org_admin)
     services.acknowledge_ra_request(ra_request, acting_user=ra_team_member)
-    resolve_due = RARequest.objects.get(pk=ra_request.pk).resolve_due_at
-    paused_at = timezone.now() - datetime.timedelta(days=7)
+    assert RARequest.objects.get(pk=ra_request.pk).resolve_due_at == datetime.datetime(
+        2025, 3, 17, 10, 0, tzinfo=LONDON
+    )
 
+    clock.set(datetime.datetime(2025, 3, 4, 11, 0, tzinfo=LONDON))
     services.ask_organisation(ra_request, acting_user=ra_team_member, comment="Which staff need cards?")
-    RARequest.objects.filter(pk=ra_request.pk).update(paused_at=paused_at)
     waiting = RARequest.objects.get(pk=ra_request.pk)
     assert waiting.next_escalation_at is None
-    assert waiting.is_overdue(timezone.now() + datetime.timedelta(days=60)) is False
+    assert waiting.is_overdue(datetime.datetime(2025, 6, 1, tzinfo=LONDON)) is False
 
+    clock.set(datetime.datetime(2025, 3, 6, 15, 0, tzinfo=LONDON))
     replied = services.reply_to_ra_request(ra_request, acting_user=org_admin, comment="The two new nurses.")
 
-    from ra_requests.sla import working_time_between
-
-    paused = working_time_between(paused_at, replied.events.last().occurred_at)
+    # Paused 20 working hours: 6 on Tuesday, 8 on Wednesday, 6 on Thursday.
     assert replied.status == Status.IN_PROGRESS
-    assert replied.paused_seconds == int(paused.total_seconds())
-    assert replied.resolve_due_at == add_working_time(
-        replied.sla_started_at, working_days(10) + datetime.timedelta(seconds=replied.paused_seconds)
-    )
-    assert replied.resolve_due_at > resolve_due
+    assert replied.paused_seconds == 20 * 3600
+    # 80 + 20 working hours from Monday 10:00: Wednesday 19 March, 14:00.
+    assert replied.resolve_due_at == datetime.datetime(2025, 3, 19, 14, 0, tzinfo=LONDON)
     assert replied.next_escalation_at == replied.resolve_due_at
 
 
@@ -342,3 +417,25 @@ def test_change_route_refuses_the_same_provider(ra_request, national_admin, icb)
         services.change_route(ra_request, provider=icb, reason="Why not", acting_user=national_admin)
 
     assert error.value.message_dict == {"provider": [f"The request is already with {icb.name}"]}
+
+
+def test_add_note_records_it_without_changing_the_status_and_emails_the_contact(ra_request, ra_team_member):
+    version = ra_request.version
+
+    note = services.add_note_to_ra_request(ra_request, acting_user=ra_team_member, comment=" Cards ordered. ")
+
+    ra_request.refresh_from_db()
+    assert (ra_request.status, ra_request.version) == (Status.SUBMITTED, version)
+    assert (note.kind, note.comment, note.actor) == ("note", "Cards ordered.", ra_team_member)
+    email = OutboundEmail.objects.get(dedupe_key=f"ra_request:{ra_request.pk}:note:{note.pk}")
+    assert email.to == ["asha.patel@riverside.example.org"]
+    assert "Cards ordered." in email.body
+    assert "has not changed: it is submitted" in email.body
+
+
+def test_add_note_refuses_an_empty_note(ra_request, ra_team_member):
+    with pytest.raises(ValidationError) as error:
+        services.add_note_to_ra_request(ra_request, acting_user=ra_team_member, comment="  ")
+
+    assert error.value.message_dict == {"comment": ["Write the note to the organisation"]}
+    assert ra_request.events.count() == 1

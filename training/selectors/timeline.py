@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.urls import reverse
 from django.utils import timezone
 
-from organisations.timeline import TimelineEvent
+from organisations.timeline import ActorNames, TimelineEvent
 
 from ..models import Completion, ModuleVersion
 
@@ -14,6 +14,7 @@ from ..models import Completion, ModuleVersion
 def timeline_events_for_organisation(organisation) -> list[TimelineEvent]:
     """Completions (grouped per session) and new module versions that made staff due a refresher."""
     dashboard_url = reverse("training:dashboard", args=[organisation.ods_code])
+    actor_name = ActorNames(organisation)
     sessions = defaultdict(list)
     completions = (
         Completion.objects.filter(staff__organisation=organisation)
@@ -38,7 +39,7 @@ def timeline_events_for_organisation(organisation) -> list[TimelineEvent]:
                 title=f"Training completed: {version.module.title} (version {version.number})",
                 detail=f"{first.get_method_display()} for {people}: {names}",
                 url=dashboard_url,
-                actor=first.recorded_by.display_name if first.recorded_by else "",
+                actor=actor_name(first.recorded_by),
             )
         )
         for completion in group:
@@ -69,7 +70,7 @@ def timeline_events_for_organisation(organisation) -> list[TimelineEvent]:
                     detail=f"{version.change_note} Staff trained on an earlier version need a refresher "
                     f"({len(affected)} trained here before this version).",
                     url=dashboard_url,
-                    actor=version.published_by.display_name if version.published_by else "",
+                    actor=actor_name(version.published_by),
                 )
             )
     events.sort(key=lambda event: event.occurred_at)
