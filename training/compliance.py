@@ -43,7 +43,8 @@ def add_months(start: datetime.date, months: int) -> datetime.date:
 
 
 def expiry_date(completed_on: datetime.date, refresh_months: int) -> datetime.date:
-    """The day a completion stops counting: from this date on, the person is overdue."""
+    """The day a refresher is due: the completion counts through this date; from the next day the
+    person is overdue."""
     return add_months(completed_on, refresh_months)
 
 
@@ -61,7 +62,8 @@ class ModuleRules:
 @dataclass(frozen=True)
 class ModuleStatus:
     status: Status
-    due_on: datetime.date | None  # expiry, or the date a newer version made the completion out of date
+    # The refresher's due date (the last day in date), or the date a newer version made it out of date.
+    due_on: datetime.date | None
     completed_on: datetime.date | None = None
     version_number: int | None = None
 
@@ -91,7 +93,7 @@ def status_for(
         return NEVER
     completed_on, version_number = latest
     expires_on = expiry_date(completed_on, rules.refresh_months)
-    if expires_on <= today:
+    if expires_on < today:
         return ModuleStatus(Status.OVERDUE, expires_on, completed_on, version_number)
     if version_number < rules.current_version:
         superseded = rules.superseded_on.get(version_number, today)

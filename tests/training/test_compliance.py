@@ -51,16 +51,20 @@ def test_status_for_expiring_from_30_days_before_expiry():
     assert (on_day_31.status, on_day_31.due_on) == (Status.IN_DATE, d(2026, 2, 15))
 
 
-def test_status_for_overdue_on_the_expiry_date():
-    on_expiry = status_for(RULES, (d(2025, 7, 15), 1), d(2026, 1, 15))
-    day_before = status_for(RULES, (d(2025, 7, 16), 1), d(2026, 1, 15))
+def test_status_for_in_date_through_the_due_date_and_overdue_from_the_next_day():
+    due_today = status_for(RULES, (d(2025, 7, 15), 1), d(2026, 1, 15))
+    due_yesterday = status_for(RULES, (d(2025, 7, 14), 1), d(2026, 1, 15))
 
-    assert (on_expiry.status, on_expiry.due_on, on_expiry.is_compliant) == (
-        Status.OVERDUE,
+    assert (due_today.status, due_today.due_on, due_today.is_compliant) == (
+        Status.EXPIRING,
         d(2026, 1, 15),
+        True,
+    )
+    assert (due_yesterday.status, due_yesterday.due_on, due_yesterday.is_compliant) == (
+        Status.OVERDUE,
+        d(2026, 1, 14),
         False,
     )
-    assert day_before.status == Status.EXPIRING
 
 
 def test_status_for_month_end_completion_expires_at_the_end_of_a_shorter_month():

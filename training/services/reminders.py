@@ -56,8 +56,11 @@ def _reminder_subject(kind: str, due) -> str:
 
 def _reminder_body(kind: str, due, organisation) -> str:
     first_line = {
-        "expiring": f'Your training in "{due.module.title}" expires on {due.status.due_on:%-d %B %Y}.',
-        "overdue": f'Your training in "{due.module.title}" expired on {due.status.due_on:%-d %B %Y}.',
+        "expiring": (
+            f'Your training in "{due.module.title}" is in date until the end of '
+            f"{due.status.due_on:%-d %B %Y}: do the refresher by then."
+        ),
+        "overdue": f'Your refresher in "{due.module.title}" was due by {due.status.due_on:%-d %B %Y}.',
         "refresher": (
             f'A new version of "{due.module.title}" was published on {due.status.due_on:%-d %B %Y}: '
             "you were trained on an earlier version."
