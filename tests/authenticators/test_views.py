@@ -580,3 +580,41 @@ def test_public_chooser_reports_a_bad_head_count(client, catalogue):
     assert '<a href="#id_head_count">Number of staff must be a whole number, like 12</a>' in content
     assert "Your results" not in content
     assert 'value="lots"' in content
+
+
+def _cis1_answer_by_authenticator(content: str) -> dict[str, str]:
+    answers = {}
+    for block in content.split('<details class="nhsuk-details">')[1:]:
+        label = block.split('<span class="nhsuk-details__summary-text">', 1)[1].split(" (", 1)[0]
+        row = block.split("Works with CIS1</dt>", 1)[1]
+        answers[label] = row.split('<dd class="nhsuk-summary-list__value">', 1)[1].split("</dd>", 1)[0]
+    return answers
+
+
+@pytest.mark.django_db
+def test_public_chooser_says_works_with_cis1_only_for_authenticators_that_do(client, catalogue):
+    response = client.get(reverse("authenticators:chooser"))
+
+    answers = _cis1_answer_by_authenticator(response.content.decode())
+    expected = {
+        authenticator.label: "Yes, over HSCN" if authenticator.cis1_supported else "No"
+        for authenticator in catalogue["authenticators"].values()
+    }
+    assert answers == expected
+    assert list(answers.values()).count("Yes, over HSCN") == 1  # the seed: smartcards only
+
+
+def test_no_template_passes_yesno_a_label_containing_a_comma():
+    """``yesno`` splits its argument on commas, so "Yes, over HSCN,No" shows " over HSCN" for False."""
+    import re
+
+    from django.conf import settings
+
+    template_dir = settings.BASE_DIR / "templates"
+    offenders = []
+    for path in template_dir.rglob("*.html"):
+        for argument in re.findall(r'\|yesno:"([^"]*)"', path.read_text()):
+            choices = argument.split(",")
+            if len(choices) > 3 or any(choice != choice.strip() for choice in choices):
+                offenders.append(f"{path.relative_to(template_dir)}: {argument}")
+    assert offenders == []
