@@ -149,6 +149,11 @@ class RASupportForm(StepForm):
         help_text="For example, your own RA team, your ICB or a commissioning support unit (CSU).",
     )
 
+    def page_context(self) -> dict:
+        from .selectors import ra_support_for_organisation
+
+        return {"ra_support": ra_support_for_organisation(self.organisation, self.journey)}
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("has_ra_support") == "yes" and not cleaned.get("provider_name", "").strip():

@@ -93,7 +93,13 @@ STEPS: tuple[Step, ...] = (
         forms.OrganisationDetailsForm,
         template_name="onboarding/step_organisation_details.html",
     ),
-    Step("ra-support", "Registration Authority support", "ra", forms.RASupportForm),
+    Step(
+        "ra-support",
+        "Registration Authority support",
+        "ra",
+        forms.RASupportForm,
+        template_name="onboarding/step_ra_support.html",
+    ),
     Step(
         "ra-request",
         "Ask for RA support",
@@ -102,7 +108,7 @@ STEPS: tuple[Step, ...] = (
         requires=(
             "ra_requests.services:submit_ra_request",
             "ra_requests.services:route_for_organisation",
-            "ra_requests.selectors:ra_status_for_organisation",
+            "ra_requests.selectors:ra_support_status",
         ),
         prerequisites=("organisation-details", "ra-support"),
         applies=_needs_ra_request,
