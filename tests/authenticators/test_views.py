@@ -396,8 +396,8 @@ def test_group_can_be_edited_and_removed(client, planned_organisation, org_admin
 
 
 @pytest.mark.django_db
-def test_choose_page_recommends_and_saves_a_different_set_with_a_warning(
-    client, planned_organisation, org_admin
+def test_choose_page_stops_a_set_that_leaves_an_application_without_a_way_to_sign_in(
+    client, planned_organisation, org_admin, catalogue
 ):
     group = services.save_user_group(
         planned_organisation, name="Clinicians", head_count=5, application_slugs=["systmone", "emis-web"]
@@ -409,10 +409,14 @@ def test_choose_page_recommends_and_saves_a_different_set_with_a_warning(
         url("choose", planned_organisation, group.pk), {"authenticators": ["windows-hello"]}, follow=True
     )
 
+    smartcard = catalogue["authenticators"]["smartcard"].name
     assert "Recommended. Covers: EMIS Web, SystmOne" in page.content.decode()
-    assert "but it leaves these applications uncovered: EMIS Web" in response.content.decode()
+    assert (
+        f"Clinicians would have no way to sign in to EMIS Web. Add {smartcard}: it works with EMIS Web."
+        in response.content.decode()
+    )
     group.refresh_from_db()
-    assert [a.slug for a in group.chosen_authenticators.all()] == ["windows-hello"]
+    assert group.has_chosen is False
 
 
 @pytest.mark.django_db
