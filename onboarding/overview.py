@@ -30,7 +30,12 @@ class OrganisationReadiness:
     training_state: str
     cis1_state: str
     ra_detail: str
-    percent_trained: float | None
+    trained_staff: object  # training.compliance.TrainedStaff
+
+    @property
+    def percent_trained(self) -> float | None:
+        return self.trained_staff.percent
+
     cis1_applications: tuple[str, ...]
     uncovered_applications: tuple[str, ...]
 
@@ -79,9 +84,7 @@ def readiness_of_organisations(
         compliance = training[organisation.pk]
         ra = readiness.ra_state(ra_support.state)
         plan_state, cis1_state = selectors.plan_check_states(plan, today=today)
-        training_state = selectors.training_check_state(
-            active_staff=compliance.active_staff, fully_compliant_staff=compliance.fully_compliant_staff
-        )
+        training_state = selectors.training_check_state(compliance.trained_staff)
         rows.append(
             OrganisationReadiness(
                 organisation=organisation,
@@ -91,7 +94,7 @@ def readiness_of_organisations(
                 training_state=training_state,
                 cis1_state=cis1_state,
                 ra_detail=ra_support.summary,
-                percent_trained=compliance.percent_trained,
+                trained_staff=compliance.trained_staff,
                 cis1_applications=plan.cis1_applications,
                 uncovered_applications=tuple(
                     sorted({*plan.uncovered_applications, *plan.unassigned_applications})

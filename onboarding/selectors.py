@@ -135,10 +135,9 @@ def plan_check_states(coverage, *, today: datetime.date) -> tuple[str, str]:
     return plan, cis1
 
 
-def training_check_state(*, active_staff: int, fully_compliant_staff: int) -> str:
-    return readiness.training_state(
-        active_staff=active_staff, percent_trained=percent_of(fully_compliant_staff, active_staff)
-    )
+def training_check_state(trained_staff) -> str:
+    """``trained_staff``: the organisation's ``training.compliance.TrainedStaff`` figure."""
+    return readiness.training_state(active_staff=trained_staff.staff, percent_trained=trained_staff.percent)
 
 
 def _ra_item(organisation, journey) -> readiness.ReadinessItem:
@@ -262,12 +261,10 @@ def _training_item(organisation, today) -> readiness.ReadinessItem:
 
     title = "Technical support staff trained and in date"
     compliance = compliance_summary(organisation, today=today)
-    percent = percent_of(compliance.fully_compliant_staff, compliance.active_staff)
-    state = training_check_state(
-        active_staff=compliance.active_staff, fully_compliant_staff=compliance.fully_compliant_staff
-    )
+    trained = compliance.trained_staff
+    state = training_check_state(trained)
     dashboard = reverse("training:dashboard", args=[organisation.ods_code])
-    if not compliance.active_staff:
+    if not trained.staff:
         detail = "You have not named any technical support staff."
         action, url, label = (
             "Name your technical support staff.",
@@ -275,10 +272,7 @@ def _training_item(organisation, today) -> readiness.ReadinessItem:
             "Name your technical support staff",
         )
     else:
-        detail = (
-            f"{compliance.fully_compliant_staff} of {compliance.active_staff} technical support staff "
-            f"({percent:.0f}%) are trained and in date."
-        )
+        detail = f"{trained.description}: in date for every module that applies to their role."
         if compliance.overdue_count:
             detail += f" {compliance.overdue_count} training modules are overdue."
         if state == readiness.ItemState.MET:
@@ -287,10 +281,6 @@ def _training_item(organisation, today) -> readiness.ReadinessItem:
             action = "Record the training your staff have done, and book what is missing."
             url, label = dashboard, "Go to the training dashboard"
     return readiness.ReadinessItem("training", title, state, detail, action, url, label)
-
-
-def percent_of(part: int, whole: int) -> float | None:
-    return None if not whole else 100.0 * part / whole
 
 
 def readiness_summary(organisation: Organisation, *, today: datetime.date | None = None) -> ReadinessSummary:

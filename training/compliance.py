@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -132,3 +133,40 @@ def percent(part: int, whole: int) -> float | None:
     if whole == 0:
         return None
     return round(100 * part / whole, 1)
+
+
+# The training figure the dashboard, the readiness summary and the ICB overview all show.
+TRAINED_STAFF_DEFINITION = (
+    "Counts your active technical support staff who are in date for every training module that "
+    "applies to their role. Someone who has not done every module, or whose refresher is overdue, "
+    "is not counted. Staff who have left are not included."
+)
+
+
+@dataclass(frozen=True)
+class TrainedStaff:
+    """How many active technical support staff are trained and in date: in date for every module
+    that applies to their role (the one definition; see ``TRAINED_STAFF_DEFINITION``)."""
+
+    trained: int
+    staff: int
+
+    @property
+    def percent(self) -> float | None:
+        """Unrounded, so that 2,499 of 2,500 is not shown (or counted) as 100%."""
+        return None if not self.staff else 100.0 * self.trained / self.staff
+
+    @property
+    def percent_text(self) -> str:
+        """Rounded down, for the same reason: "99%" for 2,499 of 2,500."""
+        return "" if self.percent is None else f"{math.floor(self.percent)}%"
+
+    @property
+    def description(self) -> str:
+        """E.g. "2 of 5 technical support staff (40%) are trained and in date"."""
+        if not self.staff:
+            return "No technical support staff are named"
+        return (
+            f"{self.trained} of {self.staff} technical support staff ({self.percent_text}) "
+            "are trained and in date"
+        )

@@ -109,3 +109,13 @@ def test_status_for_expired_older_version_counts_as_overdue():
 )
 def test_rag_for_thresholds_are_90_and_70_percent(percent, expected):
     assert rag_for(percent) == expected
+
+
+def test_trained_staff_figure_rounds_down_and_names_what_it_counts():
+    from training.compliance import TrainedStaff
+
+    assert TrainedStaff(trained=2499, staff=2500).percent_text == "99%"
+    assert TrainedStaff(trained=2, staff=3).description == (
+        "2 of 3 technical support staff (66%) are trained and in date"
+    )
+    assert TrainedStaff(trained=0, staff=0).percent is None
