@@ -117,8 +117,9 @@ def _digest_section(organisation, summary) -> str:
     url = settings.PORTAL_BASE_URL + reverse("training:dashboard", args=[organisation.ods_code])
     lines = [
         f"{organisation.name} ({organisation.ods_code})",
-        f"- Trained and in date: {_format_percent(summary.percent_in_date)} ({summary.rag.label})",
-        f"- Active staff: {summary.active_staff}",
+        f"- Staff in date for every module that applies to them: {summary.trained_staff.description}",
+        f"- Modules in date, counting each person's modules: {_format_percent(summary.percent_in_date)} "
+        f"({summary.rag.label})",
         f"- Overdue: {summary.overdue_count}",
         f"- Refresher due after a new version: {summary.refresher_due_count}",
         f"- Expiring within 30 days: {summary.due_within_30_days}",
