@@ -570,7 +570,10 @@ def test_public_chooser_counts_personal_items_from_the_head_count(client, catalo
 
     content = response.content.decode()
     assert "NHS smartcard (supplied by NHS England, issued by your RA), one per person</td>" in content
-    assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">12</td>' in content
+    assert (
+        '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">12 <span class="nhsuk-body-s">'
+        "(one per person)</span></td>" in content
+    )
 
 
 @pytest.mark.django_db
@@ -622,3 +625,28 @@ def test_no_template_passes_yesno_a_label_containing_a_comma():
             if len(choices) > 3 or any(choice != choice.strip() for choice in choices):
                 offenders.append(f"{path.relative_to(template_dir)}: {argument}")
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_plan_page_gives_each_machine_group_one_answer_with_its_quantities(
+    client, planned_organisation, org_admin
+):
+    reception = planned_organisation.user_groups.get()
+    services.choose_authenticators(reception, authenticator_slugs=["smartcard"])
+    clinicians = services.save_user_group(
+        planned_organisation, name="Clinicians", head_count=6, application_slugs=["emis-web", "ncrs"]
+    )
+    services.choose_authenticators(clinicians, authenticator_slugs=["smartcard"])
+    client.force_login(org_admin)
+
+    content = client.get(url("plan", planned_organisation)).content.decode()
+
+    reception_list = content.split(f'id="shopping-list-{reception.pk}"', 1)[1].split("</table>", 1)[0]
+    clinicians_list = content.split(f'id="shopping-list-{clinicians.pk}"', 1)[1].split("</table>", 1)[0]
+    assert "NHS Smartcard Connect" in reception_list
+    assert "Identity Agent" not in reception_list
+    assert "Legacy NHS Identity Agent" in clinicians_list
+    assert "Smartcard Connect" not in clinicians_list
+    assert "Per device or once" not in content
+    assert '4 <span class="nhsuk-body-s">(one per person)</span>' in reception_list
+    assert '6 <span class="nhsuk-body-s">(one per person)</span>' in clinicians_list
