@@ -212,6 +212,17 @@ def all_steps_completed(journey: ReadinessJourney) -> bool:
     return first_incomplete_step(journey) is None
 
 
+def resume_step(journey: ReadinessJourney) -> Step | None:
+    """The question "Continue where you left off" opens: the one after the last saved if it is still
+    unanswered, else the first unanswered one; None once every question that applies is answered."""
+    current = get_step(journey.current_step) if journey.current_step else None
+    if current is None or not current.applies(journey) or journey.is_step_completed(current.slug):
+        current = first_incomplete_step(journey)
+    if current is None or not can_start(current, journey):
+        return None
+    return current
+
+
 def section_state(section: Section, journey: ReadinessJourney) -> str:
     steps = [STEP_BY_SLUG[slug] for slug in section.steps if STEP_BY_SLUG[slug].applies(journey)]
     states = [journey.step_states.get(step.slug) for step in steps]

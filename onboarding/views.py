@@ -47,9 +47,7 @@ class TaskListView(WizardMixin, TemplateView):
                 step_url(self.organisation, row["step"]) if steps.can_start(row["step"], journey) else ""
             )
         completed = sum(1 for row in rows if row["state"] == steps.SectionState.COMPLETED)
-        resume = steps.get_step(journey.current_step) if journey.current_step else None
-        if resume is not None and not (resume.applies(journey) and steps.can_start(resume, journey)):
-            resume = None
+        resume = steps.resume_step(journey)
         context.update(
             journey=journey,
             rows=rows,
