@@ -23,6 +23,23 @@ def journey_for_organisation(organisation: Organisation) -> ReadinessJourney:
     return journey
 
 
+def national_administrator_emails() -> list[str]:
+    """Where a request to correct an organisation's record goes: every active national administrator."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from organisations.roles import NATIONAL_ADMINISTRATORS
+
+    users = get_user_model().objects.filter(is_active=True, is_staff=True)
+    return sorted(
+        set(
+            users.filter(Q(is_superuser=True) | Q(groups__name=NATIONAL_ADMINISTRATORS)).values_list(
+                "email", flat=True
+            )
+        )
+    )
+
+
 def timeline_events_for_organisation(organisation: Organisation) -> list[TimelineEvent]:
     """The readiness wizard's own events: steps saved, submissions and status changes."""
     events = ReadinessEvent.objects.for_organisation(organisation).select_related("actor")
