@@ -98,9 +98,27 @@ class ChooseAuthenticatorsForm(forms.Form):
         error_messages={"required": "Select at least one authenticator"},
     )
 
-    def __init__(self, *args, authenticators, **kwargs):
+    def __init__(self, *args, authenticators, group_plan, **kwargs):
         super().__init__(*args, **kwargs)
+        self.authenticators = authenticators
+        self.group_plan = group_plan
         self.fields["authenticators"].choices = [(a.slug, a.label) for a in authenticators]
+
+    def clean_authenticators(self):
+        """Stops a choice that leaves an application without a way to sign in when another
+        authenticator would cover it (the wizard's authenticators step applies the same rule)."""
+        from .presentation import coverage_gap_error
+        from .selectors import coverage_gaps
+
+        chosen = self.cleaned_data["authenticators"]
+        errors = [
+            coverage_gap_error(self.group_plan.name, gap)
+            for gap in coverage_gaps(self.group_plan, chosen, self.authenticators)
+            if gap.can_be_covered
+        ]
+        if errors:
+            raise forms.ValidationError(errors)
+        return chosen
 
 
 class ChooserForm(EstateForm):

@@ -74,3 +74,25 @@ def matrix_rows(result: rules.Recommendation) -> list[dict]:
         }
         for row in result.rows
     ]
+
+
+def _either(names) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def coverage_gap_error(group_name: str, gap) -> str:
+    """The error for a choice that leaves ``gap`` (a ``selectors.CoverageGap`` that can be covered)."""
+    works = "it works" if len(gap.covered_by) == 1 else "each works"
+    return (
+        f"{group_name} would have no way to sign in to {gap.application}. "
+        f"Add {_either(gap.covered_by)}: {works} with {gap.application}."
+    )
+
+
+def uncoverable_warning(group_name: str, applications) -> str:
+    """The warning for applications no authenticator the estate allows can sign in to."""
+    return (
+        f"No authenticator you can use signs in to {_either(applications).replace(' or ', ' and ')} "
+        f"for {group_name}, given what you told us about your estate."
+    )

@@ -151,7 +151,7 @@ class PlanSummary:
 
 
 class _GroupCoverage(NamedTuple):
-    """What ``_coverage`` reads from a group (``GroupPlan`` has the same attributes)."""
+    """What ``plan_coverage`` reads from a group (``GroupPlan`` has the same attributes)."""
 
     applications: tuple[rules.ApplicationSpec, ...]
     has_chosen: bool
@@ -165,8 +165,45 @@ def uncovered_application_names(effective, applications, authenticators, estate)
     return tuple(a.name for a in applications if a.slug in missing)
 
 
-def _coverage(organisation_id: int, inventory, groups) -> PlanCoverage:
-    """The readiness facts of a plan from its inventory (specs, by name) and its groups."""
+@dataclass(frozen=True)
+class CoverageGap:
+    """An application a group's chosen authenticators leave without a way to sign in."""
+
+    application: str
+    covered_by: tuple[str, ...]  # names of the authenticators that would sign in to it, given the estate
+
+    @property
+    def can_be_covered(self) -> bool:
+        return bool(self.covered_by)
+
+
+def coverage_gaps(group: GroupPlan, chosen_slugs: Iterable[str], authenticators) -> tuple[CoverageGap, ...]:
+    """The applications of ``group`` that ``chosen_slugs`` leave without a way to sign in, each with the
+    authenticators that would cover it (none when the estate rules every one out).
+
+    Uses the same ``rules.uncovered_by`` as ``GroupPlan.uncovered``, so what the wizard stops is
+    exactly what the plan would report as uncovered.
+    """
+    chosen = tuple(chosen_slugs)
+    estate = group.recommendation.estate
+    missing = set(rules.uncovered_by(chosen, group.applications, authenticators, estate))
+    names = {a.slug: a.name for a in authenticators}
+    return tuple(
+        CoverageGap(
+            application=application.name,
+            covered_by=tuple(names[slug] for slug in group.recommendation.usable_for_app(application.slug)),
+        )
+        for application in group.applications
+        if application.slug in missing
+    )
+
+
+def plan_coverage(organisation_id: int, inventory, groups) -> PlanCoverage:
+    """The readiness facts of a plan from its inventory (specs, by name) and its groups.
+
+    The one place "the plan covers every application" is decided: ``plan_summary`` (plan page,
+    wizard, readiness summary) and ``plan_summaries_for_organisations`` (ICB overview) both call it.
+    """
     assigned = {a.slug for g in groups for a in g.applications}
     unassigned = tuple(a.name for a in inventory if a.slug not in assigned)
     uncovered = tuple(sorted({name for g in groups for name in g.uncovered}))
@@ -215,7 +252,7 @@ def plan_summary(organisation: Organisation) -> PlanSummary:
             )
         )
 
-    coverage = _coverage(organisation.pk, inventory, groups)
+    coverage = plan_coverage(organisation.pk, inventory, groups)
     shopping = (
         rules.merge_shopping_lists(g.shopping_list for g in groups) if groups else overall.shopping_list
     )
@@ -241,7 +278,7 @@ def plan_summaries_for_organisations(organisation_ids: Iterable[int]) -> dict[in
 
     ``organisation_ids`` may be a list or a QuerySet of ids (a subquery; one more query). The result for
     each organisation equals ``plan_summary(organisation).coverage``: the same engine calls and
-    the same ``_coverage`` rule, with ids read by ``values_list`` instead of thousands of model
+    the same ``plan_coverage`` rule, with ids read by ``values_list`` instead of thousands of model
     instances, and the engine asked once per distinct (authenticators, applications, estate).
     """
     ids = list(organisation_ids)
@@ -316,7 +353,7 @@ def plan_summaries_for_organisations(organisation_ids: Iterable[int]) -> dict[in
                 )
             )
         apps = tuple(specs[app_id] for app_id in sorted(inventory.get(org_id, ()), key=by_name.__getitem__))
-        coverage[org_id] = _coverage(org_id, apps, org_groups)
+        coverage[org_id] = plan_coverage(org_id, apps, org_groups)
     return coverage
 
 

@@ -149,6 +149,11 @@ class RASupportForm(StepForm):
         help_text="For example, your own RA team, your ICB or a commissioning support unit (CSU).",
     )
 
+    def page_context(self) -> dict:
+        from .selectors import ra_support_for_organisation
+
+        return {"ra_support": ra_support_for_organisation(self.organisation, self.journey)}
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("has_ra_support") == "yes" and not cleaned.get("provider_name", "").strip():
@@ -156,3 +161,17 @@ class RASupportForm(StepForm):
         if cleaned.get("has_ra_support") == "no":
             cleaned["provider_name"] = ""
         return cleaned
+
+
+class DetailsCorrectionForm(forms.Form):
+    what_is_wrong = forms.CharField(
+        label="What is wrong with your organisation's details?",
+        help_text="Say what the name, ODS code or type should be, and how you know (for example, "
+        "the ODS record). Do not include patients' or staff's personal details.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": "Enter what is wrong with your organisation's details",
+            "max_length": "What is wrong must be 1,000 characters or fewer",
+        },
+    )

@@ -2,7 +2,7 @@
 
 Each part's per-organisation selector runs a few queries, which for 2,000 organisations would be
 thousands. Each part also has a bulk selector that gives the same answer for many organisations
-in a fixed number of queries (``ra_statuses_for_organisations``, ``plan_summaries_for_organisations``,
+in a fixed number of queries (``ra_support_for_organisations``, ``plan_summaries_for_organisations``,
 ``compliance_for_organisations``); the overview calls those, never the parts' models, and turns
 their answers into states with the same functions as the per-organisation readiness summary.
 """
@@ -30,7 +30,12 @@ class OrganisationReadiness:
     training_state: str
     cis1_state: str
     ra_detail: str
-    percent_trained: float | None
+    trained_staff: object  # training.compliance.TrainedStaff
+
+    @property
+    def percent_trained(self) -> float | None:
+        return self.trained_staff.percent
+
     cis1_applications: tuple[str, ...]
     uncovered_applications: tuple[str, ...]
 
@@ -56,23 +61,11 @@ class ICBOverview:
         return [row for row in self.rows if row.status == status]
 
 
-def _ra_detail(*, has_own_support: bool, ra_status) -> str:
-    if has_own_support:
-        return "Has RA support"
-    if ra_status.has_resolved_request:
-        return "Request resolved"
-    if ra_status.has_open_request:
-        overdue = " (overdue)" if ra_status.is_overdue else ""
-        return f"{ra_status.reference}: {ra_status.status_label}{overdue}"
-    return "None arranged"
-
-
 def readiness_of_organisations(
     organisations, *, today: datetime.date | None = None
 ) -> list[OrganisationReadiness]:
     """Readiness of each organisation in the ``organisations`` QuerySet, in a fixed number of queries."""
     from authenticators.selectors import plan_summaries_for_organisations
-    from ra_requests.selectors import ra_statuses_for_organisations
     from training.selectors import compliance_for_organisations
 
     today = today or timezone.localdate()
@@ -80,22 +73,18 @@ def readiness_of_organisations(
     # A subquery rather than a list, so thousands of organisations never become thousands of parameters.
     ids = Organisation.objects.filter(pk__in=organisations.values("pk")).values_list("pk", flat=True)
 
-    own_support = selectors.organisations_with_own_ra_support(ids)
-    ra_statuses = ra_statuses_for_organisations(ids)
+    ra_supports = selectors.ra_support_for_organisations(ids)
     plans = plan_summaries_for_organisations(ids)
     training = compliance_for_organisations(ids, today=today)
 
     rows = []
     for organisation in org_list:
-        has_own = organisation.pk in own_support
-        ra_status = ra_statuses[organisation.pk]
+        ra_support = ra_supports[organisation.pk]
         plan = plans[organisation.pk]
         compliance = training[organisation.pk]
-        ra = selectors.ra_check_state(has_own_support=has_own, ra_status=ra_status)
+        ra = readiness.ra_state(ra_support.state)
         plan_state, cis1_state = selectors.plan_check_states(plan, today=today)
-        training_state = selectors.training_check_state(
-            active_staff=compliance.active_staff, fully_compliant_staff=compliance.fully_compliant_staff
-        )
+        training_state = selectors.training_check_state(compliance.trained_staff)
         rows.append(
             OrganisationReadiness(
                 organisation=organisation,
@@ -104,8 +93,8 @@ def readiness_of_organisations(
                 plan_state=plan_state,
                 training_state=training_state,
                 cis1_state=cis1_state,
-                ra_detail=_ra_detail(has_own_support=has_own, ra_status=ra_status),
-                percent_trained=compliance.percent_trained,
+                ra_detail=ra_support.summary,
+                trained_staff=compliance.trained_staff,
                 cis1_applications=plan.cis1_applications,
                 uncovered_applications=tuple(
                     sorted({*plan.uncovered_applications, *plan.unassigned_applications})

@@ -66,13 +66,20 @@ def overall_status(states: Iterable[str]) -> str:
     return ReadinessStatus.NEARLY_READY
 
 
-def ra_state(*, has_own_support: bool, has_open_request: bool, has_resolved_request: bool) -> str:
-    """RA support is met when the organisation has it already or a request for it was resolved."""
-    if has_own_support or has_resolved_request:
-        return ItemState.MET
-    if has_open_request:
-        return ItemState.PARTLY_MET
-    return ItemState.MISSING
+# The readiness check for each ``ra_requests.support.RASupportState``: met only when support is
+# arranged; in progress while a request to get set up is open (whoever it waits for).
+RA_SUPPORT_CHECK_STATES = {
+    "arranged": ItemState.MET,
+    "requested": ItemState.PARTLY_MET,
+    "waiting_for_organisation": ItemState.PARTLY_MET,
+    "declined": ItemState.MISSING,
+    "not_arranged": ItemState.MISSING,
+}
+
+
+def ra_state(support_state: str) -> str:
+    """The RA check's state for an ``ra_requests.support.RASupportState`` value."""
+    return RA_SUPPORT_CHECK_STATES[support_state]
 
 
 def plan_state(*, has_plan: bool, covers_every_application: bool) -> str:

@@ -136,7 +136,7 @@ CSV_HEADER = [
     "Readiness",
     "RA support",
     "Authenticator plan",
-    "Technical staff trained and in date (%)",
+    "Technical support staff in date for every module that applies to them (%)",
     "CIS1 applications",
     "Applications without a way to sign in",
 ]
@@ -168,7 +168,7 @@ class ICBOverviewCSVView(RATeamMixin, View):
                         row.status_label,
                         row.ra_detail,
                         plan_labels[row.plan_state],
-                        "" if row.percent_trained is None else f"{row.percent_trained:.0f}",
+                        row.trained_staff.percent_text.rstrip("%"),
                         "; ".join(row.cis1_applications),
                         "; ".join(row.uncovered_applications),
                     )

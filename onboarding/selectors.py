@@ -23,6 +23,23 @@ def journey_for_organisation(organisation: Organisation) -> ReadinessJourney:
     return journey
 
 
+def national_administrator_emails() -> list[str]:
+    """Where a request to correct an organisation's record goes: every active national administrator."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from organisations.roles import NATIONAL_ADMINISTRATORS
+
+    users = get_user_model().objects.filter(is_active=True, is_staff=True)
+    return sorted(
+        set(
+            users.filter(Q(is_superuser=True) | Q(groups__name=NATIONAL_ADMINISTRATORS)).values_list(
+                "email", flat=True
+            )
+        )
+    )
+
+
 def timeline_events_for_organisation(organisation: Organisation) -> list[TimelineEvent]:
     """The readiness wizard's own events: steps saved, submissions and status changes."""
     events = ReadinessEvent.objects.for_organisation(organisation).select_related("actor")
@@ -85,27 +102,42 @@ def _step_url(organisation, slug: str) -> str:
 # so an organisation's status is the same on its summary page and in its ICB's overview.
 
 
-def has_own_ra_support(answers: dict) -> bool:
-    """The organisation told the wizard (step "ra-support") it already has RA support."""
-    return answers.get("has_ra_support") == "yes"
+def declared_ra_provider(answers: dict) -> str:
+    """The RA the organisation told the wizard (step "ra-support") it has, "" if it said it has none."""
+    return (answers.get("provider_name") or "").strip() if answers.get("has_ra_support") == "yes" else ""
 
 
-def organisations_with_own_ra_support(organisation_ids) -> set[int]:
-    """Ids of the given organisations whose answers say they have RA support (one query)."""
-    return set(
-        ReadinessJourney.objects.filter(
-            organisation__in=organisation_ids, **{"answers__ra-support__has_ra_support": "yes"}
-        ).values_list("organisation_id", flat=True)
+def declared_ra_providers(organisation_ids) -> dict[int, str]:
+    """{organisation id: the RA it told the wizard it has}, for the given ids that named one (one query)."""
+    journeys = ReadinessJourney.objects.filter(
+        organisation__in=organisation_ids, **{"answers__ra-support__has_ra_support": "yes"}
+    ).values_list("organisation_id", "answers")
+    return {
+        organisation_id: provider
+        for organisation_id, answers in journeys
+        if (provider := declared_ra_provider(answers.get("ra-support", {})))
+    }
+
+
+def ra_support_for_organisation(organisation: Organisation, journey: ReadinessJourney | None = None):
+    """``ra_requests.selectors.ra_support_status`` with the RA the organisation told the wizard it has.
+
+    The wizard's RA step, the readiness summary and its action plan read RA support through this;
+    the ICB overview through ``ra_support_for_organisations``; the rule is the same.
+    """
+    from ra_requests.selectors import ra_support_status
+
+    journey = journey or journey_for_organisation(organisation)
+    return ra_support_status(
+        organisation, declared_provider=declared_ra_provider(journey.answers_for("ra-support"))
     )
 
 
-def ra_check_state(*, has_own_support: bool, ra_status) -> str:
-    """``ra_status``: the ``ra_requests.selectors.RAStatus`` of the organisation (never None)."""
-    return readiness.ra_state(
-        has_own_support=has_own_support,
-        has_open_request=ra_status.has_open_request,
-        has_resolved_request=ra_status.has_resolved_request,
-    )
+def ra_support_for_organisations(organisation_ids) -> dict:
+    """{organisation id: RASupportStatus}, as ``ra_support_for_organisation`` gives, in two queries."""
+    from ra_requests.selectors import ra_support_statuses
+
+    return ra_support_statuses(organisation_ids, declared_providers=declared_ra_providers(organisation_ids))
 
 
 def plan_check_states(coverage, *, today: datetime.date) -> tuple[str, str]:
@@ -121,54 +153,74 @@ def plan_check_states(coverage, *, today: datetime.date) -> tuple[str, str]:
     return plan, cis1
 
 
-def training_check_state(*, active_staff: int, fully_compliant_staff: int) -> str:
-    return readiness.training_state(
-        active_staff=active_staff, percent_trained=percent_of(fully_compliant_staff, active_staff)
-    )
+def training_check_state(trained_staff) -> str:
+    """``trained_staff``: the organisation's ``training.compliance.TrainedStaff`` figure."""
+    return readiness.training_state(active_staff=trained_staff.staff, percent_trained=trained_staff.percent)
 
 
 def _ra_item(organisation, journey) -> readiness.ReadinessItem:
-    from ra_requests.selectors import ra_statuses_for_organisations
-
-    answers = journey.answers_for("ra-support")
-    status = ra_statuses_for_organisations([organisation.pk])[organisation.pk]
-    resolved = status.last_resolved
-    has_own = has_own_ra_support(answers)
-    state = ra_check_state(has_own_support=has_own, ra_status=status)
-    if has_own:
-        detail = f"You told us you have RA support from {answers.get('provider_name')}."
-    elif resolved is not None:
-        detail = f"{resolved.provider_name} resolved your request {resolved.reference}."
-    elif status.has_open_request:
-        due = ""
-        if status.sla_due_at:
-            due_text = f"{timezone.localtime(status.sla_due_at):%-d %B %Y, %H:%M}"
-            due = (
-                f" A reply was due by {due_text}: it is overdue."
-                if status.is_overdue
-                else f" A reply is due by {due_text}."
-            )
+    support = ra_support_for_organisation(organisation, journey)
+    state = readiness.ra_state(support.state)
+    requests_url = reverse("ra_requests:list", args=[organisation.ods_code])
+    if support.is_arranged:
         detail = (
-            f"Request {status.reference} to {status.provider.name} is {status.status_label.lower()}.{due}"
+            f"{support.confirmed_by} resolved your request {support.confirmed_by_reference}."
+            if support.confirmed_by_reference
+            else f"You told us you have RA support from {support.confirmed_by}."
         )
+    elif support.state == "declined":
+        declined = support.latest_declined
+        detail = f"{declined.provider_name} declined your request {declined.reference}."
+        if declined.next_step_label:
+            detail += f" Next step: {declined.next_step_label}."
+    elif support.blocking and support.confirmed_by:
+        detail = f"{support.confirmed_by} is your RA, but your requests to get set up are not finished."
+    elif support.blocking:
+        detail = "You asked for RA support: it is not arranged yet."
     else:
         detail = "You have not arranged RA support or asked for it."
+    for request in support.open_requests:
+        detail += f" {_describe_open_request(request)}"
+
     action, url, label = "", "", ""
     if state == readiness.ItemState.PARTLY_MET:
-        action = "Wait for the RA team to finish your request, and answer any questions they ask."
-        url, label = (
-            reverse("ra_requests:detail", args=[organisation.ods_code, status.request_id]),
-            "Follow your RA request",
-        )
-    elif state == readiness.ItemState.MISSING and journey.answers_for("ra-request").get("request_id"):
-        # The wizard already sent a request and it was closed without support: ask again.
-        detail = "Your RA request was closed without RA support being arranged."
-        action = "Read the RA team's reply, then ask again or try the next step they suggest."
-        url, label = reverse("ra_requests:list", args=[organisation.ods_code]), "See your RA requests"
+        waiting = [r for r in support.blocking if r.waiting_for == "organisation"]
+        if waiting:
+            action = f"The RA team is waiting for your reply to {', '.join(r.reference for r in waiting)}."
+            request = waiting[0]
+            label = f"Reply to {request.reference}"
+        else:
+            action = "Wait for the RA team to finish your request, and answer any questions they ask."
+            request = support.blocking[0]
+            label = f"Follow {request.reference}"
+        url = reverse("ra_requests:detail", args=[organisation.ods_code, request.request_id])
+    elif support.state == "declined":
+        action = "Read the RA team's reply, then take the next step they suggest or ask again."
+        url = reverse("ra_requests:detail", args=[organisation.ods_code, support.latest_declined.request_id])
+        label = f"See {support.latest_declined.reference}"
     elif state == readiness.ItemState.MISSING:
         action = "Tell us who gives you RA support, or ask for it."
         url, label = _step_url(organisation, "ra-support"), "Arrange RA support"
+    if not url and support.open_requests:
+        url, label = requests_url, "See your RA requests"
     return readiness.ReadinessItem("ra", "Registration Authority support", state, detail, action, url, label)
+
+
+def _describe_open_request(request) -> str:
+    """E.g. "Request RA-000002 to X is submitted: waiting for the RA team. A reply is due by …"."""
+    text = f"Request {request.reference} to {request.provider_name} is {request.status_label.lower()}"
+    if request.waiting_for == "organisation":
+        text += ": they are waiting for your reply."
+        return text
+    text += ": waiting for the RA team."
+    if request.sla_due_at:
+        due = f"{timezone.localtime(request.sla_due_at):%-d %B %Y, %H:%M}"
+        text += (
+            f" A reply was due by {due}: it is overdue."
+            if request.is_overdue
+            else f" A reply is due by {due}."
+        )
+    return text
 
 
 def _plan_items(organisation, today) -> tuple[list[readiness.ReadinessItem], object | None, tuple[str, ...]]:
@@ -227,12 +279,10 @@ def _training_item(organisation, today) -> readiness.ReadinessItem:
 
     title = "Technical support staff trained and in date"
     compliance = compliance_summary(organisation, today=today)
-    percent = percent_of(compliance.fully_compliant_staff, compliance.active_staff)
-    state = training_check_state(
-        active_staff=compliance.active_staff, fully_compliant_staff=compliance.fully_compliant_staff
-    )
+    trained = compliance.trained_staff
+    state = training_check_state(trained)
     dashboard = reverse("training:dashboard", args=[organisation.ods_code])
-    if not compliance.active_staff:
+    if not trained.staff:
         detail = "You have not named any technical support staff."
         action, url, label = (
             "Name your technical support staff.",
@@ -240,10 +290,7 @@ def _training_item(organisation, today) -> readiness.ReadinessItem:
             "Name your technical support staff",
         )
     else:
-        detail = (
-            f"{compliance.fully_compliant_staff} of {compliance.active_staff} technical support staff "
-            f"({percent:.0f}%) are trained and in date."
-        )
+        detail = f"{trained.description}: in date for every module that applies to their role."
         if compliance.overdue_count:
             detail += f" {compliance.overdue_count} training modules are overdue."
         if state == readiness.ItemState.MET:
@@ -252,10 +299,6 @@ def _training_item(organisation, today) -> readiness.ReadinessItem:
             action = "Record the training your staff have done, and book what is missing."
             url, label = dashboard, "Go to the training dashboard"
     return readiness.ReadinessItem("training", title, state, detail, action, url, label)
-
-
-def percent_of(part: int, whole: int) -> float | None:
-    return None if not whole else 100.0 * part / whole
 
 
 def readiness_summary(organisation: Organisation, *, today: datetime.date | None = None) -> ReadinessSummary:

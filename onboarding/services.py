@@ -97,6 +97,61 @@ def submit_journey(organisation: Organisation, *, expected_version: int, acting_
     return journey
 
 
+NO_NATIONAL_ADMINISTRATOR_MESSAGE = (
+    "There is no national administrator to send this to yet. Your request has not been sent: "
+    "ask your ICB's RA team to pass it on."
+)
+
+
+@transaction.atomic
+def request_details_correction(organisation: Organisation, *, what_is_wrong: str, acting_user) -> int:
+    """Email every national administrator what is wrong with ``organisation``'s record, through the
+    outbox (sent once the transaction commits). Returns how many emails were queued: sending the
+    same text again for the same organisation queues nothing more, so it is safe to retry.
+
+    Raises ValidationError when there is no national administrator to send it to.
+    """
+    import hashlib
+
+    from django.conf import settings
+    from django.urls import reverse
+
+    from notifications.services import queue_emails
+
+    from .selectors import national_administrator_emails
+
+    recipients = national_administrator_emails()
+    if not recipients:
+        raise ValidationError(NO_NATIONAL_ADMINISTRATOR_MESSAGE)
+    text = what_is_wrong.strip()
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    admin_url = settings.PORTAL_BASE_URL + reverse(
+        "admin:organisations_organisation_change", args=[organisation.pk]
+    )
+    body = (
+        f"{acting_user.display_name} ({acting_user.email}) of {organisation.name} ({organisation.ods_code}) "
+        "says their organisation's record in the CIS onboarding portal is wrong:\n\n"
+        f"{text}\n\n"
+        f"Name: {organisation.name}\nODS code: {organisation.ods_code}\n"
+        f"Type: {organisation.get_organisation_type_display()}\n\n"
+        f"Correct it in the admin site: {admin_url}\n"
+        f"Reply to {acting_user.email} to tell them it is done.\n"
+    )
+    return queue_emails(
+        [
+            {
+                "dedupe_key": f"details-correction:{organisation.pk}:{digest}:{email}",
+                "to": [email],
+                "subject": f"Correction requested: {organisation.name} ({organisation.ods_code})",
+                "body": body,
+                "topic": f"organisation:{organisation.pk}:details-correction",
+                "organisation": organisation,
+            }
+            for email in recipients
+        ]
+    )
+
+
 def _status_change_title(status: str, *, is_first: bool) -> str:
     label = ReadinessStatus(status).label.lower()
     return f"Readiness status first worked out: {label}" if is_first else f"Readiness status is now {label}"

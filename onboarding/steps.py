@@ -93,7 +93,13 @@ STEPS: tuple[Step, ...] = (
         forms.OrganisationDetailsForm,
         template_name="onboarding/step_organisation_details.html",
     ),
-    Step("ra-support", "Registration Authority support", "ra", forms.RASupportForm),
+    Step(
+        "ra-support",
+        "Registration Authority support",
+        "ra",
+        forms.RASupportForm,
+        template_name="onboarding/step_ra_support.html",
+    ),
     Step(
         "ra-request",
         "Ask for RA support",
@@ -102,7 +108,7 @@ STEPS: tuple[Step, ...] = (
         requires=(
             "ra_requests.services:submit_ra_request",
             "ra_requests.services:route_for_organisation",
-            "ra_requests.selectors:ra_status_for_organisation",
+            "ra_requests.selectors:ra_support_status",
         ),
         prerequisites=("organisation-details", "ra-support"),
         applies=_needs_ra_request,
@@ -204,6 +210,17 @@ def first_incomplete_step(journey: ReadinessJourney) -> Step | None:
 
 def all_steps_completed(journey: ReadinessJourney) -> bool:
     return first_incomplete_step(journey) is None
+
+
+def resume_step(journey: ReadinessJourney) -> Step | None:
+    """The question "Continue where you left off" opens: the one after the last saved if it is still
+    unanswered, else the first unanswered one; None once every question that applies is answered."""
+    current = get_step(journey.current_step) if journey.current_step else None
+    if current is None or not current.applies(journey) or journey.is_step_completed(current.slug):
+        current = first_incomplete_step(journey)
+    if current is None or not can_start(current, journey):
+        return None
+    return current
 
 
 def section_state(section: Section, journey: ReadinessJourney) -> str:

@@ -11,6 +11,11 @@ urlpatterns = [
     path("<str:ods_code>/questions/<slug:slug>/", views.StepView.as_view(), name="step"),
     path("<str:ods_code>/check-your-answers/", views.CheckAnswersView.as_view(), name="check_answers"),
     path("<str:ods_code>/confirmation/", views.ConfirmationView.as_view(), name="confirmation"),
+    path(
+        "<str:ods_code>/questions/organisation-details/correction/",
+        views.DetailsCorrectionView.as_view(),
+        name="details_correction",
+    ),
     path("<str:ods_code>/summary/", report_views.SummaryView.as_view(), name="summary"),
     path("<str:ods_code>/timeline/", report_views.TimelineView.as_view(), name="timeline"),
 ]

@@ -9,14 +9,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
 from cis_portal.nhsuk_forms import add_service_errors
 from organisations.access import OrganisationMemberMixin
 from organisations.models import Role
 
 from . import selectors, services, steps
-from .forms import SubmitAnswersForm
+from .forms import DetailsCorrectionForm, SubmitAnswersForm
 
 RETURN_TO_CHECK = "check"
 
@@ -47,9 +47,7 @@ class TaskListView(WizardMixin, TemplateView):
                 step_url(self.organisation, row["step"]) if steps.can_start(row["step"], journey) else ""
             )
         completed = sum(1 for row in rows if row["state"] == steps.SectionState.COMPLETED)
-        resume = steps.get_step(journey.current_step) if journey.current_step else None
-        if resume is not None and not (resume.applies(journey) and steps.can_start(resume, journey)):
-            resume = None
+        resume = steps.resume_step(journey)
         context.update(
             journey=journey,
             rows=rows,
@@ -236,3 +234,28 @@ class ConfirmationView(WizardMixin, TemplateView):
         journey = self.get_journey()
         context.update(journey=journey, ra_answers=journey.answers_for("ra-request"))
         return context
+
+
+class DetailsCorrectionView(WizardMixin, FormView):
+    """Asks the national administrators, by email, to correct the organisation's name, ODS code or type."""
+
+    template_name = "onboarding/details_correction.html"
+    form_class = DetailsCorrectionForm
+
+    def form_valid(self, form):
+        try:
+            services.request_details_correction(
+                self.organisation,
+                what_is_wrong=form.cleaned_data["what_is_wrong"],
+                acting_user=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            "We have sent your correction to the national administrators. They will reply by email.",
+        )
+        return HttpResponseRedirect(
+            reverse("onboarding:step", args=[self.organisation.ods_code, "organisation-details"])
+        )

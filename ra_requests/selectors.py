@@ -1,8 +1,7 @@
 """Reads for RA requests: the organisation's pages, the readiness wizard and the timeline."""
 
-import datetime
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
@@ -13,55 +12,8 @@ from organisations.models import Organisation, RAProvider
 from organisations.timeline import ActorNames, TimelineEvent
 
 from .emails import topic_for
-from .models import OPEN_STATUSES, RARequest, RARequestEvent, Status
-
-
-@dataclass(frozen=True)
-class ResolvedRequest:
-    """The organisation's most recently created request that ended with RA support arranged."""
-
-    request_id: int
-    reference: str
-    provider_name: str
-
-
-@dataclass(frozen=True)
-class RAStatus:
-    """An organisation's RA request standing: its latest open request, and its latest resolved one.
-
-    The open-request fields (``request_id`` to ``is_overdue``) are empty when nothing is open;
-    ``ra_status_for_organisation`` then returns None instead.
-    """
-
-    request_id: int | None
-    reference: str
-    status: str
-    status_label: str
-    provider: RAProvider | None
-    sla_due_at: datetime.datetime | None
-    is_paused: bool
-    is_overdue: bool
-    last_resolved: ResolvedRequest | None = None
-
-    @property
-    def has_open_request(self) -> bool:
-        return self.request_id is not None
-
-    @property
-    def has_resolved_request(self) -> bool:
-        return self.last_resolved is not None
-
-
-NO_OPEN_REQUEST = RAStatus(
-    request_id=None,
-    reference="",
-    status="",
-    status_label="",
-    provider=None,
-    sla_due_at=None,
-    is_paused=False,
-    is_overdue=False,
-)
+from .models import OPEN_STATUSES, RARequest, RARequestEvent
+from .support import RASupportStatus, support_status_from
 
 
 def ra_requests_for_organisation(organisation: Organisation):
@@ -75,63 +27,64 @@ def get_ra_request_for_organisation(organisation: Organisation, pk: int) -> RARe
     )
 
 
-def ra_status_for_organisation(organisation: Organisation) -> RAStatus | None:
-    """The latest open request's status, provider and SLA, or None when nothing is open."""
-    status = ra_statuses_for_organisations([organisation.pk])[organisation.pk]
-    return status if status.has_open_request else None
+def ra_support_status(organisation: Organisation, *, declared_provider: str = "") -> RASupportStatus:
+    """Whether ``organisation`` has RA support arranged, and where each of its requests stands.
+
+    ``declared_provider``: the RA the organisation told us it has ("" if it has not said); the
+    wizard keeps that answer, so ``onboarding.selectors.ra_support_for_organisation`` passes it.
+    The rule itself is ``support.support_status_from``. One query.
+    """
+    return ra_support_statuses([organisation.pk], declared_providers={organisation.pk: declared_provider})[
+        organisation.pk
+    ]
 
 
-def ra_statuses_for_organisations(organisation_ids: Iterable[int]) -> dict[int, RAStatus]:
-    """{organisation id: RAStatus} for every id given, in one query whatever their number.
+def ra_support_statuses(
+    organisation_ids: Iterable[int], *, declared_providers: Mapping[int, str] | None = None
+) -> dict[int, RASupportStatus]:
+    """{organisation id: RASupportStatus} for every id given, the same answer as ``ra_support_status``
+    for each, in one query whatever their number.
 
     ``organisation_ids`` may be a list or a QuerySet of ids (``values_list("pk", flat=True)``); a
     QuerySet is used as a subquery (one more query reads the ids), so thousands of ids never
-    become thousands of parameters.
-    An organisation with no open request gets ``NO_OPEN_REQUEST`` (with ``last_resolved`` set if
-    a request of its was ever resolved). The per-organisation ``ra_status_for_organisation`` is
-    this function for one id, so the two cannot disagree.
+    become thousands of parameters. ``declared_providers``: {organisation id: the RA it told us it has}.
     """
     ids = list(organisation_ids)
     if not isinstance(organisation_ids, QuerySet):
         organisation_ids = ids
+    declared_providers = declared_providers or {}
     now = timezone.now()
-    latest_open: dict[int, RARequest] = {}
-    latest_resolved: dict[int, RARequest] = {}
+    by_organisation: dict[int, list[RARequest]] = defaultdict(list)
     requests = (
-        RARequest.objects.filter(
-            organisation__in=organisation_ids, status__in=[*OPEN_STATUSES, Status.RESOLVED]
-        )
+        RARequest.objects.filter(organisation__in=organisation_ids)
         .select_related("provider")
-        .order_by("organisation_id", "-created_at", "-pk")
+        .only(*_STANDING_FIELDS)
     )
     for request in requests:
-        latest = latest_open if request.is_open else latest_resolved
-        latest.setdefault(request.organisation_id, request)
+        by_organisation[request.organisation_id].append(request)
+    return {
+        organisation_id: support_status_from(
+            by_organisation.get(organisation_id, ()),
+            declared_provider=declared_providers.get(organisation_id, ""),
+            now=now,
+        )
+        for organisation_id in ids
+    }
 
-    statuses = {}
-    for organisation_id in ids:
-        resolved = latest_resolved.get(organisation_id)
-        last_resolved = (
-            ResolvedRequest(resolved.pk, resolved.reference, resolved.provider.name) if resolved else None
-        )
-        request = latest_open.get(organisation_id)
-        if request is None:
-            statuses[organisation_id] = (
-                replace(NO_OPEN_REQUEST, last_resolved=last_resolved) if last_resolved else NO_OPEN_REQUEST
-            )
-            continue
-        statuses[organisation_id] = RAStatus(
-            request_id=request.pk,
-            reference=request.reference,
-            status=request.status,
-            status_label=request.get_status_display(),
-            provider=request.provider,
-            sla_due_at=request.sla_due_at(),
-            is_paused=request.is_paused,
-            is_overdue=request.is_overdue(now),
-            last_resolved=last_resolved,
-        )
-    return statuses
+
+# What a request's standing is worked out from; the long text fields are never read.
+_STANDING_FIELDS = (
+    "id",
+    "organisation_id",
+    "provider__name",
+    "status",
+    "help_needed",
+    "decline_reason",
+    "created_at",
+    "paused_at",
+    "acknowledge_due_at",
+    "resolve_due_at",
+)
 
 
 def organisations_supported_by(provider: RAProvider):

@@ -63,7 +63,9 @@ def _classified_sql(organisation, modules_and_rules, today):
     )
     case_params = []
     for module, rules in modules_and_rules:
-        case_params += [module.pk, last_completion_date_expiring_by(today, rules.refresh_months)]
+        # Overdue from the day after the due date: the due date itself is still in date.
+        yesterday = today - datetime.timedelta(days=1)
+        case_params += [module.pk, last_completion_date_expiring_by(yesterday, rules.refresh_months)]
     for module, rules in modules_and_rules:
         case_params += [module.pk, rules.current_version]
     for module, rules in modules_and_rules:

@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -43,7 +44,8 @@ def add_months(start: datetime.date, months: int) -> datetime.date:
 
 
 def expiry_date(completed_on: datetime.date, refresh_months: int) -> datetime.date:
-    """The day a completion stops counting: from this date on, the person is overdue."""
+    """The day a refresher is due: the completion counts through this date; from the next day the
+    person is overdue."""
     return add_months(completed_on, refresh_months)
 
 
@@ -61,7 +63,8 @@ class ModuleRules:
 @dataclass(frozen=True)
 class ModuleStatus:
     status: Status
-    due_on: datetime.date | None  # expiry, or the date a newer version made the completion out of date
+    # The refresher's due date (the last day in date), or the date a newer version made it out of date.
+    due_on: datetime.date | None
     completed_on: datetime.date | None = None
     version_number: int | None = None
 
@@ -91,7 +94,7 @@ def status_for(
         return NEVER
     completed_on, version_number = latest
     expires_on = expiry_date(completed_on, rules.refresh_months)
-    if expires_on <= today:
+    if expires_on < today:
         return ModuleStatus(Status.OVERDUE, expires_on, completed_on, version_number)
     if version_number < rules.current_version:
         superseded = rules.superseded_on.get(version_number, today)
@@ -130,3 +133,40 @@ def percent(part: int, whole: int) -> float | None:
     if whole == 0:
         return None
     return round(100 * part / whole, 1)
+
+
+# The training figure the dashboard, the readiness summary and the ICB overview all show.
+TRAINED_STAFF_DEFINITION = (
+    "Counts your active technical support staff who are in date for every training module that "
+    "applies to their role. Someone who has not done every module, or whose refresher is overdue, "
+    "is not counted. Staff who have left are not included."
+)
+
+
+@dataclass(frozen=True)
+class TrainedStaff:
+    """How many active technical support staff are trained and in date: in date for every module
+    that applies to their role (the one definition; see ``TRAINED_STAFF_DEFINITION``)."""
+
+    trained: int
+    staff: int
+
+    @property
+    def percent(self) -> float | None:
+        """Unrounded, so that 2,499 of 2,500 is not shown (or counted) as 100%."""
+        return None if not self.staff else 100.0 * self.trained / self.staff
+
+    @property
+    def percent_text(self) -> str:
+        """Rounded down, for the same reason: "99%" for 2,499 of 2,500."""
+        return "" if self.percent is None else f"{math.floor(self.percent)}%"
+
+    @property
+    def description(self) -> str:
+        """E.g. "2 of 5 technical support staff (40%) are trained and in date"."""
+        if not self.staff:
+            return "No technical support staff are named"
+        return (
+            f"{self.trained} of {self.staff} technical support staff ({self.percent_text}) "
+            "are trained and in date"
+        )

@@ -15,7 +15,7 @@ from organisations.access import OrganisationMemberMixin
 from organisations.models import Role
 
 from . import csv_io, selectors, services
-from .compliance import AMBER_AT_PERCENT, EXPIRING_WINDOW_DAYS, GREEN_AT_PERCENT
+from .compliance import AMBER_AT_PERCENT, EXPIRING_WINDOW_DAYS, GREEN_AT_PERCENT, TRAINED_STAFF_DEFINITION
 from .forms import CompletionForm, LeaverForm, StaffImportForm, StaffMemberForm
 from .models import StaffRole
 
@@ -52,6 +52,7 @@ class DashboardView(TrainingMemberMixin, TemplateView):
             green_at=GREEN_AT_PERCENT,
             amber_at=AMBER_AT_PERCENT,
             window_days=EXPIRING_WINDOW_DAYS,
+            trained_staff_definition=TRAINED_STAFF_DEFINITION,
         )
         return context
 

@@ -127,6 +127,23 @@ def warnings_for(
     return tuple(warnings)
 
 
+# Smartcard software that depends on how the machine reaches CIS (reference_data/authenticators.json).
+CIS1_PATH = "CIS1 path: "
+CIS2_INTERNET_PATH = "CIS2-over-internet path: "
+
+
+def _software_for_machine(item: str, *, cis1_on_machine: bool) -> str:
+    """The software item as it applies to a machine that does (or does not) run a CIS1 application,
+    or "" when it does not apply: NHS advice is not to install NHS Smartcard Connect on a machine
+    until every Spine application on it supports CIS2, and the legacy Identity Agent is only for CIS1."""
+    if item.startswith(CIS1_PATH):
+        software = item.removeprefix(CIS1_PATH)
+        return software[:1].upper() + software[1:] if cis1_on_machine else ""
+    if item.startswith(CIS2_INTERNET_PATH):
+        return "" if cis1_on_machine else item.removeprefix(CIS2_INTERNET_PATH)
+    return item
+
+
 def shopping_list(
     chosen: Iterable[AuthenticatorSpec],
     applications: Iterable[ApplicationSpec],
@@ -134,33 +151,51 @@ def shopping_list(
     *,
     head_count: int | None = None,
 ) -> tuple[ShoppingItem, ...]:
-    """Hardware, software and network items ``chosen`` needs.
+    """Hardware, software and network items ``chosen`` needs on the workstations of staff who use
+    ``applications`` (one staff group: one machine group).
 
     Each person's own item (a smartcard, a security key, an iPad) gets ``head_count`` as its
-    quantity; other items are per device or one-off. HSCN appears whenever an application is on
-    CIS1 and a chosen authenticator serves it, marked in place when the estate says so.
+    quantity; each workstation item too, unless the estate says workstations are shared (then the
+    count of workstations is not known). Smartcard software follows the machine's path to CIS: the
+    legacy Identity Agent where a CIS1 application is used, NHS Smartcard Connect where none is.
+    HSCN appears whenever an application is on CIS1 and a chosen authenticator serves it, marked
+    in place when the estate says so.
     """
     estate = estate or EstateFacts()
     auths = unique_sorted(chosen)
     apps = unique_sorted(applications)
     items: dict[tuple[str, str], dict] = {}
+    per_workstation_count = head_count if estate.shared_workstations is not True else None
 
-    def add(category, description, slug, quantity=None, in_place=False, per_person=False):
+    def add(
+        category, description, slug, quantity=None, in_place=False, per_person=False, per_workstation=False
+    ):
         entry = items.setdefault(
             (category, description),
-            {"authenticators": set(), "quantity": quantity, "in_place": in_place, "per_person": per_person},
+            {
+                "authenticators": set(),
+                "quantity": quantity,
+                "in_place": in_place,
+                "per_person": per_person,
+                "per_workstation": per_workstation,
+            },
         )
         entry["authenticators"].add(slug)
 
+    cis1_on_machine = any(app.generation == CIS1 for app in apps)
     for authenticator in auths:
         if authenticator.personal_item:
             add("hardware", authenticator.personal_item, authenticator.slug, head_count, per_person=True)
         for item in authenticator.hardware:
-            add("hardware", item, authenticator.slug)
+            add("hardware", item, authenticator.slug, per_workstation_count, per_workstation=True)
         for item in authenticator.software:
-            add("software", item, authenticator.slug)
+            software = _software_for_machine(
+                item, cis1_on_machine=cis1_on_machine and authenticator.cis1_supported
+            )
+            if software:
+                add("software", software, authenticator.slug, per_workstation_count, per_workstation=True)
     cis1_served_by = [a.slug for a in auths if a.cis1_supported]
-    if any(app.generation == CIS1 for app in apps) and cis1_served_by:
+    if cis1_on_machine and cis1_served_by:
         for slug in cis1_served_by:
             add(
                 "network",
@@ -183,6 +218,7 @@ def merge_shopping_lists(lists: Iterable[Iterable[ShoppingItem]]) -> tuple[Shopp
                     "quantity": None,
                     "in_place": item.in_place,
                     "per_person": item.per_person,
+                    "per_workstation": item.per_workstation,
                 },
             )
             entry["authenticators"].update(item.authenticators)
@@ -204,6 +240,7 @@ def _shopping_items(items: dict[tuple[str, str], dict]) -> tuple[ShoppingItem, .
             quantity=entry["quantity"],
             in_place=entry["in_place"],
             per_person=entry["per_person"],
+            per_workstation=entry["per_workstation"],
         )
         for (category, description), entry in sorted(
             items.items(), key=lambda kv: (CATEGORY_ORDER[kv[0][0]], kv[0][1])

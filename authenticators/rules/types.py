@@ -98,6 +98,7 @@ class ShoppingItem:
     quantity: int | None = None  # people who need one, when the head count is known
     in_place: bool = False
     per_person: bool = False  # one each (a card, a key, an iPad) rather than per device or once
+    per_workstation: bool = False  # one on (or for) each workstation the staff use
 
 
 @dataclass(frozen=True)

@@ -217,7 +217,11 @@ class ChooseAuthenticatorsView(OrganisationMemberMixin, ServiceFormMixin, FormVi
         self.group = get_object_or_404(UserGroup, organisation=self.organisation, pk=self.kwargs["pk"])
         self.summary = selectors.plan_summary(self.organisation)
         self.group_plan = next(g for g in self.summary.groups if g.group_id == self.group.pk)
-        return {**super().get_form_kwargs(), "authenticators": self.summary.authenticators}
+        return {
+            **super().get_form_kwargs(),
+            "authenticators": self.summary.authenticators,
+            "group_plan": self.group_plan,
+        }
 
     def get_initial(self):
         return {"authenticators": list(self.group_plan.effective)}

@@ -286,6 +286,23 @@ class AuthenticatorChoiceForm(StepForm):
             # Starts from the plan as it is now, so it is worked out once per request.
             self.initial.setdefault(name, list(group.chosen if group.has_chosen else group.recommended))
             self.group_plans.append((group, name))
+        # Applications nothing the estate allows can sign in to: whatever is chosen, they stay
+        # uncovered, so the user must confirm they have seen that before the choice is saved.
+        from authenticators.presentation import uncoverable_warning
+
+        self.uncoverable_warnings = [
+            uncoverable_warning(
+                group.name, [app.name for app in group.applications if app.slug in uncoverable]
+            )
+            for group, _ in self.group_plans
+            if (uncoverable := set(group.recommendation.uncoverable))
+        ]
+        if self.uncoverable_warnings:
+            self.fields["confirm_uncovered"] = forms.BooleanField(
+                label="I understand that these applications will have no way to sign in until our estate "
+                "or the applications change",
+                required=False,
+            )
 
     @classmethod
     def initial_from(cls, *, organisation, journey, answers: dict) -> dict:
@@ -295,6 +312,21 @@ class AuthenticatorChoiceForm(StepForm):
         cleaned = super().clean()
         if not self.group_plans:
             raise forms.ValidationError("Add at least one staff group before choosing authenticators")
+        from authenticators.presentation import coverage_gap_error
+        from authenticators.selectors import coverage_gaps
+
+        for group, name in self.group_plans:
+            chosen = cleaned.get(name)
+            if not chosen:
+                continue
+            for gap in coverage_gaps(group, chosen, self.plan.authenticators):
+                if gap.can_be_covered:
+                    self.add_error(name, coverage_gap_error(group.name, gap))
+        if self.uncoverable_warnings and not cleaned.get("confirm_uncovered"):
+            self.add_error(
+                "confirm_uncovered",
+                "Confirm that you understand these applications will have no way to sign in",
+            )
         return cleaned
 
     def to_answers(self) -> dict:

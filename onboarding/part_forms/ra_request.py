@@ -71,12 +71,17 @@ class RARequestForm(StepForm):
         return rows
 
     def page_context(self) -> dict:
-        from ra_requests.selectors import ra_status_for_organisation
         from ra_requests.services import route_for_organisation
 
+        from ..selectors import ra_support_for_organisation
+
+        support = ra_support_for_organisation(self.organisation, self.journey)
+        request_answers = self.journey.answers_for("ra-request")
         return {
             "route": None if self.submitted else route_for_organisation(self.organisation),
-            "ra_status": ra_status_for_organisation(self.organisation),
-            "request_answers": self.journey.answers_for("ra-request"),
+            "ra_support": support,
+            # Where the request this wizard sent stands now, whatever happened to it since.
+            "sent_request": support.standing_of(request_answers.get("request_id")),
+            "request_answers": request_answers,
             "contact": self.journey.answers_for("organisation-details"),
         }

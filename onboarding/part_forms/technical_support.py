@@ -146,3 +146,8 @@ class TechnicalSupportForm(StepForm):
         names = [f"{s.full_name} ({s.get_role_display()})" for s in self.existing_staff]
         rows.append(("Technical support staff", "\n".join(names) or "None recorded"))
         return rows
+
+    def page_context(self) -> dict:
+        from training.selectors import compliance_summary
+
+        return {"trained_staff": compliance_summary(self.organisation).trained_staff}

@@ -384,3 +384,45 @@ def test_duplicate_slugs_resolve_the_same_way_in_any_order():
     two = rules.ApplicationSpec("x", "X", rules.CIS2, rules.AAL2)
 
     assert rules.recommend([one, two], AUTHENTICATORS) == rules.recommend([two, one], AUTHENTICATORS)
+
+
+def _software(items) -> list[str]:
+    return [item.description for item in items if item.category == "software"]
+
+
+def test_shopping_list_for_a_cis1_machine_group_keeps_the_identity_agent_and_not_smartcard_connect():
+    smartcard = [a for a in AUTHENTICATORS if a.slug == "smartcard"]
+
+    items = rules.shopping_list(smartcard, [APPLICATIONS["emis-web"], APPLICATIONS["ncrs"]], head_count=5)
+
+    software = _software(items)
+    assert any(item.startswith("Legacy NHS Identity Agent") for item in software)
+    assert not any("Smartcard Connect" in item for item in software)
+
+
+def test_shopping_list_for_a_cis2_only_machine_group_has_smartcard_connect_and_no_identity_agent():
+    smartcard = [a for a in AUTHENTICATORS if a.slug == "smartcard"]
+
+    items = rules.shopping_list(smartcard, [APPLICATIONS["systmone"], APPLICATIONS["ncrs"]], head_count=5)
+
+    software = _software(items)
+    assert any(item.startswith("NHS Smartcard Connect") for item in software)
+    assert not any("Identity Agent" in item for item in software)
+    assert not any(item.category == "network" for item in items)
+
+
+def test_shopping_list_counts_workstation_items_from_the_head_count_unless_workstations_are_shared():
+    smartcard = [a for a in AUTHENTICATORS if a.slug == "smartcard"]
+    apps = [APPLICATIONS["systmone"]]
+
+    own_desks = rules.shopping_list(
+        smartcard, apps, rules.EstateFacts(shared_workstations=False), head_count=7
+    )
+    shared = rules.shopping_list(smartcard, apps, rules.EstateFacts(shared_workstations=True), head_count=7)
+
+    reader = next(item for item in own_desks if item.description.startswith("smartcard reader"))
+    assert (reader.quantity, reader.per_workstation) == (7, True)
+    shared_reader = next(item for item in shared if item.description.startswith("smartcard reader"))
+    assert (shared_reader.quantity, shared_reader.per_workstation) == (None, True)
+    card = next(item for item in shared if item.per_person)
+    assert card.quantity == 7

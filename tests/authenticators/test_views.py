@@ -396,8 +396,8 @@ def test_group_can_be_edited_and_removed(client, planned_organisation, org_admin
 
 
 @pytest.mark.django_db
-def test_choose_page_recommends_and_saves_a_different_set_with_a_warning(
-    client, planned_organisation, org_admin
+def test_choose_page_stops_a_set_that_leaves_an_application_without_a_way_to_sign_in(
+    client, planned_organisation, org_admin, catalogue
 ):
     group = services.save_user_group(
         planned_organisation, name="Clinicians", head_count=5, application_slugs=["systmone", "emis-web"]
@@ -409,10 +409,14 @@ def test_choose_page_recommends_and_saves_a_different_set_with_a_warning(
         url("choose", planned_organisation, group.pk), {"authenticators": ["windows-hello"]}, follow=True
     )
 
+    smartcard = catalogue["authenticators"]["smartcard"].name
     assert "Recommended. Covers: EMIS Web, SystmOne" in page.content.decode()
-    assert "but it leaves these applications uncovered: EMIS Web" in response.content.decode()
+    assert (
+        f"Clinicians would have no way to sign in to EMIS Web. Add {smartcard}: it works with EMIS Web."
+        in response.content.decode()
+    )
     group.refresh_from_db()
-    assert [a.slug for a in group.chosen_authenticators.all()] == ["windows-hello"]
+    assert group.has_chosen is False
 
 
 @pytest.mark.django_db
@@ -566,7 +570,10 @@ def test_public_chooser_counts_personal_items_from_the_head_count(client, catalo
 
     content = response.content.decode()
     assert "NHS smartcard (supplied by NHS England, issued by your RA), one per person</td>" in content
-    assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">12</td>' in content
+    assert (
+        '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">12 <span class="nhsuk-body-s">'
+        "(one per person)</span></td>" in content
+    )
 
 
 @pytest.mark.django_db
@@ -580,3 +587,66 @@ def test_public_chooser_reports_a_bad_head_count(client, catalogue):
     assert '<a href="#id_head_count">Number of staff must be a whole number, like 12</a>' in content
     assert "Your results" not in content
     assert 'value="lots"' in content
+
+
+def _cis1_answer_by_authenticator(content: str) -> dict[str, str]:
+    answers = {}
+    for block in content.split('<details class="nhsuk-details">')[1:]:
+        label = block.split('<span class="nhsuk-details__summary-text">', 1)[1].split(" (", 1)[0]
+        row = block.split("Works with CIS1</dt>", 1)[1]
+        answers[label] = row.split('<dd class="nhsuk-summary-list__value">', 1)[1].split("</dd>", 1)[0]
+    return answers
+
+
+@pytest.mark.django_db
+def test_public_chooser_says_works_with_cis1_only_for_authenticators_that_do(client, catalogue):
+    response = client.get(reverse("authenticators:chooser"))
+
+    answers = _cis1_answer_by_authenticator(response.content.decode())
+    expected = {
+        authenticator.label: "Yes, over HSCN" if authenticator.cis1_supported else "No"
+        for authenticator in catalogue["authenticators"].values()
+    }
+    assert answers == expected
+    assert list(answers.values()).count("Yes, over HSCN") == 1  # the seed: smartcards only
+
+
+def test_no_template_passes_yesno_a_label_containing_a_comma():
+    """``yesno`` splits its argument on commas, so "Yes, over HSCN,No" shows " over HSCN" for False."""
+    import re
+
+    from django.conf import settings
+
+    template_dir = settings.BASE_DIR / "templates"
+    offenders = []
+    for path in template_dir.rglob("*.html"):
+        for argument in re.findall(r'\|yesno:"([^"]*)"', path.read_text()):
+            choices = argument.split(",")
+            if len(choices) > 3 or any(choice != choice.strip() for choice in choices):
+                offenders.append(f"{path.relative_to(template_dir)}: {argument}")
+    assert offenders == []
+
+
+@pytest.mark.django_db
+def test_plan_page_gives_each_machine_group_one_answer_with_its_quantities(
+    client, planned_organisation, org_admin
+):
+    reception = planned_organisation.user_groups.get()
+    services.choose_authenticators(reception, authenticator_slugs=["smartcard"])
+    clinicians = services.save_user_group(
+        planned_organisation, name="Clinicians", head_count=6, application_slugs=["emis-web", "ncrs"]
+    )
+    services.choose_authenticators(clinicians, authenticator_slugs=["smartcard"])
+    client.force_login(org_admin)
+
+    content = client.get(url("plan", planned_organisation)).content.decode()
+
+    reception_list = content.split(f'id="shopping-list-{reception.pk}"', 1)[1].split("</table>", 1)[0]
+    clinicians_list = content.split(f'id="shopping-list-{clinicians.pk}"', 1)[1].split("</table>", 1)[0]
+    assert "NHS Smartcard Connect" in reception_list
+    assert "Identity Agent" not in reception_list
+    assert "Legacy NHS Identity Agent" in clinicians_list
+    assert "Smartcard Connect" not in clinicians_list
+    assert "Per device or once" not in content
+    assert '4 <span class="nhsuk-body-s">(one per person)</span>' in reception_list
+    assert '6 <span class="nhsuk-body-s">(one per person)</span>' in clinicians_list

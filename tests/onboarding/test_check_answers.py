@@ -288,3 +288,43 @@ def test_confirmation_links_to_the_plan_and_the_training_dashboard(client, answe
         f'<a href="{reverse("training:dashboard", args=[answered.ods_code])}">the training dashboard</a>'
         in html
     )
+
+
+@pytest.mark.parametrize("changed_after_finishing", ["authenticators", "organisation-details"])
+def test_task_list_stops_offering_to_continue_once_every_question_is_answered(
+    client, answered, org_admin, save, details_answers, changed_after_finishing
+):
+    from authenticators.selectors import plan_summary
+
+    client.force_login(org_admin)
+    client.post(
+        reverse("onboarding:check_answers", args=[answered.ods_code]),
+        {"version": journey_for_organisation(answered).version},
+    )
+    # A change made afterwards (from check your answers) leaves the next question as the "current" one.
+    if changed_after_finishing == "authenticators":
+        group = plan_summary(answered).groups[0]
+        save(
+            "authenticators",
+            {"choices": {str(group.group_id): {"group": "Everyone", "authenticators": ["smartcard"]}}},
+        )
+    else:
+        save("organisation-details", details_answers)
+
+    html = client.get(reverse("onboarding:task_list", args=[answered.ods_code])).content.decode()
+
+    assert "Continue where you left off" not in html
+    assert journey_for_organisation(answered).is_submitted
+
+
+def test_task_list_resumes_at_the_first_unanswered_question_not_an_answered_one(
+    client, organisation, org_admin, save, details_answers
+):
+    save("organisation-details", details_answers)
+    save("ra-support", {"has_ra_support": "yes", "provider_name": "Our own RA team"})
+    save("organisation-details", details_answers)  # current question is now "ra-support", answered
+    client.force_login(org_admin)
+
+    html = client.get(reverse("onboarding:task_list", args=[organisation.ods_code])).content.decode()
+
+    assert "Continue where you left off: applications your staff use" in html

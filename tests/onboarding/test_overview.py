@@ -79,9 +79,9 @@ def test_icb_overview_gives_each_organisation_its_live_status(icb, busy_organisa
         "partly_met",
     )
     assert busy.status == "not_ready"
-    assert busy.ra_detail.endswith(": Submitted")
+    assert busy.ra_detail.endswith(": Submitted, waiting for the RA team")
     assert busy.cis1_applications == ("EMIS Web",)
-    assert rows["Y00000"].ra_detail == "None arranged"
+    assert rows["Y00000"].ra_detail == "Not arranged"
     assert [(status, count) for status, _, count in result.counts] == [
         ("ready", 0),
         ("nearly_ready", 0),

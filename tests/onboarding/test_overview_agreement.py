@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from authenticators import services as authenticator_services
@@ -114,3 +115,102 @@ def test_icb_overview_gives_each_organisation_the_status_of_its_readiness_summar
         "not_ready",
         "not_ready",
     ]
+
+
+def _attribute(html: str, element_id: str, attribute: str, default: str) -> str:
+    """The value of ``attribute`` on the element with ``element_id``, or ``default`` when there is none."""
+    if f'id="{element_id}"' not in html:
+        return default
+    tag = html.split(f'id="{element_id}"', 1)[1].split(">", 1)[0]
+    return tag.split(f'{attribute}="', 1)[1].split('"', 1)[0]
+
+
+@pytest.fixture
+def more_organisations(icb, org_admin, ra_team_member, mixed_organisations):
+    """Two more: RA support asked for and the RA team waiting for the practice's reply; own RA named
+    but an unlock-only request resolved and a set-up request still open."""
+    waiting, named = OrganisationFactory(icb=icb), OrganisationFactory(icb=icb)
+    request = submit_request(waiting, org_admin)
+    ra_services.acknowledge_ra_request(request, acting_user=ra_team_member)
+    ra_services.ask_organisation(request, acting_user=ra_team_member, comment="How many staff?")
+    unlock = ra_services.submit_ra_request(
+        named,
+        submitted_by=org_admin,
+        help_needed=["unlock_renew"],
+        staff_affected=1,
+        needed_by=timezone.localdate() + datetime.timedelta(days=20),
+        contact_name="Asha Patel",
+        contact_phone="01632 960 001",
+        contact_email="asha@example.org",
+        already_tried="Self-service unlock",
+        charge_acknowledged=True,
+    )
+    ra_services.start_work_on_ra_request(unlock, acting_user=ra_team_member)
+    ra_services.resolve_ra_request(unlock, acting_user=ra_team_member)
+    submit_request(named, org_admin)
+    add_staff(named, org_admin, "Gus Gray", trained=True)
+    return [*mixed_organisations, waiting, named]
+
+
+def test_wizard_summary_and_icb_overview_agree_on_ra_support_plan_and_training(
+    client, icb, org_admin, more_organisations
+):
+    """The wizard's own pages (RA support step, authenticators step, technical support step) show
+    the same three statuses as the readiness summary and the ICB overview, organisation by organisation."""
+    from onboarding import readiness
+    from onboarding.models import ReadinessJourney, StepState
+    from organisations.services import add_membership
+
+    today = timezone.localdate()
+    rows = {row.organisation.pk: row for row in icb_overview(icb, today=today).rows}
+    client.force_login(org_admin)
+    wizard, summary, overview = {}, {}, {}
+    for organisation in more_organisations:
+        if organisation.pk != more_organisations[0].pk:
+            add_membership(organisation, user=org_admin, role="org_admin")
+        # Test arrangement: the plan was made on the plan pages, so the wizard's earlier steps count as done.
+        journey, _ = ReadinessJourney.objects.get_or_create(organisation=organisation)
+        journey.step_states = {
+            **journey.step_states,
+            "applications": StepState.COMPLETED,
+            "staff-groups": StepState.COMPLETED,
+        }
+        journey.save()
+
+        def page(slug, organisation=organisation):
+            return client.get(reverse("onboarding:step", args=[organisation.ods_code, slug])).content.decode()
+
+        ra_support = _attribute(page("ra-support"), "ra-support-state", "data-state", "not_arranged")
+        covers = _attribute(page("authenticators"), "plan-coverage", "data-covers", "no plan")
+        trained = _attribute(page("technical-support"), "trained-staff", "data-percent", "")
+        wizard[organisation.name] = (readiness.ra_state(ra_support), covers, trained)
+
+        items = {item.key: item for item in readiness_summary(organisation, today=today).items}
+        plan_words = {"met": "yes", "partly_met": "no", "missing": "no plan"}
+        summary_trained = (
+            items["training"].detail.split("(", 1)[1].split(")", 1)[0]
+            if "(" in items["training"].detail
+            else ""
+        )
+        summary[organisation.name] = (items["ra"].state, plan_words[items["plan"].state], summary_trained)
+
+        row = rows[organisation.pk]
+        overview[organisation.name] = (
+            row.ra_state,
+            plan_words[row.plan_state],
+            row.trained_staff.percent_text,
+        )
+
+    assert wizard == summary == overview
+    assert [wizard[o.name][0] for o in more_organisations] == [
+        "partly_met",  # open request, waiting for the RA team
+        "met",  # own RA named
+        "met",  # request resolved
+        "partly_met",  # open request
+        "missing",  # declined
+        "missing",  # nothing
+        "partly_met",  # the RA team is waiting for the practice
+        "partly_met",  # unlock resolved, but a set-up request is still open
+    ]
+    assert {wizard[o.name][1] for o in more_organisations} == {"yes", "no", "no plan"}
+    assert {wizard[o.name][2] for o in more_organisations} >= {"0%", "50%", "100%", ""}

@@ -27,20 +27,23 @@ def test_overall_status_follows_the_rule(states, expected):
 
 
 @pytest.mark.parametrize(
-    ("own", "open_request", "resolved", "expected"),
+    ("support_state", "expected"),
     [
-        (True, False, False, MET),
-        (False, False, True, MET),
-        (False, True, False, PART),
-        (True, True, False, MET),
-        (False, False, False, MISSING),
+        ("arranged", MET),
+        ("requested", PART),
+        ("waiting_for_organisation", PART),
+        ("declined", MISSING),
+        ("not_arranged", MISSING),
     ],
 )
-def test_ra_state_follows_the_rule(own, open_request, resolved, expected):
-    assert (
-        readiness.ra_state(has_own_support=own, has_open_request=open_request, has_resolved_request=resolved)
-        == expected
-    )
+def test_ra_state_is_met_only_when_ra_support_is_arranged(support_state, expected):
+    assert readiness.ra_state(support_state) == expected
+
+
+def test_ra_state_covers_every_ra_support_state():
+    from ra_requests.support import RASupportState
+
+    assert set(readiness.RA_SUPPORT_CHECK_STATES) == set(RASupportState.values)
 
 
 @pytest.mark.parametrize(

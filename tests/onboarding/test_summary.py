@@ -77,7 +77,9 @@ def test_summary_reflects_an_open_ra_request_with_its_status_and_sla(
     ra = summary.items[0]
     assert ra.state == "partly_met"
     assert ra.detail.startswith(
-        f"Request {request.reference} to {organisation.icb.name} is submitted. A reply is due by "
+        "You asked for RA support: it is not arranged yet. "
+        f"Request {request.reference} to {organisation.icb.name} is submitted: waiting for the RA team. "
+        "A reply is due by "
     )
     assert ra.action_url == reverse("ra_requests:detail", args=[organisation.ods_code, request.pk])
 
@@ -268,8 +270,11 @@ def test_summary_sends_a_declined_wizard_request_back_to_the_ra_requests(
     ra = readiness_summary(organisation).items[0]
 
     assert ra.state == "missing"
-    assert ra.detail == "Your RA request was closed without RA support being arranged."
-    assert ra.action_url == reverse("ra_requests:list", args=[organisation.ods_code])
+    assert ra.detail == (
+        f"{organisation.icb.name} declined your request {request.reference}. "
+        "Next step: Ask your own organisation's RA team."
+    )
+    assert ra.action_url == reverse("ra_requests:detail", args=[organisation.ods_code, request.pk])
 
 
 def test_timeline_shows_a_status_change_made_elsewhere_once_the_job_has_run(client, organisation, org_admin):

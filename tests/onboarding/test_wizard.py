@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from authenticators.models import Authenticator
 from authenticators.selectors import inventory_for, plan_summary, user_groups_for
 from onboarding.models import ReadinessJourney
 from onboarding.selectors import journey_for_organisation
@@ -555,3 +556,65 @@ def test_organisation_details_offers_the_icb_on_record_over_the_saved_answer(
     assert moved["icb"] == other_icb.pk
     assert moved["contact_name"] == "Asha Patel"
     assert closed["icb"] is None
+
+
+def emis_clinicians(client, organisation, save):
+    save("applications", {"applications": ["ncrs", "emis-web"], "local_applications": []})
+    post_step(
+        client,
+        organisation,
+        "staff-groups",
+        groups_form(
+            group_1_applications=["ncrs", "emis-web"],
+            group_2_name="",
+            group_2_head_count="",
+            group_2_applications=[],
+        ),
+    )
+    return user_groups_for(organisation).get(name="Clinicians")
+
+
+def test_authenticators_step_stops_a_choice_that_leaves_an_application_without_a_way_to_sign_in(
+    client, organisation, org_admin, catalogue, save
+):
+    client.force_login(org_admin)
+    clinicians = emis_clinicians(client, organisation, save)
+    smartcard = plan_summary(organisation).authenticator_name("smartcard")
+
+    response = post_step(
+        client, organisation, "authenticators", {f"group_{clinicians.pk}": ["microsoft-authenticator"]}
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert (
+        f"Clinicians would have no way to sign in to EMIS Web. Add {smartcard}: it works with EMIS Web."
+        in html
+    )
+    assert plan_summary(organisation).groups[0].has_chosen is False
+
+
+def test_authenticators_step_asks_to_confirm_applications_nothing_can_sign_in_to(
+    client, organisation, org_admin, catalogue, save
+):
+    client.force_login(org_admin)
+    # Without smartcards in the catalogue nothing signs in to a CIS1 application.
+    Authenticator.objects.filter(slug="smartcard").delete()
+    clinicians = emis_clinicians(client, organisation, save)
+    choice = {f"group_{clinicians.pk}": ["microsoft-authenticator"]}
+
+    page = client.get(step_url(organisation, "authenticators")).content.decode()
+    unconfirmed = post_step(client, organisation, "authenticators", choice)
+    confirmed = post_step(client, organisation, "authenticators", {**choice, "confirm_uncovered": "on"})
+
+    warning = (
+        "No authenticator you can use signs in to EMIS Web for Clinicians, "
+        "given what you told us about your estate."
+    )
+    assert warning in page
+    assert "Confirm that you understand these applications will have no way to sign in" in (
+        unconfirmed.content.decode()
+    )
+    assert confirmed.status_code == 302
+    assert plan_summary(organisation).groups[0].chosen == ("microsoft-authenticator",)

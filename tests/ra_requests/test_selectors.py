@@ -14,27 +14,50 @@ from tests.factories import OrganisationFactory, RAProviderFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_ra_status_for_organisation_is_none_without_an_open_request(organisation, national_team):
-    assert selectors.ra_status_for_organisation(organisation) is None
+def test_ra_support_status_is_not_arranged_without_requests_or_a_named_ra(organisation, national_team):
+    support = selectors.ra_support_status(organisation)
+
+    assert (support.state, support.is_arranged, support.requests) == ("not_arranged", False, ())
 
 
-def test_ra_status_for_organisation_reports_the_latest_open_request(ra_request, organisation, icb):
+def test_ra_support_status_shows_an_open_request_with_its_status_and_who_it_waits_for(
+    ra_request, organisation, icb
+):
     RARequest.objects.filter(pk=ra_request.pk).update(
         acknowledge_due_at=timezone.now() - datetime.timedelta(hours=1)
     )
 
-    status = selectors.ra_status_for_organisation(organisation)
+    support = selectors.ra_support_status(organisation)
 
-    assert status.request_id == ra_request.pk
-    assert (status.status, status.status_label, status.provider) == ("submitted", "Submitted", icb)
-    assert status.is_overdue is True
-    assert status.is_paused is False
+    (standing,) = support.open_requests
+    assert standing.request_id == ra_request.pk
+    assert (standing.status, standing.status_label, standing.provider_name) == (
+        "submitted",
+        "Submitted",
+        icb.name,
+    )
+    assert (standing.waiting_for, standing.is_overdue) == ("ra_team", True)
+    assert support.state == "requested"
+    assert support.summary == (
+        "Not arranged yet (requested: waiting for the RA team). "
+        f"Open: {ra_request.reference}: Submitted, waiting for the RA team (overdue)"
+    )
 
 
-def test_ra_status_for_organisation_ignores_closed_requests(ra_request, organisation, ra_team_member):
-    services.decline_ra_request(ra_request, reason="duplicate", acting_user=ra_team_member)
+def test_ra_support_status_of_a_declined_request_names_it_and_its_next_step(
+    ra_request, organisation, ra_team_member
+):
+    services.decline_ra_request(ra_request, reason="outside_area", acting_user=ra_team_member)
 
-    assert selectors.ra_status_for_organisation(organisation) is None
+    support = selectors.ra_support_status(organisation)
+
+    assert support.open_requests == ()
+    assert support.state == "declined"
+    assert support.latest_declined.request_id == ra_request.pk
+    assert support.latest_declined.waiting_for == "organisation"
+    assert support.summary == (
+        f"Not arranged: {ra_request.reference} declined (next step: send the request to the national RA team)"
+    )
 
 
 def test_organisations_supported_by_follows_routing(

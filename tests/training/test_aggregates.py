@@ -104,3 +104,28 @@ def test_compliance_summary_lists_only_the_first_few_but_counts_everyone(organis
 
     assert [due.staff.full_name for due in summary.overdue] == ["Person 0", "Person 1"]
     assert summary.overdue_total == 6
+
+
+@pytest.mark.parametrize(
+    ("completed_on", "expected_status"),
+    [
+        (d(2025, 1, 15), "expiring"),  # due 15 January 2026, today: still in date
+        (d(2025, 1, 14), "overdue"),  # due 14 January 2026, yesterday: overdue
+    ],
+)
+def test_database_figures_count_training_in_date_through_its_due_date(
+    organisation, foundations, completed_on, expected_status
+):
+    staff = make_staff(organisation, "Dee Due")
+    Completion.objects.create(
+        staff=staff,
+        module=foundations,
+        module_version=foundations.versions.get(),
+        completed_on=completed_on,
+        method="e_learning",
+    )
+
+    summary = selectors.compliance_summary(organisation, today=d(2026, 1, 15))
+
+    assert dict(+summary.counts) == {expected_status: 1}
+    assert summary.fully_compliant_staff == (1 if expected_status == "expiring" else 0)

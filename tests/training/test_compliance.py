@@ -51,16 +51,20 @@ def test_status_for_expiring_from_30_days_before_expiry():
     assert (on_day_31.status, on_day_31.due_on) == (Status.IN_DATE, d(2026, 2, 15))
 
 
-def test_status_for_overdue_on_the_expiry_date():
-    on_expiry = status_for(RULES, (d(2025, 7, 15), 1), d(2026, 1, 15))
-    day_before = status_for(RULES, (d(2025, 7, 16), 1), d(2026, 1, 15))
+def test_status_for_in_date_through_the_due_date_and_overdue_from_the_next_day():
+    due_today = status_for(RULES, (d(2025, 7, 15), 1), d(2026, 1, 15))
+    due_yesterday = status_for(RULES, (d(2025, 7, 14), 1), d(2026, 1, 15))
 
-    assert (on_expiry.status, on_expiry.due_on, on_expiry.is_compliant) == (
-        Status.OVERDUE,
+    assert (due_today.status, due_today.due_on, due_today.is_compliant) == (
+        Status.EXPIRING,
         d(2026, 1, 15),
+        True,
+    )
+    assert (due_yesterday.status, due_yesterday.due_on, due_yesterday.is_compliant) == (
+        Status.OVERDUE,
+        d(2026, 1, 14),
         False,
     )
-    assert day_before.status == Status.EXPIRING
 
 
 def test_status_for_month_end_completion_expires_at_the_end_of_a_shorter_month():
@@ -105,3 +109,13 @@ def test_status_for_expired_older_version_counts_as_overdue():
 )
 def test_rag_for_thresholds_are_90_and_70_percent(percent, expected):
     assert rag_for(percent) == expected
+
+
+def test_trained_staff_figure_rounds_down_and_names_what_it_counts():
+    from training.compliance import TrainedStaff
+
+    assert TrainedStaff(trained=2499, staff=2500).percent_text == "99%"
+    assert TrainedStaff(trained=2, staff=3).description == (
+        "2 of 3 technical support staff (66%) are trained and in date"
+    )
+    assert TrainedStaff(trained=0, staff=0).percent is None

@@ -95,7 +95,8 @@ def test_send_training_digests_sends_one_per_it_lead_per_week(
     ]
     body = digests[0].body
     assert "Riverside Surgery (A81001)" in body
-    assert "- Trained and in date: 50% (Red)" in body
+    assert "- Modules in date, counting each person's modules: 50% (Red)" in body
+    assert "- Staff in date for every module that applies to them: 2 of 4 technical support staff" in body
     assert "- Overdue: 1\n" in body
     assert "Hillside" not in body
 

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ..compliance import COMPLIANT_STATUSES, Status
+from ..compliance import COMPLIANT_STATUSES, Status, TrainedStaff
 from ..models import Completion, StaffMember
 from .compliance import Due, _iter_statuses, _latest_completions
 from .modules import active_modules
@@ -24,9 +24,12 @@ class StaffCompliance:
     fully_compliant_staff: int
 
     @property
+    def trained_staff(self) -> TrainedStaff:
+        return TrainedStaff(trained=self.fully_compliant_staff, staff=self.active_staff)
+
+    @property
     def percent_trained(self) -> float | None:
-        """Unrounded, so that 2,499 of 2,500 is not shown (or counted) as 100%."""
-        return None if not self.active_staff else 100.0 * self.fully_compliant_staff / self.active_staff
+        return self.trained_staff.percent
 
 
 class _Staff(NamedTuple):

@@ -15,6 +15,7 @@ from ..compliance import (
     ModuleStatus,
     Rag,
     Status,
+    TrainedStaff,
     percent,
     rag_for,
     status_for,
@@ -125,7 +126,13 @@ class ComplianceSummary(RagFigures):
 
     @property
     def percent_in_date(self) -> float | None:
+        """Of (person, module) pairs: the dashboard's per-module detail, not the headline figure."""
         return self.percent
+
+    @property
+    def trained_staff(self) -> TrainedStaff:
+        """The headline figure, the same one the readiness summary and the ICB overview show."""
+        return TrainedStaff(trained=self.fully_compliant_staff, staff=self.active_staff)
 
     @property
     def overdue_count(self) -> int:

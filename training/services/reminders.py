@@ -56,8 +56,11 @@ def _reminder_subject(kind: str, due) -> str:
 
 def _reminder_body(kind: str, due, organisation) -> str:
     first_line = {
-        "expiring": f'Your training in "{due.module.title}" expires on {due.status.due_on:%-d %B %Y}.',
-        "overdue": f'Your training in "{due.module.title}" expired on {due.status.due_on:%-d %B %Y}.',
+        "expiring": (
+            f'Your training in "{due.module.title}" is in date until the end of '
+            f"{due.status.due_on:%-d %B %Y}: do the refresher by then."
+        ),
+        "overdue": f'Your refresher in "{due.module.title}" was due by {due.status.due_on:%-d %B %Y}.',
         "refresher": (
             f'A new version of "{due.module.title}" was published on {due.status.due_on:%-d %B %Y}: '
             "you were trained on an earlier version."
@@ -114,8 +117,9 @@ def _digest_section(organisation, summary) -> str:
     url = settings.PORTAL_BASE_URL + reverse("training:dashboard", args=[organisation.ods_code])
     lines = [
         f"{organisation.name} ({organisation.ods_code})",
-        f"- Trained and in date: {_format_percent(summary.percent_in_date)} ({summary.rag.label})",
-        f"- Active staff: {summary.active_staff}",
+        f"- Staff in date for every module that applies to them: {summary.trained_staff.description}",
+        f"- Modules in date, counting each person's modules: {_format_percent(summary.percent_in_date)} "
+        f"({summary.rag.label})",
         f"- Overdue: {summary.overdue_count}",
         f"- Refresher due after a new version: {summary.refresher_due_count}",
         f"- Expiring within 30 days: {summary.due_within_30_days}",
