@@ -5,7 +5,7 @@ Rules, in order:
    followed automatically; several (a split) means the organisation must say which it now
    belongs to, so the route carries ``successor_choices`` and no provider.
 2. The active ICB's RA support provider (a CSU or the national team) is tried first, then the
-   ICB itself. The first that is active and has an RA contact email gets the request.
+   ICB itself. The first that is active and has an RA contact email that is not bouncing gets the request.
 3. Otherwise (or when ``exclude`` lists providers that have declined) the national RA team.
 """
 
@@ -28,7 +28,7 @@ class Route:
         return bool(self.successor_choices)
 
 
-def _active_icb(icb: RAProvider) -> tuple[RAProvider | None, list[str], list[RAProvider]]:
+def active_icb(icb: RAProvider) -> tuple[RAProvider | None, list[str], list[RAProvider]]:
     """Follow closures to an active ICB. Returns (icb or None, story, successor choices on a split)."""
     story: list[str] = []
     seen = {icb.pk}
@@ -58,7 +58,7 @@ def route_for_icb(
 ) -> Route:
     """Routing depends only on the organisation's ICB; ``national`` lets a caller pass it in once."""
     excluded = {p.pk for p in exclude}
-    icb, story, choices = _active_icb(organisation_icb)
+    icb, story, choices = active_icb(organisation_icb)
     if choices:
         return Route(
             provider=None,
@@ -81,6 +81,8 @@ def route_for_icb(
                 story.append(f"{provider.name} has closed")
             elif not provider.has_contact_email:
                 story.append(f"{provider.name} has no RA contact email on record")
+            elif provider.contact_bouncing_since is not None:
+                story.append(f"emails to {provider.name}'s RA contact address are bouncing")
             else:
                 return Route(provider=provider, reason=_sentence(story, why))
 

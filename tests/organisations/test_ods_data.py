@@ -1,0 +1,83 @@
+import json
+import shutil
+
+import pytest
+from django.conf import settings
+
+from organisations import ods_data, reference_data
+from organisations.models import KnownOrganisation, RAProvider
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_reads_every_gp_practice_once_and_keeps_the_attribution():
+    first = reference_data.load(settings.REFERENCE_DATA_DIR)
+    second = reference_data.load(settings.REFERENCE_DATA_DIR)
+
+    assert KnownOrganisation.objects.count() == 6253
+    assert "6,253 from gp-practices.csv (+6,253 rows)" in first
+    assert "6,253 from gp-practices.csv (+0 rows)" in second
+    assert "Contains public sector information licensed under the Open Government Licence v3.0" in second
+    densham = KnownOrganisation.objects.get(ods_code="A81001")
+    assert (densham.name, densham.postcode, densham.icb.ods_code, densham.organisation_type) == (
+        "THE DENSHAM SURGERY",
+        "TS18 1HU",
+        "QHM",
+        "gp_practice",
+    )
+    ashwell = KnownOrganisation.objects.get(ods_code="D81047")
+    assert (ashwell.icb.ods_code, ashwell.likely_icb.ods_code) == ("QM7", "S1Y5D")
+
+
+def _source_dir(tmp_path, *files):
+    for name in ("icbs.csv", "csus.csv"):
+        shutil.copy(settings.REFERENCE_DATA_DIR / name, tmp_path / name)
+    (tmp_path / "ods").mkdir()
+    entries = []
+    for name, organisation_type, text in files:
+        (tmp_path / "ods" / name).write_text(text, encoding="utf-8")
+        entries.append(
+            {"file": name, "organisation_type": organisation_type, "icb_column": "icb", "description": name}
+        )
+    manifest = {"attribution": "Contains public sector information", "files": entries}
+    (tmp_path / "ods" / "sources.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return tmp_path
+
+
+def test_a_new_ods_file_is_a_manifest_entry_not_code(tmp_path):
+    source = _source_dir(
+        tmp_path,
+        ("gps.csv", "gp_practice", "ods_code,name,postcode,icb\nA81001,THE DENSHAM SURGERY,TS18 1HU,QHM\n"),
+        (
+            "pharmacies.csv",
+            "community_pharmacy",
+            "ods_code,name,postcode,icb\nfa123,HARBOUR PHARMACY,L1 8JQ,QE1\n",
+        ),
+    )
+
+    reference_data.load(source)
+
+    pharmacy = KnownOrganisation.objects.get(ods_code="FA123")
+    assert (pharmacy.organisation_type, pharmacy.icb.ods_code, pharmacy.sub_icb_code) == (
+        "community_pharmacy",
+        "QE1",
+        "",
+    )
+    assert pharmacy.search_text == "HARBOUR PHARMACY L18JQ"
+
+
+def test_reloading_drops_rows_a_file_no_longer_lists_and_updates_the_rest(tmp_path):
+    text = "ods_code,name,postcode,icb\nA81001,THE DENSHAM SURGERY,TS18 1HU,QHM\nA81002,QUEENS PARK,TS18 2AW,QHM\n"
+    source = _source_dir(tmp_path, ("gps.csv", "gp_practice", text))
+    reference_data.load(source)
+
+    (source / "ods" / "gps.csv").write_text(
+        "ods_code,name,postcode,icb\nA81001,THE DENSHAM SURGERY (RENAMED),TS18 1HU,QHM\n", encoding="utf-8"
+    )
+    summary = ods_data.load(source)
+
+    assert list(KnownOrganisation.objects.values_list("ods_code", "name")) == [
+        ("A81001", "THE DENSHAM SURGERY (RENAMED)")
+    ]
+    assert "(-1 rows)" in summary
+    assert RAProvider.objects.filter(ods_code="QHM").count() == 1
