@@ -67,7 +67,11 @@ def test_a_new_ods_file_is_a_manifest_entry_not_code(tmp_path):
 
 
 def test_reloading_drops_rows_a_file_no_longer_lists_and_updates_the_rest(tmp_path):
-    text = "ods_code,name,postcode,icb\nA81001,THE DENSHAM SURGERY,TS18 1HU,QHM\nA81002,QUEENS PARK,TS18 2AW,QHM\n"
+    text = (
+        "ods_code,name,postcode,icb\n"
+        "A81001,THE DENSHAM SURGERY,TS18 1HU,QHM\n"
+        "A81002,QUEENS PARK,TS18 2AW,QHM\n"
+    )
     source = _source_dir(tmp_path, ("gps.csv", "gp_practice", text))
     reference_data.load(source)
 
