@@ -1,7 +1,7 @@
 """Directory health for national administrators."""
 
-import re
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
