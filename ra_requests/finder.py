@@ -14,7 +14,7 @@ from organisations.models import KnownOrganisation, Organisation, RAProvider
 from organisations.selectors import national_ra_team
 from organisations.validators import ODS_CODE_PATTERN, normalise_ods_code
 
-from .routing import active_icb
+from .routing import NOT_GIVEN, active_icb
 
 
 class SupportKind:
@@ -56,9 +56,11 @@ class OrganisationAnswer:
     icb_choices: list[RAProvider] = field(default_factory=list)
 
 
-def ra_support_for_icb(icb: RAProvider, *, national: RAProvider | None = None) -> RASupport:
+def ra_support_for_icb(icb: RAProvider, *, national=NOT_GIVEN) -> RASupport:
+    """``national`` lets a caller showing many answers look the national team up once."""
     current, changes, choices = active_icb(icb)
-    national = national if national is not None else national_ra_team()
+    if national is NOT_GIVEN:
+        national = national_ra_team()
     provider, kind = None, ""
     if current is not None:
         support = current.ra_support_provider

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from organisations.models import Organisation, RAProvider
 from organisations.selectors import national_ra_team
 
-_UNSET = object()
+NOT_GIVEN = object()
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def route_for_organisation(organisation: Organisation, *, exclude: tuple[RAProvi
 
 
 def route_for_icb(
-    organisation_icb: RAProvider, *, exclude: tuple[RAProvider, ...] = (), national=_UNSET
+    organisation_icb: RAProvider, *, exclude: tuple[RAProvider, ...] = (), national=NOT_GIVEN
 ) -> Route:
     """Routing depends only on the organisation's ICB; ``national`` lets a caller pass it in once."""
     excluded = {p.pk for p in exclude}
@@ -86,7 +86,7 @@ def route_for_icb(
             else:
                 return Route(provider=provider, reason=_sentence(story, why))
 
-    if national is _UNSET:
+    if national is NOT_GIVEN:
         national = national_ra_team()
     if national is None or national.pk in excluded:
         return Route(
