@@ -3,11 +3,13 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.utils import timezone
 
 from notifications.models import OutboundEmail
+from organisations import demo_data, reference_data
 from organisations.directory_entries import EntryState, entry_status
 from organisations.models import RAProvider
 from organisations.services import directory_entries
@@ -197,3 +199,20 @@ def test_bouncing_addresses_flag_their_provider_and_a_new_address_clears_it(icb,
 
     icb.refresh_from_db()
     assert icb.contact_bouncing_since is None
+
+
+def test_demo_data_has_a_directory_entry_in_each_state():
+    reference_data.load(settings.REFERENCE_DATA_DIR)
+    demo_data.seed()
+
+    states = {
+        p.ods_code: entry_status(p).state
+        for p in RAProvider.objects.filter(ods_code__in=["QE1", "QWO", "QHM", "QOX"])
+    }
+    assert states == {
+        "QE1": EntryState.CONFIRMED,
+        "QWO": EntryState.UNCONFIRMED,
+        "QHM": EntryState.STALE,
+        "QOX": EntryState.NO_CONTACT,
+    }
+    assert RAProvider.objects.get(ods_code="QE1").contact_confirmed_by.email == "ra.team@example.org"
