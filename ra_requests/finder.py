@@ -11,10 +11,10 @@ from django.db.models import Q
 
 from organisations.directory_entries import EntryStatus, entry_status
 from organisations.models import KnownOrganisation, Organisation, RAProvider
-from organisations.selectors import national_ra_team
+from organisations.selectors import active_icb, national_ra_team
 from organisations.validators import ODS_CODE_PATTERN, normalise_ods_code
 
-from .routing import NOT_GIVEN, active_icb
+from .routing import NOT_GIVEN
 
 
 class SupportKind:

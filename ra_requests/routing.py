@@ -12,7 +12,7 @@ Rules, in order:
 from dataclasses import dataclass, field
 
 from organisations.models import Organisation, RAProvider
-from organisations.selectors import national_ra_team
+from organisations.selectors import active_icb, national_ra_team
 
 NOT_GIVEN = object()
 
@@ -26,26 +26,6 @@ class Route:
     @property
     def needs_successor_choice(self) -> bool:
         return bool(self.successor_choices)
-
-
-def active_icb(icb: RAProvider) -> tuple[RAProvider | None, list[str], list[RAProvider]]:
-    """Follow closures to an active ICB. Returns (icb or None, story, successor choices on a split)."""
-    story: list[str] = []
-    seen = {icb.pk}
-    current = icb
-    while not current.is_active:
-        successors = [s for s in current.successors.all() if s.kind == RAProvider.Kind.ICB]
-        closed_on = f"{current.closed_on:%-d %B %Y}" if current.closed_on else "an unknown date"
-        if len(successors) > 1:
-            story.append(f"{current.name} closed on {closed_on} and was split between {len(successors)} ICBs")
-            return None, story, sorted(successors, key=lambda p: p.name)
-        if not successors or successors[0].pk in seen:
-            story.append(f"{current.name} closed on {closed_on} with no successor on record")
-            return None, story, []
-        story.append(f"{current.name} closed on {closed_on}; {successors[0].name} took it over")
-        current = successors[0]
-        seen.add(current.pk)
-    return current, story, []
 
 
 def route_for_organisation(organisation: Organisation, *, exclude: tuple[RAProvider, ...] = ()) -> Route:
