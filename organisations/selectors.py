@@ -1,4 +1,6 @@
-from .models import Organisation, RAProvider
+from dataclasses import dataclass
+
+from .models import KnownOrganisation, Organisation, RAProvider
 
 
 def active_icbs():
@@ -55,3 +57,33 @@ def team_members(organisation: Organisation) -> list[dict]:
 
 def pending_invitations(organisation: Organisation):
     return organisation.invitations.filter(accepted_at__isnull=True).select_related("invited_by")
+
+
+@dataclass(frozen=True)
+class OdsLookup:
+    """What the open ODS data says about a code, for filling in sign-up: name, type and current ICB."""
+
+    ods_code: str
+    known: KnownOrganisation | None
+    icb: RAProvider | None
+    icb_changes: list[str]
+    icb_choices: list[RAProvider]
+    likely_icb: RAProvider | None
+
+    @property
+    def is_known(self) -> bool:
+        return self.known is not None
+
+
+def ods_lookup(ods_code: str) -> OdsLookup:
+    from .validators import normalise_ods_code
+
+    code = normalise_ods_code(ods_code)
+    known = KnownOrganisation.objects.select_related("icb", "likely_icb").filter(ods_code=code).first()
+    if known is None or known.icb is None:
+        return OdsLookup(code, known, None, [], [], None)
+    icb, changes, choices = active_icb(known.icb)
+    likely = known.likely_icb if known.likely_icb in choices else None
+    if likely is not None:
+        choices = [likely, *[choice for choice in choices if choice != likely]]
+    return OdsLookup(code, known, icb, changes, choices, likely)

@@ -6,6 +6,7 @@ from django.conf import settings
 
 from organisations import ods_data, reference_data
 from organisations.models import KnownOrganisation, RAProvider
+from organisations.selectors import ods_lookup
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +86,42 @@ def test_reloading_drops_rows_a_file_no_longer_lists_and_updates_the_rest(tmp_pa
     ]
     assert "(-1 rows)" in summary
     assert RAProvider.objects.filter(ods_code="QHM").count() == 1
+
+
+def test_ods_lookup_gives_name_and_icb_of_a_known_practice(ods_directory):
+    lookup = ods_lookup(" a81001 ")
+
+    assert lookup.known.name == "THE DENSHAM SURGERY"
+    assert lookup.icb.ods_code == "QHM"
+    assert (lookup.icb_changes, lookup.icb_choices, lookup.likely_icb) == ([], [], None)
+
+
+def test_ods_lookup_follows_a_closed_icb_to_its_successor_and_says_why(ods_directory):
+    lookup = ods_lookup("E81002")
+
+    assert lookup.icb.ods_code == "S1Y5D"
+    assert lookup.icb_changes[0].startswith(
+        "NHS Bedfordshire, Luton and Milton Keynes Integrated Care Board closed on 1 April 2026; "
+    )
+
+
+def test_ods_lookup_offers_the_likely_successor_of_a_split_icb_first(ods_directory):
+    lookup = ods_lookup("D81047")
+
+    assert lookup.icb is None
+    assert [icb.ods_code for icb in lookup.icb_choices] == ["S1Y5D", "D7T5G"]
+    assert lookup.likely_icb.ods_code == "S1Y5D"
+
+
+def test_ods_lookup_asks_a_frimley_practice_to_choose_without_a_likely_one(ods_directory):
+    lookup = ods_lookup("H81013")
+
+    assert lookup.likely_icb is None
+    assert len(lookup.icb_choices) == 3
+
+
+def test_ods_lookup_of_an_unknown_code_knows_nothing(ods_directory):
+    lookup = ods_lookup("Y99999")
+
+    assert not lookup.is_known
+    assert lookup.icb is None

@@ -2,47 +2,23 @@
 
 import datetime
 import json
-import shutil
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
-from organisations import reference_data
 from organisations.models import RAProvider
 
 pytestmark = pytest.mark.django_db
 
-PRACTICES = """ods_code,name,postcode,icb_code_2025,sub_icb_code,successor_hint
-A81001,THE DENSHAM SURGERY,TS18 1HU,QHM,16C,
-A81002,QUEENS PARK MEDICAL CENTRE,TS18 2AW,QHM,16C,
-D81047,ASHWELL SURGERY,SG7 5PY,QM7,06K,S1Y5D
-H81013,BARTLETT GROUP PRACTICE,GU16 6QQ,QNQ,D4U1Y,
-E81002,GREENSAND SURGERY (AMPTHILL),MK45 2SB,QHG,M1J4Y,
-"""
 
-
-@pytest.fixture
-def directory(tmp_path):
-    for name in ("icbs.csv", "csus.csv"):
-        shutil.copy(settings.REFERENCE_DATA_DIR / name, tmp_path / name)
-    (tmp_path / "ods").mkdir()
-    (tmp_path / "ods" / "gp-practices.csv").write_text(PRACTICES, encoding="utf-8")
-    shutil.copy(settings.REFERENCE_DATA_DIR / "ods" / "sources.json", tmp_path / "ods" / "sources.json")
-    settings.REFERENCE_DATA_DIR = tmp_path
-    reference_data.load(tmp_path)
-    RAProvider.objects.filter(ods_code="X24").update(ra_contact_email="national.ra@example.org")
-    return tmp_path
-
-
-def test_api_answers_400_with_a_json_error_for_a_malformed_code(client, directory):
+def test_api_answers_400_with_a_json_error_for_a_malformed_code(client, ods_directory):
     response = client.get("/directory/api/organisations/not-a-code!")
 
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_ods_code"
 
 
-def test_api_answers_404_with_a_json_error_for_an_unknown_code(client, directory):
+def test_api_answers_404_with_a_json_error_for_an_unknown_code(client, ods_directory):
     response = client.get("/directory/api/organisations/Y99999")
 
     assert response.status_code == 404
@@ -50,7 +26,7 @@ def test_api_answers_404_with_a_json_error_for_an_unknown_code(client, directory
     assert response.json()["error"] == "unknown_ods_code"
 
 
-def test_api_names_the_icb_the_local_ra_team_and_the_national_route(client, directory):
+def test_api_names_the_icb_the_local_ra_team_and_the_national_route(client, ods_directory):
     icb = RAProvider.objects.get(ods_code="QHM")
     icb.ra_contact_email = "ra@northeast.example.org"
     icb.ra_contact_phone = "0191 000 0000"
@@ -77,7 +53,7 @@ def test_api_names_the_icb_the_local_ra_team_and_the_national_route(client, dire
     assert "Open Government Licence v3.0" in body["attribution"]
 
 
-def test_api_follows_a_closed_icb_to_its_successor_and_says_so(client, directory):
+def test_api_follows_a_closed_icb_to_its_successor_and_says_so(client, ods_directory):
     support = client.get("/directory/api/organisations/E81002").json()["support"]
 
     assert support["published_icb"]["ods_code"] == "QHG"
@@ -90,7 +66,7 @@ def test_api_follows_a_closed_icb_to_its_successor_and_says_so(client, directory
     assert support["ra_support"]["contact"]["state"] == "no_contact"
 
 
-def test_api_offers_the_successors_of_a_split_icb_with_the_likely_one(client, directory):
+def test_api_offers_the_successors_of_a_split_icb_with_the_likely_one(client, ods_directory):
     body = client.get("/directory/api/organisations/D81047").json()
 
     assert body["likely_icb"]["ods_code"] == "S1Y5D"
@@ -99,7 +75,7 @@ def test_api_offers_the_successors_of_a_split_icb_with_the_likely_one(client, di
     assert sorted(c["ods_code"] for c in body["support"]["icb_successor_choices"]) == ["D7T5G", "S1Y5D"]
 
 
-def test_search_by_code_opens_the_answer_for_that_practice(client, directory):
+def test_search_by_code_opens_the_answer_for_that_practice(client, ods_directory):
     response = client.get("/directory/", {"q": " a81001 "})
 
     assert response.status_code == 302
@@ -107,7 +83,7 @@ def test_search_by_code_opens_the_answer_for_that_practice(client, directory):
 
 
 @pytest.mark.parametrize("text", ["densham", "Densham Surgery", "TS18 1HU", "ts181hu"])
-def test_search_by_name_or_postcode_lists_the_practice(client, directory, text):
+def test_search_by_name_or_postcode_lists_the_practice(client, ods_directory, text):
     response = client.get("/directory/", {"q": text})
 
     assert response.status_code == 200
@@ -115,7 +91,7 @@ def test_search_by_name_or_postcode_lists_the_practice(client, directory, text):
     assert b"/directory/organisations/A81001/" in response.content
 
 
-def test_search_with_no_result_says_so_and_offers_the_icb_list(client, directory):
+def test_search_with_no_result_says_so_and_offers_the_icb_list(client, ods_directory):
     response = client.get("/directory/", {"q": "Nowhere Health Centre"})
 
     assert response.context["page"].paginator.count == 0
@@ -123,7 +99,7 @@ def test_search_with_no_result_says_so_and_offers_the_icb_list(client, directory
     assert b'name="icb"' in response.content
 
 
-def test_empty_or_too_short_search_shows_the_error_summary(client, directory):
+def test_empty_or_too_short_search_shows_the_error_summary(client, ods_directory):
     response = client.get("/directory/", {"q": "a"})
 
     assert response.status_code == 200
@@ -131,7 +107,7 @@ def test_empty_or_too_short_search_shows_the_error_summary(client, directory):
     assert "Enter at least 2 letters or numbers to search for" in response.content.decode()
 
 
-def test_choosing_an_icb_shows_its_ra_support(client, directory):
+def test_choosing_an_icb_shows_its_ra_support(client, ods_directory):
     response = client.get("/directory/", {"icb": "QE1"})
 
     assert response["Location"] == "/directory/icbs/QE1/"
@@ -139,7 +115,7 @@ def test_choosing_an_icb_shows_its_ra_support(client, directory):
     assert "RA support in NHS Lancashire and South Cumbria Integrated Care Board" in page
 
 
-def test_answer_for_a_provider_without_contact_says_so_and_gives_the_national_route(client, directory):
+def test_answer_for_a_provider_without_contact_says_so_and_gives_the_national_route(client, ods_directory):
     page = client.get("/directory/organisations/A81001/").content.decode()
 
     assert "We have no working contact for NHS North East and North Cumbria" in page
@@ -147,7 +123,7 @@ def test_answer_for_a_provider_without_contact_says_so_and_gives_the_national_ro
     assert "If they are not able to support your request" in page
 
 
-def test_answer_for_a_split_icb_offers_the_successors_with_the_likely_one_marked(client, directory):
+def test_answer_for_a_split_icb_offers_the_successors_with_the_likely_one_marked(client, ods_directory):
     page = client.get("/directory/organisations/D81047/").content.decode()
 
     assert 'href="/directory/icbs/S1Y5D/"' in page
@@ -155,12 +131,12 @@ def test_answer_for_a_split_icb_offers_the_successors_with_the_likely_one_marked
     assert "Likely" in page
 
 
-def test_answer_for_a_frimley_practice_asks_which_successor(client, directory):
+def test_answer_for_a_frimley_practice_asks_which_successor(client, ods_directory):
     body = json.loads(client.get("/directory/api/organisations/H81013").content)
 
     assert body["likely_icb"] is None
     assert len(body["support"]["icb_successor_choices"]) == 3
 
 
-def test_answer_for_an_unknown_code_is_a_404_page(client, directory):
+def test_answer_for_an_unknown_code_is_a_404_page(client, ods_directory):
     assert client.get("/directory/organisations/Y99999/").status_code == 404
