@@ -36,6 +36,12 @@ app.conf.beat_schedule = {
         "task": "onboarding.record_readiness_statuses",
         "schedule": crontab(minute=45),
     },
+    # Remind RA teams to confirm their directory entry 14 days before it goes stale (six months after
+    # its last confirmation) (python manage.py send_directory_reminders).
+    "send-directory-confirmation-reminders": {
+        "task": "organisations.send_directory_confirmation_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
     # Monday-morning digest of training compliance for each IT lead
     # (python manage.py send_training_reminders --digest).
     "send-training-digests": {

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include("organisations.urls")),
     path("ra-requests/", include("ra_requests.urls")),
+    path("directory/", include("ra_requests.finder_urls")),
     path("authenticators/", include("authenticators.urls")),
     path("training/", include("training.urls")),
     path("readiness/", include("onboarding.urls")),

@@ -1,9 +1,12 @@
 """Demo organisations, one login per role, and demo RA contact addresses on example.org."""
 
+import datetime
+
 from django.db import transaction
+from django.utils import timezone
 
 from . import services
-from .models import Organisation, RAProvider, Role, User
+from .models import ContactSource, Organisation, RAProvider, Role, User
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for local demos; seed_demo refuses with DEBUG off
 
@@ -12,19 +15,48 @@ DEMO_ORGANISATIONS = [
     ("A99901", "Riverside Medical Practice (demo)", Organisation.OrganisationType.GP_PRACTICE, "QE1"),
     ("FZZ91", "Harbour Pharmacy (demo)", Organisation.OrganisationType.COMMUNITY_PHARMACY, "QWO"),
 ]
+# One directory entry in each state: confirmed by its RA team (QE1), unconfirmed (QWO, given by the
+# national team; X24), stale (QHM, confirmed 200 days ago). Every other provider has no contact.
 DEMO_CONTACTS = {
-    "QE1": "ra.lancashire-south-cumbria@example.org",
-    "QWO": "ra.west-yorkshire@example.org",
-    "X24": "national-ra-team@example.org",
+    "QE1": {
+        "ra_contact_email": "ra.lancashire-south-cumbria@example.org",
+        "ra_contact_phone": "01632 960100",
+        "ra_opening_hours": "Monday to Friday, 9am to 5pm",
+        "ra_services_offered": "New smartcards, unlocks, role changes and Care Identity profiles",
+        "ra_charging_note": "No charge for GP practices; pharmacies are charged per smartcard",
+        "contact_given_by": ContactSource.RA_TEAM,
+        "confirmed_days_ago": 30,
+    },
+    "QWO": {
+        "ra_contact_email": "ra.west-yorkshire@example.org",
+        "contact_given_by": ContactSource.NATIONAL_TEAM,
+    },
+    "QHM": {
+        "ra_contact_email": "ra.north-east@example.org",
+        "contact_given_by": ContactSource.RA_TEAM,
+        "confirmed_days_ago": 200,
+    },
+    "X24": {
+        "ra_contact_email": "national-ra-team@example.org",
+        "contact_given_by": ContactSource.ADMINISTRATOR,
+    },
 }
+
+
+def _seed_directory_entries() -> None:
+    """Fills only entries that have no contact yet, so edits made while trying the demo survive."""
+    for code, details in DEMO_CONTACTS.items():
+        fields = dict(details)
+        days = fields.pop("confirmed_days_ago", None)
+        if days is not None:
+            fields["contact_confirmed_at"] = timezone.now() - datetime.timedelta(days=days)
+        RAProvider.objects.filter(ods_code=code, ra_contact_email="").update(**fields)
 
 
 def _user(email: str, first_name: str, last_name: str) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email, DEMO_PASSWORD, first_name=first_name, last_name=last_name)
-    from django.utils import timezone
-
     if user.email_confirmed_at is None:
         user.email_confirmed_at = timezone.now()
         user.save(update_fields=["email_confirmed_at"])
@@ -34,8 +66,7 @@ def _user(email: str, first_name: str, last_name: str) -> User:
 @transaction.atomic
 def seed() -> list[tuple[str, str]]:
     """Returns (role description, email) for each demo login."""
-    for code, email in DEMO_CONTACTS.items():
-        RAProvider.objects.filter(ods_code=code, ra_contact_email="").update(ra_contact_email=email)
+    _seed_directory_entries()
 
     organisations = []
     for ods_code, name, organisation_type, icb_code in DEMO_ORGANISATIONS:
@@ -59,6 +90,9 @@ def seed() -> list[tuple[str, str]]:
     services.add_membership(harbour, user=other_admin, role=Role.IT_LEAD)
     ra_member = _user("ra.team@example.org", "Sam", "Clarke")
     services.add_ra_team_member(RAProvider.objects.get(ods_code="QE1"), user=ra_member)
+    RAProvider.objects.filter(ods_code="QE1", contact_given_by=ContactSource.RA_TEAM).exclude(
+        contact_confirmed_at=None
+    ).filter(contact_confirmed_by=None).update(contact_confirmed_by=ra_member)
     national = _user("national.admin@example.org", "Priya", "Shah")
     services.make_national_admin(national)
 

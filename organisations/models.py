@@ -74,6 +74,12 @@ class RAProviderQuerySet(models.QuerySet):
         return self.filter(ra_contact_email="")
 
 
+class ContactSource(models.TextChoices):
+    RA_TEAM = "ra_team", "The provider's RA team"
+    NATIONAL_TEAM = "national_team", "The national RA team (unconfirmed by the provider)"
+    ADMINISTRATOR = "administrator", "A national administrator (unconfirmed by the provider)"
+
+
 class RAProvider(TimeStampedModel):
     """An ICB, CSU or the national RA team: somewhere an organisation can get RA support."""
 
@@ -115,6 +121,32 @@ class RAProvider(TimeStampedModel):
         related_name="supported_icbs",
         help_text="Who actually gives RA support for this ICB's organisations: a CSU or the "
         "national RA team. Leave empty when the ICB gives RA support itself.",
+    )
+    ra_contact_phone = models.CharField("RA contact phone", max_length=40, blank=True)
+    ra_web_page = models.URLField("RA web page", blank=True)
+    ra_opening_hours = models.CharField("Opening hours", max_length=200, blank=True)
+    ra_services_offered = models.TextField(
+        "What the RA team supports",
+        blank=True,
+        help_text="For example: new smartcards, unlocks, role changes.",
+    )
+    ra_services_not_offered = models.TextField("What the RA team does not support", blank=True)
+    ra_charging_note = models.TextField(
+        "Charges", blank=True, help_text="Whether the RA team charges for its support, and for what."
+    )
+    contact_given_by = models.CharField(
+        max_length=20, choices=ContactSource.choices, blank=True, help_text="Who gave the contact details."
+    )
+    contact_confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the provider's own RA team last confirmed its contact details."
+    )
+    contact_confirmed_by = models.ForeignKey(
+        "User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contact_bouncing_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when an email to the RA contact address failed permanently; cleared when it changes.",
     )
     acknowledge_within_working_days = models.PositiveSmallIntegerField(default=2)
     resolve_within_working_days = models.PositiveSmallIntegerField(default=10)
@@ -333,3 +365,35 @@ class OrganisationClaim(TimeStampedModel):
     @property
     def is_awaiting_approval(self) -> bool:
         return self.status == self.Status.AWAITING_APPROVAL
+
+class KnownOrganisation(models.Model):
+    """An organisation listed in an open ODS data file (reference_data/ods/): its name and ICB as published.
+
+    Not a registered organisation: this is what the portal can tell about an ODS code before anyone signs up.
+    """
+
+    ods_code = models.CharField("ODS code", max_length=6, unique=True)
+    name = models.CharField(max_length=200)
+    postcode = models.CharField(max_length=10, blank=True)
+    organisation_type = models.CharField(max_length=30, choices=Organisation.OrganisationType.choices)
+    icb = models.ForeignKey(
+        RAProvider, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="ICB as published"
+    )
+    likely_icb = models.ForeignKey(
+        RAProvider,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Where the published ICB was split: the successor its sub-ICB location suggests "
+        "(an inference).",
+    )
+    sub_icb_code = models.CharField("sub-ICB location", max_length=6, blank=True)
+    source = models.CharField(max_length=100, help_text="The file in reference_data/ods/ the row came from.")
+    # Upper-case name and postcode without spaces: what the public search matches against.
+    search_text = models.CharField(max_length=220)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.ods_code})"

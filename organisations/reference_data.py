@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from . import ods_data
 from .models import RAProvider
 
 # The sources give no ODS code for the national RA team; NHS England's own code stands in.
@@ -89,7 +90,9 @@ def load(source_dir: Path) -> str:
             providers[code].successors.set([providers[c] for c in successor_codes])
 
     missing = RAProvider.objects.missing_contact_email().count()
-    return (
+    directory_summary = (
         f"RA directory: {created} created, {len(providers) - created} already present; "
         f"{missing} without an RA contact email (flagged in the admin)"
     )
+    # After the ICBs: each known organisation points at its published ICB.
+    return f"{directory_summary}\n{ods_data.load(source_dir)}"

@@ -1,8 +1,30 @@
-from .models import Organisation, RAProvider
+from dataclasses import dataclass
+
+from .models import KnownOrganisation, Organisation, RAProvider
 
 
 def active_icbs():
     return RAProvider.objects.icbs().active().order_by("name")
+
+
+def active_icb(icb: RAProvider) -> tuple[RAProvider | None, list[str], list[RAProvider]]:
+    """Follow closures to an active ICB. Returns (icb or None, story, successor choices on a split)."""
+    story: list[str] = []
+    seen = {icb.pk}
+    current = icb
+    while not current.is_active:
+        successors = [s for s in current.successors.all() if s.kind == RAProvider.Kind.ICB]
+        closed_on = f"{current.closed_on:%-d %B %Y}" if current.closed_on else "an unknown date"
+        if len(successors) > 1:
+            story.append(f"{current.name} closed on {closed_on} and was split between {len(successors)} ICBs")
+            return None, story, sorted(successors, key=lambda p: p.name)
+        if not successors or successors[0].pk in seen:
+            story.append(f"{current.name} closed on {closed_on} with no successor on record")
+            return None, story, []
+        story.append(f"{current.name} closed on {closed_on}; {successors[0].name} took it over")
+        current = successors[0]
+        seen.add(current.pk)
+    return current, story, []
 
 
 def national_ra_team() -> RAProvider | None:
@@ -57,3 +79,32 @@ def claims_awaiting_approval(user) -> list:
         .select_related("reviewing_provider")
         .order_by("-created_at")
     )
+
+@dataclass(frozen=True)
+class OdsLookup:
+    """What the open ODS data says about a code, for filling in sign-up: name, type and current ICB."""
+
+    ods_code: str
+    known: KnownOrganisation | None
+    icb: RAProvider | None
+    icb_changes: list[str]
+    icb_choices: list[RAProvider]
+    likely_icb: RAProvider | None
+
+    @property
+    def is_known(self) -> bool:
+        return self.known is not None
+
+
+def ods_lookup(ods_code: str) -> OdsLookup:
+    from .validators import normalise_ods_code
+
+    code = normalise_ods_code(ods_code)
+    known = KnownOrganisation.objects.select_related("icb", "likely_icb").filter(ods_code=code).first()
+    if known is None or known.icb is None:
+        return OdsLookup(code, known, None, [], [], None)
+    icb, changes, choices = active_icb(known.icb)
+    likely = known.likely_icb if known.likely_icb in choices else None
+    if likely is not None:
+        choices = [likely, *[choice for choice in choices if choice != likely]]
+    return OdsLookup(code, known, icb, changes, choices, likely)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import directory_views, views
 
 app_name = "organisations"
 
@@ -25,6 +25,7 @@ urlpatterns = [
         "password-reset/complete/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
     ),
     path("invitation/<str:token>/", views.AcceptInvitationView.as_view(), name="accept_invitation"),
+    path("ra-team/directory-entry/", directory_views.directory_entry, name="directory_entry"),
     path("<str:ods_code>/team/", views.TeamView.as_view(), name="team"),
     path("<str:ods_code>/team/remove/", views.RemoveMembershipView.as_view(), name="remove_membership"),
     path(

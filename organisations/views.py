@@ -40,7 +40,11 @@ class HomeView(TemplateView):
 
 def _organisation_cards(user: User) -> list[dict]:
     cards: dict[int, dict] = {}
-    memberships = Membership.objects.filter(user=user).select_related("organisation", "organisation__icb")
+    memberships = (
+        Membership.objects.filter(user=user)
+        .select_related("organisation", "organisation__icb__ra_support_provider")
+        .prefetch_related("organisation__icb__successors__ra_support_provider")
+    )
     for membership in memberships.order_by("organisation__name", "role"):
         card = cards.setdefault(
             membership.organisation_id,

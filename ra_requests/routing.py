@@ -5,16 +5,16 @@ Rules, in order:
    followed automatically; several (a split) means the organisation must say which it now
    belongs to, so the route carries ``successor_choices`` and no provider.
 2. The active ICB's RA support provider (a CSU or the national team) is tried first, then the
-   ICB itself. The first that is active and has an RA contact email gets the request.
+   ICB itself. The first that is active and has an RA contact email that is not bouncing gets the request.
 3. Otherwise (or when ``exclude`` lists providers that have declined) the national RA team.
 """
 
 from dataclasses import dataclass, field
 
 from organisations.models import Organisation, RAProvider
-from organisations.selectors import national_ra_team
+from organisations.selectors import active_icb, national_ra_team
 
-_UNSET = object()
+NOT_GIVEN = object()
 
 
 @dataclass(frozen=True)
@@ -28,37 +28,17 @@ class Route:
         return bool(self.successor_choices)
 
 
-def _active_icb(icb: RAProvider) -> tuple[RAProvider | None, list[str], list[RAProvider]]:
-    """Follow closures to an active ICB. Returns (icb or None, story, successor choices on a split)."""
-    story: list[str] = []
-    seen = {icb.pk}
-    current = icb
-    while not current.is_active:
-        successors = [s for s in current.successors.all() if s.kind == RAProvider.Kind.ICB]
-        closed_on = f"{current.closed_on:%-d %B %Y}" if current.closed_on else "an unknown date"
-        if len(successors) > 1:
-            story.append(f"{current.name} closed on {closed_on} and was split between {len(successors)} ICBs")
-            return None, story, sorted(successors, key=lambda p: p.name)
-        if not successors or successors[0].pk in seen:
-            story.append(f"{current.name} closed on {closed_on} with no successor on record")
-            return None, story, []
-        story.append(f"{current.name} closed on {closed_on}; {successors[0].name} took it over")
-        current = successors[0]
-        seen.add(current.pk)
-    return current, story, []
-
-
 def route_for_organisation(organisation: Organisation, *, exclude: tuple[RAProvider, ...] = ()) -> Route:
     """The provider that should handle a new RA request from ``organisation``, with the reason."""
     return route_for_icb(organisation.icb, exclude=exclude)
 
 
 def route_for_icb(
-    organisation_icb: RAProvider, *, exclude: tuple[RAProvider, ...] = (), national=_UNSET
+    organisation_icb: RAProvider, *, exclude: tuple[RAProvider, ...] = (), national=NOT_GIVEN
 ) -> Route:
     """Routing depends only on the organisation's ICB; ``national`` lets a caller pass it in once."""
     excluded = {p.pk for p in exclude}
-    icb, story, choices = _active_icb(organisation_icb)
+    icb, story, choices = active_icb(organisation_icb)
     if choices:
         return Route(
             provider=None,
@@ -81,10 +61,12 @@ def route_for_icb(
                 story.append(f"{provider.name} has closed")
             elif not provider.has_contact_email:
                 story.append(f"{provider.name} has no RA contact email on record")
+            elif provider.contact_bouncing_since is not None:
+                story.append(f"emails to {provider.name}'s RA contact address are bouncing")
             else:
                 return Route(provider=provider, reason=_sentence(story, why))
 
-    if national is _UNSET:
+    if national is NOT_GIVEN:
         national = national_ra_team()
     if national is None or national.pk in excluded:
         return Route(

@@ -1,8 +1,10 @@
+import shutil
+
 import pytest
 from django.contrib.auth.models import Group
 
-from organisations import roles, services
-from organisations.models import Role
+from organisations import reference_data, roles, services
+from organisations.models import RAProvider, Role
 
 from .factories import OrganisationFactory, RAProviderFactory, UserFactory
 
@@ -125,3 +127,25 @@ def decline_reasons(request):
     request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
     if not DeclineReason.objects.exists():
         install_default_decline_reasons(DeclineReason)
+
+PRACTICES = """ods_code,name,postcode,icb_code_2025,sub_icb_code,successor_hint
+A81001,THE DENSHAM SURGERY,TS18 1HU,QHM,16C,
+A81002,QUEENS PARK MEDICAL CENTRE,TS18 2AW,QHM,16C,
+D81047,ASHWELL SURGERY,SG7 5PY,QM7,06K,S1Y5D
+H81013,BARTLETT GROUP PRACTICE,GU16 6QQ,QNQ,D4U1Y,
+E81002,GREENSAND SURGERY (AMPTHILL),MK45 2SB,QHG,M1J4Y,
+"""
+
+
+@pytest.fixture
+def ods_directory(tmp_path, settings):
+    """The real ICB and CSU files and five real GP practices (active, closed and split ICBs), loaded."""
+    for name in ("icbs.csv", "csus.csv"):
+        shutil.copy(settings.REFERENCE_DATA_DIR / name, tmp_path / name)
+    (tmp_path / "ods").mkdir()
+    (tmp_path / "ods" / "gp-practices.csv").write_text(PRACTICES, encoding="utf-8")
+    shutil.copy(settings.REFERENCE_DATA_DIR / "ods" / "sources.json", tmp_path / "ods" / "sources.json")
+    settings.REFERENCE_DATA_DIR = tmp_path
+    reference_data.load(tmp_path)
+    RAProvider.objects.filter(ods_code="X24").update(ra_contact_email="national.ra@example.org")
+    return tmp_path

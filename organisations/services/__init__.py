@@ -38,6 +38,13 @@ from .directory import (
     remove_ra_team_member,
     update_organisation_icb,
 )
+from .directory_entries import (
+    confirm_directory_entry,
+    flag_bouncing_contacts,
+    record_contact_from_national_team,
+    send_confirmation_reminders,
+    update_directory_entry,
+)
 from .links import (
     CONFIRMATION_SALT,
     INVITATION_SALT,
@@ -81,10 +88,12 @@ __all__ = [
     "check_claimable",
     "check_confirmation_token",
     "clear_failed_sign_ins",
+    "confirm_directory_entry",
     "confirm_email",
     "create_organisation",
     "create_user_by_admin",
     "delete_membership",
+    "flag_bouncing_contacts",
     "forward_confirmed_claims",
     "invitation_for_token",
     "invite_member",
@@ -94,6 +103,7 @@ __all__ = [
     "make_invitation_token",
     "make_national_admin",
     "organisation_admin_exists",
+    "record_contact_from_national_team",
     "refuse_claim",
     "register_organisation",
     "register_organisation_admin",
@@ -102,7 +112,9 @@ __all__ = [
     "resend_confirmation",
     "reviewing_team_for",
     "role_phrase",
+    "send_confirmation_reminders",
     "submit_claim",
+    "update_directory_entry",
     "update_organisation_icb",
     "withdraw_claim",
 ]

@@ -21,6 +21,7 @@ from ..lifecycle import (
     reopen_deadline,
 )
 from ..routing import Route, route_for_organisation
+from .forwarding import forward_to_local_provider, local_provider_for
 from .submission import choose_successor_icb, submit_ra_request
 from .transitions import (
     acknowledge_ra_request,
@@ -53,6 +54,8 @@ __all__ = [
     "change_route",
     "choose_successor_icb",
     "decline_ra_request",
+    "forward_to_local_provider",
+    "local_provider_for",
     "reopen_deadline",
     "reopen_ra_request",
     "reply_to_ra_request",

@@ -60,6 +60,19 @@ def test_route_skips_a_csu_without_a_contact_email(organisation, icb, national_t
     assert route.reason.startswith("NHS NoE CSU has no RA contact email on record; ")
 
 
+def test_route_never_goes_to_a_provider_whose_contact_email_is_bouncing(organisation, icb, national_team):
+    icb.contact_bouncing_since = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+    icb.save()
+
+    route = route_for_organisation(organisation)
+
+    assert route.provider == national_team
+    assert route.reason == (
+        f"emails to {icb.name}'s RA contact address are bouncing; the national RA team takes requests "
+        "that no local provider can handle."
+    )
+
+
 def test_route_uses_the_national_team_when_the_icb_names_it_as_support(organisation, icb, national_team):
     icb.ra_support_provider = national_team
     icb.save()

@@ -1,0 +1,121 @@
+"""Who gives an organisation its RA support, and how to reach them: the public "Find your RA" answer.
+
+Plain reads. The answer starts from what the portal knows of an ODS code (a registered organisation's
+record first, then the open ODS data), follows ICB closures the way routing does, and names the local RA
+provider (the ICB, or the CSU or national team it names as its RA support) with its directory entry.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from organisations.directory_entries import EntryStatus, entry_status
+from organisations.models import KnownOrganisation, Organisation, RAProvider
+from organisations.selectors import active_icb, national_ra_team
+from organisations.validators import ODS_CODE_PATTERN, normalise_ods_code
+
+from .routing import NOT_GIVEN
+
+
+class SupportKind:
+    ICB = "icb"
+    ON_BEHALF = "on_behalf"
+    NATIONAL = "national"
+
+
+@dataclass(frozen=True)
+class RASupport:
+    """The local RA provider for one ICB, and what is on record about it."""
+
+    published_icb: RAProvider
+    icb: RAProvider | None
+    icb_changes: list[str]
+    successor_choices: list[RAProvider]
+    provider: RAProvider | None
+    kind: str
+    entry: EntryStatus | None
+    national: RAProvider | None
+
+    @property
+    def icb_changed(self) -> bool:
+        return bool(self.icb_changes)
+
+    @property
+    def has_usable_contact(self) -> bool:
+        return self.entry is not None and self.entry.state in {"confirmed", "unconfirmed", "stale"}
+
+
+@dataclass(frozen=True)
+class OrganisationAnswer:
+    ods_code: str
+    name: str
+    postcode: str
+    support: RASupport | None
+    likely_icb: RAProvider | None = None
+    from_open_data: bool = True
+    icb_choices: list[RAProvider] = field(default_factory=list)
+
+
+def ra_support_for_icb(icb: RAProvider, *, national=NOT_GIVEN) -> RASupport:
+    """``national`` lets a caller showing many answers look the national team up once."""
+    current, changes, choices = active_icb(icb)
+    if national is NOT_GIVEN:
+        national = national_ra_team()
+    provider, kind = None, ""
+    if current is not None:
+        support = current.ra_support_provider
+        if support is not None and support.pk != current.pk and support.is_active:
+            provider = support
+            kind = SupportKind.NATIONAL if support.kind == RAProvider.Kind.NATIONAL else SupportKind.ON_BEHALF
+        else:
+            provider, kind = current, SupportKind.ICB
+    elif not choices:
+        provider, kind = national, SupportKind.NATIONAL
+    return RASupport(
+        published_icb=icb,
+        icb=current,
+        icb_changes=changes,
+        successor_choices=choices,
+        provider=provider,
+        kind=kind,
+        entry=entry_status(provider) if provider is not None else None,
+        national=national,
+    )
+
+
+def answer_for_ods_code(ods_code: str) -> OrganisationAnswer | None:
+    """The answer for a code, or None when neither the portal nor the open data knows it."""
+    code = normalise_ods_code(ods_code)
+    known = KnownOrganisation.objects.select_related("icb", "likely_icb").filter(ods_code=code).first()
+    if known is None:
+        return None
+    support = ra_support_for_icb(known.icb) if known.icb is not None else None
+    return OrganisationAnswer(
+        ods_code=known.ods_code,
+        name=known.name,
+        postcode=known.postcode,
+        support=support,
+        likely_icb=known.likely_icb,
+    )
+
+
+def answer_for_organisation(organisation: Organisation) -> RASupport:
+    """For a registered organisation: its own ICB on record wins over the published one."""
+    return ra_support_for_icb(organisation.icb)
+
+
+def looks_like_ods_code(text: str) -> bool:
+    return bool(ODS_CODE_PATTERN.match(normalise_ods_code(text))) and any(c.isdigit() for c in text)
+
+
+def search_known_organisations(text: str):
+    """Known organisations whose name or postcode holds every word of ``text`` (case and spaces ignored)."""
+    words = text.upper().split()
+    if not words:
+        return KnownOrganisation.objects.none()
+    condition = Q()
+    for word in words:
+        condition &= Q(search_text__contains=word)
+    # A postcode typed with or without its space matches either way.
+    condition |= Q(search_text__contains="".join(words))
+    return KnownOrganisation.objects.filter(condition).select_related("icb").order_by("name", "ods_code")

@@ -1,0 +1,33 @@
+"""``{% your_ra_support organisation %}`` and ``{% ra_contact provider %}``: an organisation's RA support
+and a provider's contact, with its last-confirmed date, wherever an organisation needs them."""
+
+from django import template
+
+from organisations.directory_entries import entry_status
+from organisations.selectors import national_ra_team
+
+from ..finder import ra_support_for_icb
+
+register = template.Library()
+
+_NATIONAL = "_ra_support_national_team"
+
+
+def _national_for(context):
+    """The national team, looked up once per page however many organisations it shows."""
+    if _NATIONAL not in context.render_context:
+        context.render_context[_NATIONAL] = national_ra_team()
+    return context.render_context[_NATIONAL]
+
+
+@register.inclusion_tag("ra_requests/includes/your_ra_support.html", takes_context=True)
+def your_ra_support(context, organisation):
+    """Pages showing many organisations should load ``icb__ra_support_provider`` and
+    ``icb__successors__ra_support_provider`` with them, so this adds no query per organisation."""
+    support = ra_support_for_icb(organisation.icb, national=_national_for(context))
+    return {"support": support, "organisation": organisation}
+
+
+@register.inclusion_tag("ra_requests/includes/ra_contact.html")
+def ra_contact(provider):
+    return {"provider": provider, "entry": entry_status(provider)}
