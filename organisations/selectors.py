@@ -34,11 +34,17 @@ def national_ra_team() -> RAProvider | None:
 def directory_confirms_organisation(ods_code: str, *, icb: RAProvider) -> bool:
     """Whether the organisation directory confirms that ``ods_code`` is a real organisation in ``icb``.
 
-    The one check that lets a first claim through without the RA team's approval. The portal
-    holds no ODS organisation data yet, so it confirms nothing and every first claim is approved
-    by the RA team; loading the ODS files (GP practices first) makes it answer from them.
+    The one check that lets a first claim through without the RA team's approval: the open ODS data
+    (reference_data/ods/) lists the code, and ``icb`` is its published ICB, the ICB that took that one
+    over, or one of the successors of a split ICB. Codes the data does not hold are never confirmed.
     """
-    return False
+    lookup = ods_lookup(ods_code)
+    if not lookup.is_known:
+        return False
+    matching = {lookup.known.icb_id, *(choice.pk for choice in lookup.icb_choices)}
+    if lookup.icb is not None:
+        matching.add(lookup.icb.pk)
+    return icb.pk in matching
 
 
 def organisation_by_ods_code(ods_code: str) -> Organisation | None:

@@ -6,7 +6,9 @@ from django.conf import settings
 
 from organisations import ods_data, reference_data
 from organisations.models import KnownOrganisation, RAProvider
-from organisations.selectors import ods_lookup
+from organisations.selectors import directory_confirms_organisation, ods_lookup
+from organisations.services.claims import submit_claim
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +127,47 @@ def test_ods_lookup_of_an_unknown_code_knows_nothing(ods_directory):
 
     assert not lookup.is_known
     assert lookup.icb is None
+
+
+@pytest.mark.parametrize(
+    ("code", "icb", "confirmed"),
+    [
+        ("A81001", "QHM", True),  # listed, with its published ICB
+        ("A81001", "QE1", False),  # listed, but the claimant gave another ICB
+        ("E81002", "S1Y5D", True),  # its ICB closed: the one that took it over
+        ("D81047", "D7T5G", True),  # split ICB: either successor
+        ("Y99999", "QHM", False),  # not in the open data
+    ],
+)
+def test_directory_confirms_an_organisation_only_from_the_open_data(ods_directory, code, icb, confirmed):
+    assert directory_confirms_organisation(code, icb=RAProvider.objects.get(ods_code=icb)) is confirmed
+
+
+def test_a_confirmed_claim_for_a_practice_in_the_open_data_is_approved_at_once(ods_directory):
+    claimant = UserFactory(email="manager@densham.example.org")
+
+    claim = submit_claim(
+        claimant,
+        ods_code="A81001",
+        organisation_name="The Densham Surgery",
+        organisation_type="gp_practice",
+        icb=RAProvider.objects.get(ods_code="QHM"),
+    )
+
+    assert claim.status == "approved"
+    assert claimant.memberships.get().organisation.ods_code == "A81001"
+
+
+def test_a_claim_for_a_code_the_open_data_lacks_waits_for_the_ra_team(ods_directory):
+    claimant = UserFactory(email="manager@new.example.org")
+
+    claim = submit_claim(
+        claimant,
+        ods_code="Y99999",
+        organisation_name="New Surgery",
+        organisation_type="gp_practice",
+        icb=RAProvider.objects.get(ods_code="QHM"),
+    )
+
+    assert claim.status == "awaiting_approval"
+    assert not claimant.memberships.exists()
