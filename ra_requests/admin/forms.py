@@ -49,6 +49,14 @@ class RARequestAdminForm(forms.ModelForm):
         help_text="National administrators only. The SLA clock restarts with the new provider.",
     )
     routing_note = forms.CharField(label="Why re-route?", required=False, max_length=500)
+    local_contact_email = forms.EmailField(
+        label="Forward to the local RA provider at",
+        required=False,
+        help_text="National administrators only, for a request that reached the national team because its "
+        "local provider had no contact. Records this address as the provider's RA contact (unconfirmed, "
+        "given by the national team) and sends the request there.",
+        error_messages={"invalid": "Enter the local RA team's email address, like ra.team@example.nhs.uk"},
+    )
 
     can_reroute = False
 
@@ -72,6 +80,11 @@ class RARequestAdminForm(forms.ModelForm):
         if not self.can_reroute:
             del self.fields["new_provider"]
             del self.fields["routing_note"]
+        if self.can_reroute and services.can_forward_to_local_provider(self.instance):
+            local = services.local_provider_for(self.instance)
+            self.fields["local_contact_email"].label = f"Forward to {local.name} at"
+        else:
+            del self.fields["local_contact_email"]
 
     def clean(self):
         data = super().clean()
@@ -89,4 +102,6 @@ class RARequestAdminForm(forms.ModelForm):
             self.add_error("routing_note", "Say why the request is being re-routed")
         if data.get("new_provider") and action:
             raise ValidationError("Re-route the request or take an action, not both at once.")
+        if data.get("local_contact_email") and (action or data.get("new_provider")):
+            raise ValidationError("Forward the request or take another action, not both at once.")
         return data

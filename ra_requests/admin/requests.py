@@ -173,7 +173,10 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
             ),
         ]
         if self.sees_everything(request):
-            fieldsets.append(("Change routing", {"fields": ["new_provider", "routing_note"]}))
+            routing = ["new_provider", "routing_note"]
+            if obj is not None and services.can_forward_to_local_provider(obj):
+                routing.append("local_contact_email")
+            fieldsets.append(("Change routing", {"fields": routing}))
         fieldsets.append(("Timeline", {"fields": ["timeline"]}))
         return fieldsets
 
@@ -215,7 +218,18 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
                 done.append("Assigned to you.")
             else:
                 done.append(f"Assigned to {assignee.display_name}, who has been emailed.")
-        if data.get("new_provider"):
+        if data.get("local_contact_email"):
+            moved = services.forward_to_local_provider(
+                obj,
+                contact_email=data["local_contact_email"],
+                acting_user=request.user,
+                expected_version=version,
+            )
+            done.append(
+                f"Forwarded to {moved.provider.name}, whose RA contact {moved.provider.ra_contact_email} is "
+                "recorded as unconfirmed and has been emailed the request."
+            )
+        elif data.get("new_provider"):
             services.change_route(
                 obj,
                 provider=data["new_provider"],

@@ -21,7 +21,7 @@ from ..lifecycle import (
     reopen_deadline,
 )
 from ..routing import Route, route_for_organisation
-from .forwarding import forward_to_local_provider, local_provider_for
+from .forwarding import can_forward_to_local_provider, forward_to_local_provider, local_provider_for
 from .submission import choose_successor_icb, submit_ra_request
 from .transitions import (
     acknowledge_ra_request,
@@ -49,6 +49,7 @@ __all__ = [
     "allowed_transitions",
     "ask_organisation",
     "assign_ra_request",
+    "can_forward_to_local_provider",
     "can_reopen",
     "can_reroute_to_national",
     "change_route",

@@ -20,6 +20,14 @@ def local_provider_for(request: RARequest) -> RAProvider | None:
     return provider
 
 
+def can_forward_to_local_provider(request: RARequest) -> bool:
+    return (
+        request.is_open
+        and request.provider.kind == RAProvider.Kind.NATIONAL
+        and local_provider_for(request) is not None
+    )
+
+
 @transaction.atomic
 def forward_to_local_provider(
     request: RARequest, *, contact_email: str, acting_user, expected_version=None
