@@ -136,6 +136,11 @@ LOGOUT_REDIRECT_URL = "home"
 # Email confirmation and invitation links stop working after this many seconds.
 ACCOUNT_LINK_MAX_AGE_SECONDS = int(os.environ.get("ACCOUNT_LINK_MAX_AGE_SECONDS", str(3 * 24 * 3600)))
 PASSWORD_RESET_TIMEOUT = 3600
+# An unconfirmed sign-up is treated as absent after this many seconds and then deleted by the
+# delete_expired_sign_ups job, so nobody can hold an address or an organisation with one.
+UNCONFIRMED_ACCOUNT_MAX_AGE_SECONDS = int(
+    os.environ.get("UNCONFIRMED_ACCOUNT_MAX_AGE_SECONDS", str(7 * 24 * 3600))
+)
 
 # django-axes: lock an account for an hour after 5 failed logins from the same address.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

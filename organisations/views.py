@@ -98,7 +98,6 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 # --- Signing up and confirming the email address ---------------------------------------------
 
 
-@method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
 class SignUpView(FormView):
     form_class = forms.SignUpForm
     template_name = "organisations/signup.html"
@@ -116,7 +115,6 @@ class SignUpView(FormView):
                 email=data["email"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
-                password=data["password1"],
                 ods_code=data["ods_code"],
                 organisation_name=data["organisation_name"],
                 organisation_type=data["organisation_type"],
@@ -163,8 +161,12 @@ class SignUpDoneView(TemplateView):
         return context
 
 
+@method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
 class ConfirmEmailView(View):
-    """GET shows a button; POST confirms. Link checkers that open links do not sign anyone in."""
+    """GET shows the password form; POST confirms the address with the password its owner chose.
+
+    Link checkers that open links change nothing. The link works once.
+    """
 
     template_name = "organisations/confirm_email.html"
     invalid_template_name = "organisations/link_problem.html"
@@ -174,16 +176,30 @@ class ConfirmEmailView(View):
             services.check_confirmation_token(token)
         except ValidationError as error:
             return self._problem(request, error)
-        return render(request, self.template_name)
+        return render(request, self.template_name, {"form": forms.ConfirmEmailForm()})
 
     def post(self, request, token):
         try:
-            user = services.confirm_email(token)
+            services.check_confirmation_token(token)
         except ValidationError as error:
             return self._problem(request, error)
-        login(request, user, backend=MODEL_BACKEND)
-        messages.success(request, "Your email address is confirmed and you are signed in.")
-        return redirect("home")
+        form = forms.ConfirmEmailForm(request.POST)
+        if form.is_valid():
+            try:
+                user = services.confirm_email(token, password=form.cleaned_data["password1"])
+            except ValidationError as error:
+                if getattr(error, "code", None) in (
+                    services.LINK_EXPIRED,
+                    services.LINK_INVALID,
+                    services.LINK_USED,
+                ):
+                    return self._problem(request, error)
+                add_service_errors(form, error)
+            else:
+                login(request, user, backend=MODEL_BACKEND)
+                messages.success(request, "Your email address is confirmed and you are signed in.")
+                return redirect("home")
+        return render(request, self.template_name, {"form": form}, status=400)
 
     def _problem(self, request, error):
         return render(
@@ -191,6 +207,7 @@ class ConfirmEmailView(View):
             self.invalid_template_name,
             {
                 "expired": error.code == services.LINK_EXPIRED,
+                "code": error.code,
                 "resend_form": forms.ResendConfirmationForm(),
                 "kind": "confirm",
             },
@@ -344,7 +361,7 @@ class AcceptInvitationView(View):
             "form": form,
             "signed_in_as_invitee": user.is_authenticated and user.email.lower() == email.lower(),
             "signed_in_as_someone_else": user.is_authenticated and user.email.lower() != email.lower(),
-            "account_exists": User.objects.filter(email__iexact=email).exists(),
+            "account_exists": services.has_confirmed_account(email),
             "sign_in_url": f"{reverse('organisations:login')}?next={self.request.path}",
         }
         return render(self.request, self.template_name, context, status=status)

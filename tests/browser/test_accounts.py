@@ -49,8 +49,6 @@ def test_sign_up_and_confirm_in_browser_are_accessible(page, base_url):
     with_errors["focused"] = page.evaluate("document.activeElement.className")
     page.get_by_label("First name").fill("Asha")
     page.get_by_label("Last name").fill("Patel")
-    page.get_by_label("Create a password").fill(PASSWORD)
-    page.get_by_label("Confirm your password").fill(PASSWORD)
     page.get_by_label("Your organisation's ODS code").fill("A81234")
     page.get_by_label("Organisation name").fill("Canal Street Surgery")
     page.get_by_label("GP practice").check()
@@ -70,10 +68,12 @@ def test_sign_up_and_confirm_in_browser_are_accessible(page, base_url):
 
     page.goto(base_url + link_path(email, "/account/confirm-email/"))
     confirm_page = seen(page)
+    page.get_by_label("Create a password").fill(PASSWORD)
+    page.get_by_label("Confirm your password").fill(PASSWORD)
     submit(page, "Confirm and sign in")
     home = seen(page)
 
-    assert confirm_page["h1"] == "Confirm your email address"
+    assert confirm_page["h1"] == "Confirm your email address and create a password"
     assert home["h1"] == "Your organisations"
     assert "Canal Street Surgery" in home["main"]
     assert User.objects.get(email="asha.patel@example.org").is_active is True
