@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "simple_history",
     "axes",
+    "django_ratelimit",
     # The base every part stands on.
     "organisations",
     "notifications",
@@ -152,6 +153,31 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "organisations/locked_out.html"
 
+# --- Cache and rate limits -------------------------------------------------------------------
+# Rate limits (django-ratelimit) count in the default cache: local memory with nothing set (each
+# process counts on its own), Redis when CACHE_URL is set, so every web worker shares one count.
+
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cis-portal"}
+    )
+}
+# django-ratelimit only knows memcached and django-redis by name. Django's own RedisCache counts
+# with Redis INCR, which is atomic (W001 is wrong about it); local memory is not shared between
+# processes (E003), which is what the embedded default with one process accepts.
+SILENCED_RATE_LIMIT_CHECKS = ["django_ratelimit.W001"] + ([] if CACHE_URL else ["django_ratelimit.E003"])
+RATELIMIT_IP_META_KEY = "organisations.rate_limits.client_ip"
+# If the cache cannot count (Redis down), let the request through rather than refuse everyone.
+RATELIMIT_FAIL_OPEN = True
+# Emails about accounts (sign-up confirmation, resent confirmation, password reset, invitation):
+# at most this many to one address, and from one client IP, per window ("count/period").
+ACCOUNT_EMAILS_PER_ADDRESS = os.environ.get("ACCOUNT_EMAILS_PER_ADDRESS", "3/h")
+ACCOUNT_EMAILS_PER_IP = os.environ.get("ACCOUNT_EMAILS_PER_IP", "20/h")
+INVITATIONS_PER_IP = os.environ.get("INVITATIONS_PER_IP", "60/h")
+
 # --- Internationalisation ---------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
@@ -244,7 +270,7 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 # SECURE_SSL_REDIRECT is off behind a proxy that already redirects; silence only that check.
-SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS")
+SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS") + SILENCED_RATE_LIMIT_CHECKS
 
 # django-csp 4: scripts and styles from our own origin only; no inline JS or CSS anywhere.
 CONTENT_SECURITY_POLICY = {

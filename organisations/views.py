@@ -14,12 +14,21 @@ from django.views.generic import FormView, TemplateView
 
 from cis_portal.nhsuk_forms import add_service_errors
 
-from . import forms, selectors, services
+from . import forms, rate_limits, selectors, services
 from .access import OrganisationMemberMixin, is_national_admin, ra_provider_for_user
 from .models import Membership, Role, User
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 SIGNUP_EMAIL_SESSION_KEY = "organisations.signup_email"
+
+
+def too_many_emails(form, refusal: rate_limits.Refusal, render_invalid):
+    """The form again, with the rate-limit message in its error summary, as 429 Too Many Requests."""
+    form.add_error(None, refusal.message)
+    response = render_invalid(form)
+    response.status_code = 429
+    response["Retry-After"] = str(refusal.retry_after_seconds)
+    return response
 
 
 class HomeView(TemplateView):
@@ -69,6 +78,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "organisations/password_reset_form.html"
     success_url = reverse_lazy("organisations:password_reset_done")
 
+    def form_valid(self, form):
+        refusal = rate_limits.count_account_email(self.request, address=form.cleaned_data["email"])
+        if refusal:
+            return too_many_emails(form, refusal, self.form_invalid)
+        return super().form_valid(form)
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "organisations/password_reset_done.html"
@@ -110,6 +125,9 @@ class SignUpView(FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        refusal = rate_limits.count_account_email(self.request, address=data["email"])
+        if refusal:
+            return too_many_emails(form, refusal, self.form_invalid)
         try:
             user = services.register_organisation_admin(
                 email=data["email"],
@@ -219,6 +237,9 @@ class ResendConfirmationView(FormView):
     template_name = "organisations/resend_confirmation.html"
 
     def form_valid(self, form):
+        refusal = rate_limits.count_account_email(self.request, address=form.cleaned_data["email"])
+        if refusal:
+            return too_many_emails(form, refusal, self.form_invalid)
         services.resend_confirmation(email=form.cleaned_data["email"])
         self.request.session[SIGNUP_EMAIL_SESSION_KEY] = form.cleaned_data["email"]
         context = {"email": form.cleaned_data["email"]}
@@ -255,6 +276,12 @@ class TeamView(OrganisationMemberMixin, View):
     def post(self, request, ods_code):
         form = forms.InviteMemberForm(request.POST)
         if form.is_valid():
+            email = form.cleaned_data["email"]
+            refusal = rate_limits.count_account_email(request, address=email, kind="invitations")
+            if refusal:
+                return too_many_emails(
+                    form, refusal, lambda form: render_team_page(request, self.organisation, invite_form=form)
+                )
             try:
                 invitation = services.invite_member(
                     self.organisation,
