@@ -55,7 +55,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "simple_history",
     "axes",
-    "django_ratelimit",
     # The base every part stands on.
     "organisations",
     "notifications",
@@ -165,10 +164,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cis-portal"}
     )
 }
-# django-ratelimit only knows memcached and django-redis by name. Django's own RedisCache counts
-# with Redis INCR, which is atomic (W001 is wrong about it); local memory is not shared between
-# processes (E003), which is what the embedded default with one process accepts.
-SILENCED_RATE_LIMIT_CHECKS = ["django_ratelimit.W001"] + ([] if CACHE_URL else ["django_ratelimit.E003"])
+# django-ratelimit is used as a library (not in INSTALLED_APPS): its system checks only know
+# memcached and django-redis by name, while Django's own RedisCache counts with Redis INCR, which is
+# atomic, and local memory is what the one-process embedded default needs.
 RATELIMIT_IP_META_KEY = "organisations.rate_limits.client_ip"
 # If the cache cannot count (Redis down), let the request through rather than refuse everyone.
 RATELIMIT_FAIL_OPEN = True
@@ -270,7 +268,7 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 # SECURE_SSL_REDIRECT is off behind a proxy that already redirects; silence only that check.
-SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS") + SILENCED_RATE_LIMIT_CHECKS
+SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS")
 
 # django-csp 4: scripts and styles from our own origin only; no inline JS or CSS anywhere.
 CONTENT_SECURITY_POLICY = {

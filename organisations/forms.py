@@ -5,9 +5,11 @@ from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, 
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.core.exceptions import ValidationError
 
+from cis_portal.nhsuk_forms import SingleLineCharField
+
 from . import emails, selectors
 from .models import Membership, Organisation, Role, User
-from .validators import normalise_ods_code, validate_ods_code, validate_single_line
+from .validators import normalise_ods_code, validate_ods_code
 
 NEW_PASSWORDS_HINT = (
     "Use at least 12 characters. Do not use a common password, your name or email address, or only numbers."
@@ -19,12 +21,6 @@ UNCONFIRMED_LOGIN = (
     "You need to confirm your email address before you can sign in. Use the link in the email we sent "
     "you, or ask for a new link below."
 )
-
-
-class SingleLineCharField(forms.CharField):
-    """Text that belongs on one line (names): no line breaks, tabs or other control characters."""
-
-    default_validators = [validate_single_line]
 
 
 class EmailLowercaseField(forms.EmailField):
@@ -223,9 +219,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
         from django.urls import reverse
 
         path = reverse("organisations:password_reset_confirm", args=[context["uid"], context["token"]])
-        subject, body = emails.password_reset_email(
-            display_name=context["user"].display_name, link=emails.absolute_url(path)
-        )
+        subject, body = emails.password_reset_email(link=emails.absolute_url(path))
         emails.queue_account_email(
             kind="password-reset",
             secret=f"{context['uid']}:{context['token']}",

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.user_text import one_line, quoted, quoted_block
+
 from .models import RARequest, RARequestEvent
 
 
@@ -51,24 +53,25 @@ def _portal_link(request: RARequest) -> str:
 def request_details(request: RARequest, *, with_timeline: bool = False) -> str:
     organisation = request.organisation
     lines = [
-        f"Organisation: {organisation.name} (ODS code {organisation.ods_code})",
+        f"Organisation: {quoted(organisation.name)} (ODS code {organisation.ods_code})",
         f"Type: {organisation.get_organisation_type_display()}",
         f"ICB: {organisation.icb.name}",
         f"Help needed: {'; '.join(request.help_needed_labels)}",
         f"Staff affected: {request.staff_affected}",
         f"Needed by: {request.needed_by:%-d %B %Y}",
-        f"Contact: {request.contact_name}, {request.contact_phone}, {request.contact_email}",
+        f"Contact: {quoted(request.contact_name)}, {one_line(request.contact_phone)}, "
+        f"{request.contact_email}",
         "",
-        "What the organisation has already tried:",
-        request.already_tried,
+        "What the organisation has already tried, as they wrote it:",
+        quoted_block(request.already_tried),
         "",
         f"Routed to {request.provider.name} because {request.routing_reason}",
     ]
     if with_timeline:
         lines += ["", "Timeline:"]
         for event in request.events.select_related("actor").order_by("occurred_at", "pk"):
-            who = f" by {event.actor.display_name}" if event.actor else ""
-            comment = f": {event.comment}" if event.comment else ""
+            who = f" by {one_line(event.actor.display_name)}" if event.actor else ""
+            comment = f": {quoted(event.comment)}" if event.comment else ""
             lines.append(f"- {event.occurred_at:%-d %b %Y %H:%M} {event.title}{who}{comment}")
     return "\n".join(lines)
 
@@ -92,7 +95,7 @@ def queue_routed_to_provider(request: RARequest) -> None:
         request,
         dedupe_key=f"ra_request:{request.pk}:routed:{request.sla_cycle}",
         to=request.provider.ra_contact_email,
-        subject=f"RA support request from {request.organisation.name}",
+        subject=f"RA support request from {one_line(request.organisation.name)}",
         body=body,
     )
 
@@ -108,7 +111,8 @@ def queue_declined_to_national(request: RARequest, national) -> None:
         request,
         dedupe_key=f"ra_request:{request.pk}:declined_no_alternative:{request.sla_cycle}",
         to=national.ra_contact_email if national else "",
-        subject=f"Declined locally with no alternative: RA support request from {request.organisation.name}",
+        subject="Declined locally with no alternative: RA support request from "
+        f"{one_line(request.organisation.name)}",
         body="\n\n".join([intro, request_details(request, with_timeline=True), _admin_link(request)]),
     )
 
@@ -119,7 +123,7 @@ def queue_status_change_to_organisation(request: RARequest, event: RARequestEven
         f"It is with {request.provider.name}.",
     ]
     if event.comment:
-        lines.append(f"Their note: {event.comment}")
+        lines.append(f"Their note, as they wrote it:\n{quoted_block(event.comment)}")
     if request.decline_reason and event.to_status == "declined":
         lines.append(f"Reason: {request.get_decline_reason_display()}.")
         lines.append(f"What you can do next: {request.next_step_label}. {request.next_step_guidance}")
@@ -170,7 +174,7 @@ def escalation_email(request: RARequest, *, kind: str, level: int, due_at, natio
         request,
         dedupe_key=f"ra_request:{request.pk}:{kind}:{request.sla_cycle}.{level}",
         to=to,
-        subject=ESCALATION_SUBJECTS[kind].format(org=request.organisation.name),
+        subject=ESCALATION_SUBJECTS[kind].format(org=one_line(request.organisation.name)),
         body="\n\n".join([intro, details, _admin_link(request)]),
     )
 

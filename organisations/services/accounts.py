@@ -92,8 +92,8 @@ def set_password_of_address_owner(user: User, *, password: str, first_name=None,
 def _queue_confirmation_email(user: User, organisation: Organisation | None) -> None:
     token = make_confirmation_token(user)
     subject, body = emails.confirmation_email(
-        first_name=user.first_name or user.email,
-        organisation_name=organisation.name if organisation else "your organisation",
+        full_name=user.get_full_name(),
+        organisation_name=organisation.name if organisation else "",
         link=emails.absolute_url(reverse("organisations:confirm_email", args=[token])),
     )
     emails.queue_account_email(

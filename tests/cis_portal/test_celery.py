@@ -14,6 +14,7 @@ def test_beat_schedule_names_only_registered_tasks():
         "training.send_reminders",
         "training.send_digests",
         "onboarding.record_readiness_statuses",
+        "organisations.delete_expired_sign_ups",
     }
     assert scheduled - set(app.tasks) == set()
 
@@ -26,6 +27,7 @@ def test_every_periodic_job_also_runs_as_a_management_command():
         "run_escalations",
         "send_training_reminders",
         "record_readiness_statuses",
+        "delete_expired_sign_ups",
     } <= set(commands)
 
 
