@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -71,6 +71,20 @@ def delete_expired_sign_ups() -> int:
     return len(expired)
 
 
+def _save_new_account(user: User) -> None:
+    """Insert ``user``; a ValidationError on the email if a simultaneous request took the address."""
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            {
+                "email": "An account was created for this email address a moment ago. "
+                "Sign in, or check your email"
+            }
+        ) from error
+
+
 def set_password_of_address_owner(user: User, *, password: str, first_name=None, last_name=None) -> User:
     """Set the password (and names) chosen by someone who has just proved they own ``user.email``,
     and mark the address confirmed. Call inside the caller's transaction."""
@@ -85,7 +99,10 @@ def set_password_of_address_owner(user: User, *, password: str, first_name=None,
     user.set_password(password)
     user.email_confirmed_at = timezone.now()
     user.is_active = True
-    user.save()
+    if user.pk is None:
+        _save_new_account(user)
+    else:
+        user.save()
     return user
 
 
@@ -171,7 +188,7 @@ def register_organisation_admin(
     )
     user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip(), is_active=False)
     user.set_unusable_password()
-    user.save()
+    _save_new_account(user)
     add_membership(organisation, user=user, role=Role.ORG_ADMIN)
     _queue_confirmation_email(user, organisation)
     return user

@@ -110,3 +110,24 @@ def test_expired_sign_up_confirmation_link_says_expired_and_resend_sends_nothing
     assert User.objects.get(pk=user.pk).is_active is False
     assert "_auth_user_id" not in client.session
     assert len(emails_to("asha@example.org")) == 1
+
+
+def test_sign_up_racing_another_for_the_same_address_gets_a_form_error_not_a_500(client, icb, monkeypatch):
+    from organisations.services import accounts
+
+    real_create_organisation = accounts.create_organisation
+
+    def create_organisation_while_another_request_signs_up(**kwargs):
+        # The other request inserts its account between this one's checks and its insert.
+        UserFactory(email="asha@example.org", is_active=False, email_confirmed_at=None)
+        return real_create_organisation(**kwargs)
+
+    monkeypatch.setattr(accounts, "create_organisation", create_organisation_while_another_request_signs_up)
+
+    with pytest.raises(services.ValidationError) as error:
+        sign_up(icb)
+
+    assert error.value.message_dict == {
+        "email": ["An account was created for this email address a moment ago. Sign in, or check your email"]
+    }
+    assert not Organisation.objects.filter(ods_code="A81234").exists()
