@@ -107,7 +107,8 @@ def accept_invitation(
     With ``user``, their email must be the invited address. Without it, the link proves they own
     the address: a new, active account is created with the given name and password, or an
     unconfirmed sign-up for the address is confirmed and given that name and password (whatever
-    password its sign-up chose is never kept). A confirmed account must sign in instead.
+    password its sign-up chose is never kept, nor the roles it asked for). A confirmed account must
+    sign in instead.
     """
     from .accounts import is_unconfirmed_sign_up, set_password_of_address_owner
 
@@ -135,6 +136,11 @@ def accept_invitation(
                 f"An account already exists for {invitation.email}. Sign in to accept the invitation",
                 code="existing_user",
             )
+        if user is not None:
+            # Roles the unconfirmed sign-up asked for were never confirmed by whoever owns the
+            # address (it may have been someone else): the invitation is all they accept here.
+            for unconfirmed_membership in user.memberships.all():
+                delete_membership(unconfirmed_membership)
         user = set_password_of_address_owner(
             user or User(email=invitation.email),
             password=password,

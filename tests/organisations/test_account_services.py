@@ -157,7 +157,11 @@ def test_accept_invitation_by_unconfirmed_sign_up_sets_their_own_name_and_passwo
     assert pending.email_confirmed_at is not None
     assert (pending.first_name, pending.last_name) == ("Nia", "Jones")
     assert pending.check_password(PASSWORD)
-    assert pending.memberships.filter(organisation=organisation, role=Role.IT_LEAD).exists()
+    # The sign-up's own claim (A81234) was never confirmed by the address owner: it is dropped.
+    assert list(pending.memberships.values_list("organisation__ods_code", "role")) == [
+        ("A81001", Role.IT_LEAD)
+    ]
+    assert list(pending.groups.values_list("name", flat=True)) == [roles.IT_LEADS]
 
 
 def test_accept_invitation_as_new_person_when_account_exists_is_refused(organisation, org_admin, it_lead):

@@ -105,7 +105,7 @@ def test_victim_accepts_invitation_directly_sets_own_password_attacker_cannot_si
     assert (user.first_name, user.last_name) == ("Val", "Ward")
     assert user.is_active
     assert user.email_confirmed_at is not None
-    assert user.memberships.filter(organisation=organisation, role=Role.IT_LEAD).exists()
+    assert list(user.memberships.values_list("organisation__ods_code", "role")) == [("A81001", Role.IT_LEAD)]
     assert victim.session["_auth_user_id"] == str(user.pk)
     assert attacker_can_sign_in() is False
 
