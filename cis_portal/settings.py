@@ -169,7 +169,6 @@ CACHES = {
 # django-ratelimit is used as a library (not in INSTALLED_APPS): its system checks only know
 # memcached and django-redis by name, while Django's own RedisCache counts with Redis INCR, which is
 # atomic, and local memory is what the one-process embedded default needs.
-RATELIMIT_IP_META_KEY = "organisations.rate_limits.client_ip"
 # If the cache cannot count (Redis down), let the request through rather than refuse everyone.
 RATELIMIT_FAIL_OPEN = True
 # Emails about accounts (sign-up confirmation, resent confirmation, password reset, invitation):

@@ -180,3 +180,37 @@ def test_refusal_message_names_the_wait_in_minutes():
         "You have asked for too many emails in a short time. Wait 2 minutes, then try again"
     )
     assert "Wait 1 minute," in Refusal(retry_after_seconds=5).message
+
+
+def forwarded_for(request):
+    return request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0]
+
+
+def test_client_ip_follows_the_proxy_setting_django_axes_uses(settings):
+    # Behind the proxy every request connects from the proxy's address: the limit must count the
+    # client the proxy names, as django-axes does, or one busy proxy would lock everyone out.
+    settings.AXES_CLIENT_IP_CALLABLE = "tests.organisations.test_rate_limits.forwarded_for"
+    settings.ACCOUNT_EMAILS_PER_IP = "2/h"
+    for n in range(4):
+        UserFactory(email=f"person{n}@example.org")
+    proxy = Client(REMOTE_ADDR="10.9.9.9")
+
+    statuses = [
+        proxy.post(
+            "/account/password-reset/", {"email": f"person{n}@example.org"}, HTTP_X_FORWARDED_FOR=client
+        ).status_code
+        for n, client in enumerate(["203.0.113.1", "203.0.113.1", "203.0.113.1", "203.0.113.2"])
+    ]
+
+    assert statuses == [302, 302, 429, 302]
+
+
+def test_unreadable_client_ip_falls_back_to_the_connecting_address(settings):
+    settings.AXES_CLIENT_IP_CALLABLE = "tests.organisations.test_rate_limits.forwarded_for"
+    UserFactory(email="asha@example.org")
+
+    response = Client(REMOTE_ADDR="10.9.9.9").post(
+        "/account/password-reset/", {"email": "asha@example.org"}, HTTP_X_FORWARDED_FOR="not-an-address"
+    )
+
+    assert response.status_code == 302
