@@ -1,5 +1,7 @@
 from django import forms
 
+from cis_portal.nhsuk_forms import SingleLineCharField
+
 from . import rules
 from .models import AAL, Generation
 
@@ -20,12 +22,12 @@ class InventoryForm(forms.Form):
 
 
 class LocalApplicationForm(forms.Form):
-    name = forms.CharField(
+    name = SingleLineCharField(
         label="Application name",
         max_length=150,
         error_messages={"required": "Enter the application's name"},
     )
-    supplier = forms.CharField(label="Supplier (optional)", max_length=200, required=False)
+    supplier = SingleLineCharField(label="Supplier (optional)", max_length=200, required=False)
     cis_generation = forms.ChoiceField(
         label="Which CIS authentication service does it use?",
         choices=Generation.choices,
@@ -43,7 +45,7 @@ class LocalApplicationForm(forms.Form):
 
 
 class UserGroupForm(forms.Form):
-    name = forms.CharField(
+    name = SingleLineCharField(
         label="Group name",
         max_length=100,
         help_text="For example, reception or clinicians",

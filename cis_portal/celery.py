@@ -48,4 +48,10 @@ app.conf.beat_schedule = {
         "task": "training.send_digests",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
+    # Delete sign-ups never confirmed within UNCONFIRMED_ACCOUNT_MAX_AGE_SECONDS, so an unconfirmed
+    # account holds no address or organisation (python manage.py delete_expired_sign_ups).
+    "delete-expired-sign-ups": {
+        "task": "organisations.delete_expired_sign_ups",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: refuses an oversized body before anything reads it.
+    "cis_portal.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -143,6 +145,11 @@ LOGOUT_REDIRECT_URL = "home"
 # Email confirmation and invitation links stop working after this many seconds.
 ACCOUNT_LINK_MAX_AGE_SECONDS = int(os.environ.get("ACCOUNT_LINK_MAX_AGE_SECONDS", str(3 * 24 * 3600)))
 PASSWORD_RESET_TIMEOUT = 3600
+# An unconfirmed sign-up is treated as absent after this many seconds and then deleted by the
+# delete_expired_sign_ups job, so nobody can hold an address or an organisation with one.
+UNCONFIRMED_ACCOUNT_MAX_AGE_SECONDS = int(
+    os.environ.get("UNCONFIRMED_ACCOUNT_MAX_AGE_SECONDS", str(7 * 24 * 3600))
+)
 
 # django-axes: lock an account for an hour after 5 failed logins from the same address.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -158,6 +165,29 @@ AXES_LOCKOUT_TEMPLATE = "organisations/locked_out.html"
 CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "").strip()
 CLIENT_IP_PROXY_COUNT = int(os.environ.get("DJANGO_CLIENT_IP_PROXY_COUNT", "1"))
 AXES_CLIENT_IP_CALLABLE = "cis_portal.client_ip.client_ip"
+
+# --- Cache and rate limits -------------------------------------------------------------------
+# Rate limits (django-ratelimit) count in the default cache: local memory with nothing set (each
+# process counts on its own), Redis when CACHE_URL is set, so every web worker shares one count.
+
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cis-portal"}
+    )
+}
+# django-ratelimit is used as a library (not in INSTALLED_APPS): its system checks only know
+# memcached and django-redis by name, while Django's own RedisCache counts with Redis INCR, which is
+# atomic, and local memory is what the one-process embedded default needs.
+# If the cache cannot count (Redis down), let the request through rather than refuse everyone.
+RATELIMIT_FAIL_OPEN = True
+# Emails about accounts (sign-up confirmation, resent confirmation, password reset, invitation):
+# at most this many to one address, and from one client IP, per window ("count/period").
+ACCOUNT_EMAILS_PER_ADDRESS = os.environ.get("ACCOUNT_EMAILS_PER_ADDRESS", "3/h")
+ACCOUNT_EMAILS_PER_IP = os.environ.get("ACCOUNT_EMAILS_PER_IP", "20/h")
+INVITATIONS_PER_IP = os.environ.get("INVITATIONS_PER_IP", "60/h")
 
 # --- Internationalisation ---------------------------------------------------------------------
 
@@ -181,6 +211,16 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+
+# --- Request size -----------------------------------------------------------------------------
+# The largest request body accepted, uploads included (evidence files are up to 5MB): anything
+# declared larger gets 413 before a byte is read. The proxy in front refuses the same (README).
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", str(6 * 1024 * 1024)))
+# Form fields other than files: far more than any form here needs.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Uploads larger than this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Forms ------------------------------------------------------------------------------------
 

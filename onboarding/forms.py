@@ -2,7 +2,7 @@
 
 from django import forms
 
-from cis_portal.nhsuk_forms import NHSDateField, TelInput
+from cis_portal.nhsuk_forms import NHSDateField, SingleLineCharField, TelInput
 from organisations.selectors import active_icbs
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -89,18 +89,18 @@ class OrganisationDetailsForm(StepForm):
         "choose the new one.",
         error_messages={"required": "Select your integrated care board", "invalid_choice": "Select an ICB"},
     )
-    contact_name = forms.CharField(
+    contact_name = SingleLineCharField(
         label="Your full name",
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": "Enter your full name"},
     )
-    contact_job_title = forms.CharField(
+    contact_job_title = SingleLineCharField(
         label="Your job title",
         max_length=200,
         required=False,
     )
-    contact_phone = forms.CharField(
+    contact_phone = SingleLineCharField(
         label="Phone number",
         max_length=30,
         widget=TelInput(attrs={"autocomplete": "tel"}),
@@ -142,7 +142,7 @@ class RASupportForm(StepForm):
         "and other authenticators. It may be your own RA team, your ICB, a CSU or the national RA team.",
         error_messages={"required": "Select yes if your organisation already has RA support"},
     )
-    provider_name = forms.CharField(
+    provider_name = SingleLineCharField(
         label="If yes, who gives you RA support?",
         max_length=200,
         required=False,

@@ -1,12 +1,16 @@
 """The words of the account emails, and the one place they are handed to the outbox.
 
 Each ``*_email`` function returns ``(subject, body)``; ``queue_account_email`` writes the outbox row
-inside the caller's transaction (the notifications outbox sends it after commit).
+inside the caller's transaction (the notifications outbox sends it after commit). Anything a person
+typed (names, organisation names) is shown quoted and defanged (notifications.user_text), so it
+cannot pass for our words or carry a clickable link; the only link is the one we add.
 """
 
 import hashlib
 
 from django.conf import settings
+
+from notifications.user_text import quoted
 
 SIGNATURE = "CIS onboarding portal\nThis is an automated message: replies to it are not read."
 
@@ -18,18 +22,21 @@ def _link_lifetime() -> str:
     return f"{hours} hours" if hours != 1 else "1 hour"
 
 
-def confirmation_email(*, first_name: str, organisation_name: str, link: str) -> tuple[str, str]:
+def confirmation_email(*, full_name: str, organisation_name: str, link: str) -> tuple[str, str]:
     subject = "Confirm your email address for the CIS onboarding portal"
     body = (
-        f"Dear {first_name},\n\n"
-        f"You asked to become the organisation admin for {organisation_name} on the CIS onboarding "
-        "portal.\n\n"
-        "Confirm your email address by opening this link:\n\n"
+        "Hello,\n\n"
+        "Someone asked to create an organisation admin account on the CIS onboarding portal with "
+        "this email address. These are the details they typed, shown exactly as entered (we have not "
+        "checked them):\n\n"
+        f"Name: {quoted(full_name)}\n"
+        f"Organisation: {quoted(organisation_name)}\n\n"
+        "If this was you, open this link to confirm your email address and create your password:\n\n"
         f"{link}\n\n"
-        f"The link works for {_link_lifetime()}. If it has stopped working, open it anyway and ask "
-        "for a new one.\n\n"
-        "If you did not ask for an account, you can ignore this email: nothing happens until the link "
-        "is opened.\n\n"
+        f"The link works once, for {_link_lifetime()}. If it has stopped working, open it anyway and "
+        "ask for a new one.\n\n"
+        "If it was not you, ignore this email: no account is created and nobody can sign in with "
+        "this address unless the link is opened.\n\n"
         f"{SIGNATURE}\n"
     )
     return subject, body
@@ -38,11 +45,13 @@ def confirmation_email(*, first_name: str, organisation_name: str, link: str) ->
 def invitation_email(
     *, organisation_name: str, role_phrase: str, invited_by_name: str, link: str
 ) -> tuple[str, str]:
-    subject = f"You have been invited to join {organisation_name} on the CIS onboarding portal"
+    subject = f"Invitation to join {quoted(organisation_name)} on the CIS onboarding portal"
     body = (
         "Hello,\n\n"
-        f"{invited_by_name} has invited you to join {organisation_name} on the CIS onboarding portal "
-        f"as {role_phrase}.\n\n"
+        f"You have been invited to join an organisation on the CIS onboarding portal as {role_phrase}. "
+        "These names were typed by the person who invited you, shown exactly as entered:\n\n"
+        f"Organisation: {quoted(organisation_name)}\n"
+        f"Invited by: {quoted(invited_by_name)}\n\n"
         "The portal helps health and care organisations get ready for the Care Identity Service: "
         "finding Registration Authority support, choosing authenticators and training technical "
         "staff.\n\n"
@@ -50,17 +59,17 @@ def invitation_email(
         f"{link}\n\n"
         f"The link works for {_link_lifetime()}. If you already have an account, you will be asked to "
         "sign in; if not, you will choose a password.\n\n"
-        f"If you were not expecting this, you can ignore this email.\n\n"
+        "If you were not expecting this, you can ignore this email.\n\n"
         f"{SIGNATURE}\n"
     )
     return subject, body
 
 
-def password_reset_email(*, display_name: str, link: str) -> tuple[str, str]:
+def password_reset_email(*, link: str) -> tuple[str, str]:
     minutes = settings.PASSWORD_RESET_TIMEOUT // 60
     subject = "Reset your password for the CIS onboarding portal"
     body = (
-        f"Dear {display_name},\n\n"
+        "Hello,\n\n"
         "Someone asked to reset the password for your account on the CIS onboarding portal.\n\n"
         "Choose a new password by opening this link:\n\n"
         f"{link}\n\n"

@@ -5,6 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, 
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.core.exceptions import ValidationError
 
+from cis_portal.nhsuk_forms import SingleLineCharField
+
 from . import emails, selectors
 from .models import Membership, Organisation, Role, User
 from .validators import normalise_ods_code, validate_ods_code
@@ -53,26 +55,7 @@ class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": INVALID_LOGIN,
         "inactive": UNCONFIRMED_LOGIN,
-        "unconfirmed": UNCONFIRMED_LOGIN,
     }
-
-    def clean(self):
-        try:
-            return super().clean()
-        except ValidationError as error:
-            if getattr(error, "code", None) == "invalid_login" and self._is_unconfirmed_with_right_password():
-                self.unconfirmed = True
-                raise ValidationError(self.error_messages["unconfirmed"], code="unconfirmed") from error
-            raise
-
-    def _is_unconfirmed_with_right_password(self) -> bool:
-        # Only say "confirm your email" to someone who knows the password, so the message
-        # reveals nothing about which addresses have accounts.
-        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
-        if not email or not password:
-            return False
-        user = User.objects.filter(email__iexact=email, email_confirmed_at__isnull=True).first()
-        return bool(user and user.check_password(password))
 
 
 class PasswordPairMixin(forms.Form):
@@ -98,13 +81,13 @@ class PasswordPairMixin(forms.Form):
 
 
 class NameFieldsMixin(forms.Form):
-    first_name = forms.CharField(
+    first_name = SingleLineCharField(
         label="First name",
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "given-name", "spellcheck": "false"}),
         error_messages={"required": "Enter your first name"},
     )
-    last_name = forms.CharField(
+    last_name = SingleLineCharField(
         label="Last name",
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "family-name", "spellcheck": "false"}),
@@ -123,7 +106,7 @@ class OrganisationFieldsForm(forms.Form):
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "characters"}),
         error_messages={"required": "Enter your organisation's ODS code"},
     )
-    organisation_name = forms.CharField(
+    organisation_name = SingleLineCharField(
         label="Organisation name",
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
@@ -153,7 +136,9 @@ class OrganisationFieldsForm(forms.Form):
         return ods_code
 
 
-class SignUpForm(NameFieldsMixin, PasswordPairMixin, OrganisationFieldsForm):
+class SignUpForm(NameFieldsMixin, OrganisationFieldsForm):
+    """No password here: whoever opens the confirmation link, and so owns the address, chooses it."""
+
     email = EmailLowercaseField(
         label="Work email address",
         help_text="We will send a link to this address to confirm it is yours.",
@@ -164,13 +149,15 @@ class SignUpForm(NameFieldsMixin, PasswordPairMixin, OrganisationFieldsForm):
         "email",
         "first_name",
         "last_name",
-        "password1",
-        "password2",
         "ods_code",
         "organisation_name",
         "organisation_type",
         "icb",
     ]
+
+
+class ConfirmEmailForm(PasswordPairMixin, forms.Form):
+    """The password chosen by whoever opened the confirmation link."""
 
 
 class ResendConfirmationForm(forms.Form):
@@ -232,9 +219,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
         from django.urls import reverse
 
         path = reverse("organisations:password_reset_confirm", args=[context["uid"], context["token"]])
-        subject, body = emails.password_reset_email(
-            display_name=context["user"].display_name, link=emails.absolute_url(path)
-        )
+        subject, body = emails.password_reset_email(link=emails.absolute_url(path))
         emails.queue_account_email(
             kind="password-reset",
             secret=f"{context['uid']}:{context['token']}",

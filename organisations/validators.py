@@ -1,4 +1,5 @@
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 
@@ -22,4 +23,18 @@ def validate_ods_code(value: str) -> None:
         raise ValidationError(
             "Enter a valid ODS code, like A81001 for a GP practice, RJ1 for a trust or FA123 for a pharmacy",
             code="invalid_ods_code",
+        )
+
+
+def has_control_characters(value: str) -> bool:
+    """True if ``value`` holds a line break, tab or other control or invisible formatting character
+    (Unicode categories Cc, Cf, Zl and Zp): none belongs in a name or other one-line text."""
+    return any(unicodedata.category(character) in {"Cc", "Cf", "Zl", "Zp"} for character in value or "")
+
+
+def validate_single_line(value: str) -> None:
+    if has_control_characters(value):
+        raise ValidationError(
+            "Enter this on one line, without line breaks, tabs or other special characters",
+            code="control_characters",
         )

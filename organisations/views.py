@@ -14,12 +14,21 @@ from django.views.generic import FormView, TemplateView
 
 from cis_portal.nhsuk_forms import add_service_errors
 
-from . import forms, selectors, services
+from . import forms, rate_limits, selectors, services
 from .access import OrganisationMemberMixin, is_national_admin, ra_provider_for_user
 from .models import Membership, Role, User
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 SIGNUP_EMAIL_SESSION_KEY = "organisations.signup_email"
+
+
+def too_many_emails(form, refusal: rate_limits.Refusal, render_invalid):
+    """The form again, with the rate-limit message in its error summary, as 429 Too Many Requests."""
+    form.add_error(None, refusal.message)
+    response = render_invalid(form)
+    response.status_code = 429
+    response["Retry-After"] = str(refusal.retry_after_seconds)
+    return response
 
 
 class HomeView(TemplateView):
@@ -74,6 +83,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "organisations/password_reset_form.html"
     success_url = reverse_lazy("organisations:password_reset_done")
 
+    def form_valid(self, form):
+        refusal = rate_limits.count_account_email(self.request, address=form.cleaned_data["email"])
+        if refusal:
+            return too_many_emails(form, refusal, self.form_invalid)
+        return super().form_valid(form)
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "organisations/password_reset_done.html"
@@ -103,7 +118,6 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 # --- Signing up and confirming the email address ---------------------------------------------
 
 
-@method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
 class SignUpView(FormView):
     form_class = forms.SignUpForm
     template_name = "organisations/signup.html"
@@ -116,12 +130,14 @@ class SignUpView(FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        refusal = rate_limits.count_account_email(self.request, address=data["email"])
+        if refusal:
+            return too_many_emails(form, refusal, self.form_invalid)
         try:
             user = services.register_organisation_admin(
                 email=data["email"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
-                password=data["password1"],
                 ods_code=data["ods_code"],
                 organisation_name=data["organisation_name"],
                 organisation_type=data["organisation_type"],
@@ -199,8 +215,12 @@ class SignUpDoneView(TemplateView):
         return context
 
 
+@method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
 class ConfirmEmailView(View):
-    """GET shows a button; POST confirms. Link checkers that open links do not sign anyone in."""
+    """GET shows the password form; POST confirms the address with the password its owner chose.
+
+    Link checkers that open links change nothing. The link works once.
+    """
 
     template_name = "organisations/confirm_email.html"
     invalid_template_name = "organisations/link_problem.html"
@@ -210,19 +230,33 @@ class ConfirmEmailView(View):
             services.check_confirmation_token(token)
         except ValidationError as error:
             return self._problem(request, error)
-        return render(request, self.template_name)
+        return render(request, self.template_name, {"form": forms.ConfirmEmailForm()})
 
     def post(self, request, token):
         try:
-            user = services.confirm_email(token)
+            services.check_confirmation_token(token)
         except ValidationError as error:
             return self._problem(request, error)
-        login(request, user, backend=MODEL_BACKEND)
-        messages.success(request, "Your email address is confirmed and you are signed in.")
-        waiting = selectors.claims_awaiting_approval(user)
-        if waiting and not user.memberships.exists():
-            return redirect("organisations:claim", pk=waiting[0].pk)
-        return redirect("home")
+        form = forms.ConfirmEmailForm(request.POST)
+        if form.is_valid():
+            try:
+                user = services.confirm_email(token, password=form.cleaned_data["password1"])
+            except ValidationError as error:
+                if getattr(error, "code", None) in (
+                    services.LINK_EXPIRED,
+                    services.LINK_INVALID,
+                    services.LINK_USED,
+                ):
+                    return self._problem(request, error)
+                add_service_errors(form, error)
+            else:
+                login(request, user, backend=MODEL_BACKEND)
+                messages.success(request, "Your email address is confirmed and you are signed in.")
+                waiting = selectors.claims_awaiting_approval(user)
+                if waiting and not user.memberships.exists():
+                    return redirect("organisations:claim", pk=waiting[0].pk)
+                return redirect("home")
+        return render(request, self.template_name, {"form": form}, status=400)
 
     def _problem(self, request, error):
         return render(
@@ -230,6 +264,7 @@ class ConfirmEmailView(View):
             self.invalid_template_name,
             {
                 "expired": error.code == services.LINK_EXPIRED,
+                "code": error.code,
                 "resend_form": forms.ResendConfirmationForm(),
                 "kind": "confirm",
             },
@@ -241,6 +276,9 @@ class ResendConfirmationView(FormView):
     template_name = "organisations/resend_confirmation.html"
 
     def form_valid(self, form):
+        refusal = rate_limits.count_account_email(self.request, address=form.cleaned_data["email"])
+        if refusal:
+            return too_many_emails(form, refusal, self.form_invalid)
         services.resend_confirmation(email=form.cleaned_data["email"])
         self.request.session[SIGNUP_EMAIL_SESSION_KEY] = form.cleaned_data["email"]
         context = {"email": form.cleaned_data["email"]}
@@ -277,6 +315,12 @@ class TeamView(OrganisationMemberMixin, View):
     def post(self, request, ods_code):
         form = forms.InviteMemberForm(request.POST)
         if form.is_valid():
+            email = form.cleaned_data["email"]
+            refusal = rate_limits.count_account_email(request, address=email, kind="invitations")
+            if refusal:
+                return too_many_emails(
+                    form, refusal, lambda form: render_team_page(request, self.organisation, invite_form=form)
+                )
             try:
                 invitation = services.invite_member(
                     self.organisation,
@@ -383,7 +427,7 @@ class AcceptInvitationView(View):
             "form": form,
             "signed_in_as_invitee": user.is_authenticated and user.email.lower() == email.lower(),
             "signed_in_as_someone_else": user.is_authenticated and user.email.lower() != email.lower(),
-            "account_exists": User.objects.filter(email__iexact=email).exists(),
+            "account_exists": services.has_confirmed_account(email),
             "sign_in_url": f"{reverse('organisations:login')}?next={self.request.path}",
         }
         return render(self.request, self.template_name, context, status=status)

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.user_text import one_line, quoted, quoted_block
+
 from .models import RARequest, RARequestEvent, Status
 
 
@@ -53,24 +55,25 @@ def _portal_link(request: RARequest) -> str:
 def request_details(request: RARequest, *, with_timeline: bool = False) -> str:
     organisation = request.organisation
     lines = [
-        f"Organisation: {organisation.name} (ODS code {organisation.ods_code})",
+        f"Organisation: {quoted(organisation.name)} (ODS code {organisation.ods_code})",
         f"Type: {organisation.get_organisation_type_display()}",
         f"ICB: {organisation.icb.name}",
         f"Help needed: {'; '.join(request.help_needed_labels)}",
         f"Staff affected: {request.staff_affected}",
         f"Needed by: {request.needed_by:%-d %B %Y}",
-        f"Contact: {request.contact_name}, {request.contact_phone}, {request.contact_email}",
+        f"Contact: {quoted(request.contact_name)}, {one_line(request.contact_phone)}, "
+        f"{request.contact_email}",
         "",
-        "What the organisation has already tried:",
-        request.already_tried,
+        "What the organisation has already tried, as they wrote it:",
+        quoted_block(request.already_tried),
         "",
         f"Routed to {request.provider.name} because {request.routing_reason}",
     ]
     if with_timeline:
         lines += ["", "Timeline:"]
         for event in request.events.select_related("actor").order_by("occurred_at", "pk"):
-            who = f" by {event.actor.display_name}" if event.actor else ""
-            comment = f": {event.comment}" if event.comment else ""
+            who = f" by {one_line(event.actor.display_name)}" if event.actor else ""
+            comment = f": {quoted(event.comment)}" if event.comment else ""
             lines.append(f"- {event.occurred_at:%-d %b %Y %H:%M} {event.title}{who}{comment}")
     return "\n".join(lines)
 
@@ -94,7 +97,7 @@ def queue_routed_to_provider(request: RARequest) -> None:
         request,
         dedupe_key=f"ra_request:{request.pk}:routed:{request.sla_cycle}",
         to=request.provider.ra_contact_email,
-        subject=f"RA support request from {request.organisation.name}",
+        subject=f"RA support request from {one_line(request.organisation.name)}",
         body=body,
     )
 
@@ -110,7 +113,8 @@ def queue_declined_to_national(request: RARequest, national) -> None:
         request,
         dedupe_key=f"ra_request:{request.pk}:declined_no_alternative:{request.sla_cycle}",
         to=national.ra_contact_email if national else "",
-        subject=f"Declined locally with no alternative: RA support request from {request.organisation.name}",
+        subject="Declined locally with no alternative: RA support request from "
+        f"{one_line(request.organisation.name)}",
         body="\n\n".join([intro, request_details(request, with_timeline=True), _admin_link(request)]),
     )
 
@@ -129,7 +133,7 @@ def status_change_body(request: RARequest, event: RARequestEvent) -> str:
         status = event.get_to_status_display().lower()
         lines = [f"Your request for RA support is now {status}. It is with {provider}."]
     if event.comment:
-        lines.append(f"Their note: {event.comment}")
+        lines.append(f"Their note, as they wrote it:\n{quoted_block(event.comment)}")
     if event.to_status == Status.DECLINED and request.next_step_guidance:
         lines.append(f"What you can do next: {request.next_step_guidance}")
     lines.append(f"See the request and its timeline: {_portal_link(request)}")
@@ -233,7 +237,7 @@ def escalation_email(request: RARequest, *, kind: str, level: int, due_at, natio
         request,
         dedupe_key=f"ra_request:{request.pk}:{kind}:{request.sla_cycle}.{level}",
         to=to,
-        subject=ESCALATION_SUBJECTS[kind].format(org=request.organisation.name),
+        subject=ESCALATION_SUBJECTS[kind].format(org=one_line(request.organisation.name)),
         body="\n\n".join([intro, details, _admin_link(request)]),
     )
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from cis_portal.nhsuk_forms import NHSDateField, TelInput
+from cis_portal.nhsuk_forms import NHSDateField, SingleLineCharField, TelInput
 from organisations.models import RAProvider
 
 from .models import HelpNeeded
@@ -34,13 +34,13 @@ class RARequestForm(forms.Form):
         allow_past=False,
         error_messages={"required": "Enter the date you need help by"},
     )
-    contact_name = forms.CharField(
+    contact_name = SingleLineCharField(
         label="Contact name",
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": "Enter a contact name"},
     )
-    contact_phone = forms.CharField(
+    contact_phone = SingleLineCharField(
         label="Contact phone number",
         max_length=40,
         widget=TelInput(attrs={"autocomplete": "tel"}),

@@ -1,6 +1,6 @@
 from django import forms
 
-from cis_portal.nhsuk_forms import NHSDateField
+from cis_portal.nhsuk_forms import NHSDateField, SingleLineCharField
 
 from .models import CompletionMethod, EmploymentType, ModuleVersion, StaffRole
 
@@ -8,7 +8,7 @@ MAX_IMPORT_BYTES = 1024 * 1024
 
 
 class StaffMemberForm(forms.Form):
-    full_name = forms.CharField(
+    full_name = SingleLineCharField(
         label="Full name",
         max_length=200,
         error_messages={"required": "Enter the person's full name"},
@@ -34,7 +34,7 @@ class StaffMemberForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether the person is in-house or outsourced"},
     )
-    supplier_name = forms.CharField(
+    supplier_name = SingleLineCharField(
         label="Supplier name",
         max_length=200,
         required=False,

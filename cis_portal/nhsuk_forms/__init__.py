@@ -2,6 +2,7 @@
 
 - ``NHSDateField`` / ``NHSDateInput``: the design system's three-box date input (day, month, year)
   with the design system's error messages ("Date needed by must include a month").
+- ``SingleLineCharField``: a CharField that refuses line breaks and other control characters.
 - ``TelInput``: ``<input type="tel">`` (Django has no tel widget).
 - ``NHSFormHelper``: a crispy-forms helper with our defaults (POST, ``novalidate``, one
   ``nhsuk-button`` labelled "Continue" unless told otherwise).
@@ -17,7 +18,14 @@ first option (``#<auto_id>_0``) for radios and checkboxes, and to the day box
 (``#<auto_id>_day``) for dates.
 """
 
-from .fields import WIDGET_WIDTH_CLASSES, NHSDateField, NHSDateInput, TelInput, width_class_for
+from .fields import (
+    WIDGET_WIDTH_CLASSES,
+    NHSDateField,
+    NHSDateInput,
+    SingleLineCharField,
+    TelInput,
+    width_class_for,
+)
 from .helper import NHSFormHelper, add_service_errors
 from .tags import error_summary_items, field_kind
 
@@ -26,6 +34,7 @@ __all__ = [
     "NHSDateField",
     "NHSDateInput",
     "NHSFormHelper",
+    "SingleLineCharField",
     "TelInput",
     "add_service_errors",
     "error_summary_items",

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from organisations.validators import validate_single_line
+
 # The design system sizes inputs to the expected answer; full width is the default for text.
 WIDGET_WIDTH_CLASSES: dict[type[forms.Widget], str] = {
     forms.NumberInput: "nhsuk-input--width-5",
@@ -189,3 +191,10 @@ class NHSDateField(forms.Field):
         except ValidationError:
             return True
         return initial != data
+
+
+class SingleLineCharField(forms.CharField):
+    """Text that belongs on one line (names, titles, phone numbers): refuses line breaks, tabs and
+    other control characters, so typed text cannot pose as extra paragraphs in a page or email."""
+
+    default_validators = [validate_single_line]

@@ -118,7 +118,8 @@ def submit_claim(
         organisation_name=organisation_name.strip(),
         organisation_type=organisation_type,
         icb=icb,
-        expires_at=now + datetime.timedelta(seconds=settings.ACCOUNT_LINK_MAX_AGE_SECONDS),
+        # An unconfirmed claim lives as long as the unconfirmed sign-up it belongs to.
+        expires_at=now + datetime.timedelta(seconds=settings.UNCONFIRMED_ACCOUNT_MAX_AGE_SECONDS),
     )
     try:
         with transaction.atomic():

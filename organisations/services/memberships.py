@@ -1,6 +1,5 @@
 """Roles in an organisation: adding and removing them, and inviting people to take them."""
 
-from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -9,6 +8,7 @@ from django.utils import timezone
 
 from .. import emails, roles
 from ..models import Invitation, Membership, Organisation, Role, User
+from ..validators import validate_single_line
 from .links import INVITATION_SALT, LINK_INVALID, _normalise_email, _unsign, make_invitation_token
 
 ROLE_GROUPS = {Role.ORG_ADMIN: roles.ORG_ADMINS, Role.IT_LEAD: roles.IT_LEADS}
@@ -102,11 +102,16 @@ def invitation_for_token(token: str) -> Invitation:
 def accept_invitation(
     token: str, *, user: User | None = None, first_name: str = "", last_name: str = "", password: str = ""
 ) -> Membership:
-    """Accept an invitation: add the role to the signed-in ``user``, or create the invited person.
+    """Accept an invitation: add the role to the signed-in ``user``, or to the invited person.
 
-    With ``user``, their email must be the invited address. Without it, a new, active account is
-    created with the given name and password (the link proves they own the address).
+    With ``user``, their email must be the invited address. Without it, the link proves they own
+    the address: a new, active account is created with the given name and password, or an
+    unconfirmed sign-up for the address is confirmed and given that name and password (whatever
+    password its sign-up chose is never kept, nor the roles it asked for). A confirmed account must
+    sign in instead.
     """
+    from .accounts import is_unconfirmed_sign_up, set_password_of_address_owner
+
     invitation = invitation_for_token(token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.is_accepted:
@@ -118,25 +123,30 @@ def accept_invitation(
                 "address to accept it",
                 code="wrong_user",
             )
+        if user.email_confirmed_at is None:
+            # Opening the link proves they own the address.
+            user.email_confirmed_at = timezone.now()
+            user.save(update_fields=["email_confirmed_at"])
     else:
-        if User.objects.filter(email__iexact=invitation.email).exists():
+        for name in (first_name, last_name):
+            validate_single_line(name)
+        user = User.objects.select_for_update().filter(email__iexact=invitation.email).first()
+        if user is not None and not is_unconfirmed_sign_up(user):
             raise ValidationError(
                 f"An account already exists for {invitation.email}. Sign in to accept the invitation",
                 code="existing_user",
             )
-        user = User(email=invitation.email, first_name=first_name.strip(), last_name=last_name.strip())
-        try:
-            password_validation.validate_password(password, user=user)
-        except ValidationError as error:
-            raise ValidationError({"password1": error.messages}) from error
-        user.set_password(password)
-        user.email_confirmed_at = timezone.now()
-        user.save()
-    if user.email_confirmed_at is None:
-        # Opening the link proves they own the address.
-        user.email_confirmed_at = timezone.now()
-        user.is_active = True
-        user.save(update_fields=["email_confirmed_at", "is_active"])
+        if user is not None:
+            # Roles the unconfirmed sign-up asked for were never confirmed by whoever owns the
+            # address (it may have been someone else): the invitation is all they accept here.
+            for unconfirmed_membership in user.memberships.all():
+                delete_membership(unconfirmed_membership)
+        user = set_password_of_address_owner(
+            user or User(email=invitation.email),
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+        )
     membership = add_membership(invitation.organisation, user=user, role=invitation.role)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user

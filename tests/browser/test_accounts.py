@@ -49,8 +49,6 @@ def test_sign_up_and_confirm_in_browser_are_accessible(page, base_url):
     with_errors["focused"] = page.evaluate("document.activeElement.className")
     page.get_by_label("First name").fill("Asha")
     page.get_by_label("Last name").fill("Patel")
-    page.get_by_label("Create a password").fill(PASSWORD)
-    page.get_by_label("Confirm your password").fill(PASSWORD)
     page.get_by_label("Your organisation's ODS code").fill("A81234")
     page.get_by_label("Organisation name").fill("Canal Street Surgery")
     page.get_by_label("GP practice").check()
@@ -70,12 +68,14 @@ def test_sign_up_and_confirm_in_browser_are_accessible(page, base_url):
 
     page.goto(base_url + link_path(email, "/account/confirm-email/"))
     confirm_page = seen(page)
+    page.get_by_label("Create a password").fill(PASSWORD)
+    page.get_by_label("Confirm your password").fill(PASSWORD)
     submit(page, "Confirm and sign in")
     waiting = seen(page)
     page.goto(f"{base_url}/")
     home = seen(page)
 
-    assert confirm_page["h1"] == "Confirm your email address"
+    assert confirm_page["h1"] == "Confirm your email address and create a password"
     assert waiting["h1"] == "Waiting for approval"
     assert "Your request has gone to the national administrators" in waiting["main"]  # no RA team yet
     assert home["h1"] == "Your organisations"

@@ -21,7 +21,6 @@ def register(icb, **overrides):
         "email": "asha@example.org",
         "first_name": "Asha",
         "last_name": "Patel",
-        "password": PASSWORD,
         "ods_code": "A81234",
         "organisation_name": "Canal Street Surgery",
         "organisation_type": Organisation.OrganisationType.GP_PRACTICE,
@@ -31,17 +30,45 @@ def register(icb, **overrides):
     return services.register_organisation_admin(**arguments)
 
 
-def test_confirm_email_twice_keeps_the_first_confirmation_time(icb):
+def test_confirm_email_link_works_once(icb):
     user = register(icb)
     token = services.make_confirmation_token(user)
 
-    first = services.confirm_email(token)
-    confirmed_at = first.email_confirmed_at
-    second = services.confirm_email(token)
+    first = services.confirm_email(token, password=PASSWORD)
+    with pytest.raises(ValidationError) as error:
+        services.confirm_email(token, password="someone-elses-password-1")
 
-    assert second.pk == user.pk
-    assert second.is_active is True
-    assert second.email_confirmed_at == confirmed_at
+    assert error.value.code == services.LINK_USED
+    user.refresh_from_db()
+    assert user.is_active is True
+    assert user.email_confirmed_at == first.email_confirmed_at
+    assert user.check_password(PASSWORD)
+
+
+def test_confirm_email_link_stops_working_when_the_password_changes(icb):
+    user = register(icb)
+    token = services.make_confirmation_token(user)
+    user.set_password("set-by-a-national-admin-1")
+    user.save()
+
+    with pytest.raises(ValidationError) as error:
+        services.check_confirmation_token(token)
+
+    assert error.value.code == services.LINK_USED
+
+
+def test_confirm_email_weak_password_changes_nothing_and_link_still_works(icb):
+    user = register(icb)
+    token = services.make_confirmation_token(user)
+
+    with pytest.raises(ValidationError) as error:
+        services.confirm_email(token, password="password")
+
+    assert "password1" in error.value.message_dict
+    user.refresh_from_db()
+    assert user.is_active is False
+    assert user.email_confirmed_at is None
+    assert services.confirm_email(token, password=PASSWORD).is_active is True
 
 
 def test_confirm_email_link_stops_working_when_the_address_changes(icb):
@@ -50,7 +77,7 @@ def test_confirm_email_link_stops_working_when_the_address_changes(icb):
     User.objects.filter(pk=user.pk).update(email="changed@example.org")
 
     with pytest.raises(ValidationError) as error:
-        services.confirm_email(token)
+        services.confirm_email(token, password=PASSWORD)
 
     assert error.value.code == services.LINK_INVALID
     assert User.objects.get(pk=user.pk).is_active is False
@@ -113,17 +140,28 @@ def test_accept_invitation_twice_is_refused(organisation, org_admin, other_org_a
     assert Membership.objects.filter(organisation=organisation, user=other_org_admin).count() == 1
 
 
-def test_accept_invitation_confirms_an_unconfirmed_invitee(organisation, org_admin):
-    pending = UserFactory(email="pending@example.org", is_active=False, email_confirmed_at=None)
+def test_accept_invitation_by_unconfirmed_sign_up_sets_their_own_name_and_password(
+    icb, organisation, org_admin
+):
+    pending = register(icb, email="pending@example.org")
     invitation = services.invite_member(
         organisation, email=pending.email, role=Role.IT_LEAD, invited_by=org_admin
     )
 
-    services.accept_invitation(services.make_invitation_token(invitation), user=pending)
+    services.accept_invitation(
+        services.make_invitation_token(invitation), first_name="Nia", last_name="Jones", password=PASSWORD
+    )
 
     pending.refresh_from_db()
     assert pending.is_active is True
     assert pending.email_confirmed_at is not None
+    assert (pending.first_name, pending.last_name) == ("Nia", "Jones")
+    assert pending.check_password(PASSWORD)
+    # The sign-up's own claim (A81234) was never confirmed by the address owner: it is dropped.
+    assert list(pending.memberships.values_list("organisation__ods_code", "role")) == [
+        ("A81001", Role.IT_LEAD)
+    ]
+    assert list(pending.groups.values_list("name", flat=True)) == [roles.IT_LEADS]
 
 
 def test_accept_invitation_as_new_person_when_account_exists_is_refused(organisation, org_admin, it_lead):

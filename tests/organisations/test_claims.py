@@ -48,7 +48,10 @@ def sign_up_and_confirm(client, icb, **overrides):
     client.post("/account/sign-up/", signup_data(icb, **overrides))
     email = overrides.get("email", "asha@example.org")
     [message] = emails_to(email)
-    return client.post(link_path(message, "/account/confirm-email/"))
+    # The address's owner chooses the password on the confirmation page.
+    return client.post(
+        link_path(message, "/account/confirm-email/"), {"password1": PASSWORD, "password2": PASSWORD}
+    )
 
 
 # --- RA provider codes ---------------------------------------------------------------------------

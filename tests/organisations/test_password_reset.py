@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from tests.factories import TEST_PASSWORD, UserFactory
 
@@ -70,3 +71,31 @@ def test_password_reset_lifts_a_sign_in_lockout(client):
 
     assert response.status_code == 302
     assert "_auth_user_id" in client.session
+
+
+def test_password_reset_link_works_once(client):
+    UserFactory(email="asha@example.org")
+    client.post("/account/password-reset/", {"email": "asha@example.org"})
+    [email] = emails_to("asha@example.org")
+    link = link_path(email, "/account/password-reset/")
+    form_page = client.get(link, follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+
+    again = Client().get(link, follow=True)
+
+    assert "This reset link does not work" in again.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_link_stops_working_after_the_password_changes(client):
+    user = UserFactory(email="asha@example.org")
+    client.post("/account/password-reset/", {"email": "asha@example.org"})
+    [email] = emails_to("asha@example.org")
+    user.set_password("changed-some-other-way-1")
+    user.save()
+
+    response = client.get(link_path(email, "/account/password-reset/"), follow=True)
+
+    assert "This reset link does not work" in response.content.decode()

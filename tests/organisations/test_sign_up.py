@@ -3,6 +3,7 @@ import time
 import pytest
 from django.conf import settings
 from django.core import signing
+from django.test import Client
 
 from organisations import services
 from organisations.models import Membership, Organisation, OrganisationClaim, Role, User
@@ -19,8 +20,6 @@ def signup_data(icb, **overrides):
         "email": "Asha.Patel@Example.org",
         "first_name": "Asha",
         "last_name": "Patel",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
         "ods_code": " a81 234 ",
         "organisation_name": "Canal Street Surgery",
         "organisation_type": Organisation.OrganisationType.GP_PRACTICE,
@@ -48,6 +47,7 @@ def test_sign_up_creates_inactive_user_and_unconfirmed_claim_and_queues_one_emai
     user = User.objects.get(email="asha.patel@example.org")
     assert user.is_active is False
     assert user.email_confirmed_at is None
+    assert user.has_usable_password() is False
     assert not Membership.objects.filter(user=user).exists()
     assert list(user.organisation_claims.values_list("ods_code", "organisation_name", "icb", "status")) == [
         ("A81234", "Canal Street Surgery", icb.pk, OrganisationClaim.Status.UNCONFIRMED)
@@ -66,8 +66,10 @@ def test_sign_up_confirmation_link_activates_and_signs_in(client, icb):
 
     page = client.get(link)
     assert "Confirm and sign in" in page.content.decode()
+    assert '<a href="#id_password1">' not in page.content.decode()
+    assert 'name="password1"' in page.content.decode()
     assert "_auth_user_id" not in client.session
-    response = client.post(link)
+    response = client.post(link, {"password1": PASSWORD, "password2": PASSWORD})
 
     user = User.objects.get(email="asha.patel@example.org")
     claim = user.organisation_claims.get()
@@ -76,6 +78,7 @@ def test_sign_up_confirmation_link_activates_and_signs_in(client, icb):
     assert user.is_active is True
     assert user.email_confirmed_at is not None
     assert client.session["_auth_user_id"] == str(user.pk)
+    assert user.check_password(PASSWORD)
     home = client.get("/").content.decode()
     assert "Canal Street Surgery" in home
 
@@ -97,21 +100,89 @@ def test_sign_up_bad_ods_code_keeps_answers_and_shows_error_summary(client, icb)
     assert emails_to("asha.patel@example.org") == []
 
 
-def test_sign_up_weak_password_is_refused_on_the_password_field(client, icb):
-    response = client.post("/account/sign-up/", signup_data(icb, password1="password", password2="password"))
+def confirmation_link(client, icb):
+    client.post("/account/sign-up/", signup_data(icb))
+    [email] = emails_to("asha.patel@example.org")
+    return link_path(email, "/account/confirm-email/")
+
+
+def test_sign_up_form_asks_for_no_password(client, icb):
+    page = client.get("/account/sign-up/").content.decode()
+
+    assert 'name="password1"' not in page
+    assert "You will create your password when you open it." in page
+
+
+def test_confirm_email_weak_password_is_refused_on_the_password_field(client, icb):
+    link = confirmation_link(client, icb)
+
+    response = client.post(link, {"password1": "password", "password2": "password"})
 
     content = response.content.decode()
+    assert response.status_code == 400
     assert '<a href="#id_password1">' in content
     assert "This password is too common." in content
-    assert User.objects.count() == 0
-    assert Organisation.objects.count() == 0
+    assert User.objects.get(email="asha.patel@example.org").is_active is False
+    assert "_auth_user_id" not in client.session
 
 
-def test_sign_up_mismatched_passwords_are_refused(client, icb):
-    response = client.post("/account/sign-up/", signup_data(icb, password2="something-else-2026"))
+def test_confirm_email_mismatched_passwords_are_refused(client, icb):
+    link = confirmation_link(client, icb)
+
+    response = client.post(link, {"password1": PASSWORD, "password2": "something-else-2026"})
 
     assert "The passwords do not match. Enter the same password twice" in response.content.decode()
-    assert User.objects.count() == 0
+    assert User.objects.get(email="asha.patel@example.org").is_active is False
+
+
+def test_confirm_email_link_used_twice_does_not_sign_in_again(client, icb):
+    link = confirmation_link(client, icb)
+    client.post(link, {"password1": PASSWORD, "password2": PASSWORD})
+    other = Client()
+
+    page = other.get(link)
+    response = other.post(link, {"password1": "another-password-2026", "password2": "another-password-2026"})
+
+    assert "This link has already been used" in page.content.decode()
+    assert "This link has already been used" in response.content.decode()
+    assert "_auth_user_id" not in other.session
+    assert User.objects.get(email="asha.patel@example.org").check_password(PASSWORD)
+
+
+def test_confirm_email_link_stops_working_after_a_password_reset(client, icb):
+    link = confirmation_link(client, icb)
+    client.post(link, {"password1": PASSWORD, "password2": PASSWORD})
+    client.post("/account/sign-out/")
+    client.post("/account/password-reset/", {"email": "asha.patel@example.org"})
+    reset = [email for email in emails_to("asha.patel@example.org") if "password-reset" in email.body][-1]
+    form_page = client.get(link_path(reset, "/account/password-reset/"), follow=True)
+    new_password = "after-the-reset-2026"
+    client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password}
+    )
+
+    response = Client().post(link, {"password1": PASSWORD, "password2": PASSWORD})
+
+    assert "This link has already been used" in response.content.decode()
+    assert User.objects.get(email="asha.patel@example.org").check_password(new_password)
+
+
+def test_confirm_email_link_for_account_confirmed_by_invitation_does_not_sign_in(
+    client, icb, organisation, org_admin
+):
+    link = confirmation_link(client, icb)
+    invitation = services.invite_member(
+        organisation, email="asha.patel@example.org", role=Role.IT_LEAD, invited_by=org_admin
+    )
+    services.accept_invitation(
+        services.make_invitation_token(invitation), first_name="Asha", last_name="Patel", password=PASSWORD
+    )
+
+    response = client.post(link, {"password1": "attackers-password-1", "password2": "attackers-password-1"})
+
+    assert "This link has already been used" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert User.objects.get(email="asha.patel@example.org").check_password(PASSWORD)
 
 
 def test_sign_up_organisation_with_admin_is_refused_and_told_to_ask_for_invitation(
@@ -186,7 +257,9 @@ def test_resend_confirmation_queues_a_new_link_that_works(client, icb):
     assert "Check your email" in response.content.decode()
     emails = emails_to("asha.patel@example.org")
     assert len(emails) in (1, 2)  # the same second signs the same token, which dedupes to one email
-    client.post(link_path(emails[-1], "/account/confirm-email/"))
+    client.post(
+        link_path(emails[-1], "/account/confirm-email/"), {"password1": PASSWORD, "password2": PASSWORD}
+    )
     user.refresh_from_db()
     assert user.is_active is True
 
@@ -203,7 +276,6 @@ def test_register_organisation_admin_twice_with_same_email_keeps_one_account(icb
         email="a@example.org",
         first_name="A",
         last_name="B",
-        password=PASSWORD,
         ods_code="A81234",
         organisation_name="Canal Street Surgery",
         organisation_type=Organisation.OrganisationType.GP_PRACTICE,
@@ -215,7 +287,6 @@ def test_register_organisation_admin_twice_with_same_email_keeps_one_account(icb
             email="A@example.org",
             first_name="A",
             last_name="B",
-            password=PASSWORD,
             ods_code="A81235",
             organisation_name="Other",
             organisation_type=Organisation.OrganisationType.GP_PRACTICE,

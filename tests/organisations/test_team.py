@@ -91,10 +91,11 @@ def test_invite_new_person_who_accepts_becomes_member(client, organisation, org_
     response = invite(client, organisation, "New.Lead@Example.org")
     assert response["Location"] == team_url(organisation)
     [email] = emails_to("new.lead@example.org")
-    assert email.subject == "You have been invited to join Riverside Surgery on the CIS onboarding portal"
-    assert (
-        "has invited you to join Riverside Surgery on the CIS onboarding portal as an IT lead." in email.body
+    assert email.subject == "Invitation to join \u201cRiverside Surgery\u201d on the CIS onboarding portal"
+    assert "You have been invited to join an organisation on the CIS onboarding portal as an IT lead." in (
+        email.body
     )
+    assert "Organisation: \u201cRiverside Surgery\u201d\nInvited by: \u201cTest User" in email.body
     link = link_path(email, "/account/invitation/")
     client.logout()
 

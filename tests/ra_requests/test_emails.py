@@ -25,7 +25,7 @@ def test_decline_email_says_each_thing_once_and_not_who_has_it(ra_request, ra_te
     paragraphs = body.split("\n\n")
     assert paragraphs[:3] == [
         f"{icb.name} has declined your request for RA support because: the organisation is outside our area.",
-        "Their note: You are in Cumbria.",
+        "Their note, as they wrote it:\n> You are in Cumbria.",
         "What you can do next: Your local provider cannot help. You can send this request, with everything "
         "you have already told us, to the national RA team.",
     ]

@@ -72,7 +72,7 @@ def test_run_escalations_climbs_every_level_in_turn(ra_request, national_team):
     )
     national = OutboundEmail.objects.get(dedupe_key=f"ra_request:{pk}:national:1.4")
     assert national.to == ["national-ra@example.org"]
-    assert "Riverside Surgery (ODS code A81001)" in national.body
+    assert "\u201cRiverside Surgery\u201d (ODS code A81001)" in national.body
     assert "Help needed: Register new users; Issue smartcards" in national.body
     assert "Phoned the ICB smartcard line twice; no answer." in national.body
     assert "Timeline:" in national.body

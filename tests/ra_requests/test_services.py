@@ -62,7 +62,7 @@ def test_submit_ra_request_emails_the_provider_and_the_organisation_contact(ra_r
     to_provider = emails[f"ra_request:{ra_request.pk}:routed:1"]
     assert to_provider.to == [icb.ra_contact_email]
     assert "Phoned the ICB smartcard line twice" in to_provider.body
-    assert "Riverside Surgery (ODS code A81001)" in to_provider.body
+    assert "\u201cRiverside Surgery\u201d (ODS code A81001)" in to_provider.body
     assert emails[f"ra_request:{ra_request.pk}:status:{event.pk}"].to == ["asha.patel@riverside.example.org"]
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         ["asha.patel@riverside.example.org", icb.ra_contact_email]
@@ -333,7 +333,7 @@ def test_decline_with_no_local_alternative_escalates_to_the_national_team(
     assert email.subject.startswith(
         "Declined locally with no alternative: RA support request from Riverside Surgery"
     )
-    assert "Riverside Surgery (ODS code A81001)" in email.body
+    assert "\u201cRiverside Surgery\u201d (ODS code A81001)" in email.body
     assert "Help needed: Register new users; Issue smartcards" in email.body
     assert "Phoned the ICB smartcard line twice; no answer." in email.body
     assert "Acknowledged → Declined" not in email.body
@@ -439,3 +439,20 @@ def test_add_note_refuses_an_empty_note(ra_request, ra_team_member):
 
     assert error.value.message_dict == {"comment": ["Write the note to the organisation"]}
     assert ra_request.events.count() == 1
+
+def test_request_email_quotes_what_the_organisation_typed_and_makes_no_link_of_it(
+    organisation, org_admin, national_team, submit, icb
+):
+    submit(
+        organisation,
+        org_admin,
+        contact_name="Asha https://evil.example/login",
+        already_tried="Nothing yet.\nYour smartcard is suspended: sign in at www.evil.example",
+    )
+
+    [to_provider] = [e for e in OutboundEmail.objects.all() if e.to == [icb.ra_contact_email]]
+    assert "evil.example" not in to_provider.body
+    assert "Contact: \u201cAsha hxxps[:]//evil[.]example/login\u201d" in to_provider.body
+    assert (
+        "> Nothing yet.\n> Your smartcard is suspended: sign in at www[.]evil[.]example" in to_provider.body
+    )

@@ -320,3 +320,24 @@ def test_record_completions_costs_the_same_queries_for_a_session_of_one_or_five(
 
     assert record(people[:1]) == record(people[1:])
     assert Completion.objects.filter(module_version=version).count() == 6
+
+
+@pytest.mark.parametrize("field", ["full_name", "supplier_name"])
+def test_add_staff_member_refuses_control_characters(organisation, it_lead, field):
+    from training import services as training_services
+
+    fields = {
+        "full_name": "Sam Lee",
+        "email": "sam@example.org",
+        "role": "deskside",
+        "employment_type": "outsourced",
+        "supplier_name": "Acme IT",
+    }
+    fields[field] = "Sam\nVisit https://evil.example now"
+
+    with pytest.raises(ValidationError) as error:
+        training_services.add_staff_member(organisation, acting_user=it_lead, **fields)
+
+    assert error.value.message_dict == {
+        field: ["Enter this on one line, without line breaks, tabs or other special characters"]
+    }

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.services import queue_emails
+from notifications.user_text import one_line, quoted
 from organisations.models import Membership, Role
 
 from .. import selectors
@@ -67,8 +68,8 @@ def _reminder_body(kind: str, due, organisation) -> str:
         ),
     }[kind]
     return (
-        f"Dear {due.staff.full_name},\n\n{first_line}\n\n"
-        f"Please arrange a refresher and tell your IT lead at {organisation.name} once it is done, "
+        f"Dear {one_line(due.staff.full_name)},\n\n{first_line}\n\n"
+        f"Please arrange a refresher and tell your IT lead at {quoted(organisation.name)} once it is done, "
         "so they can record it in the CIS onboarding portal.\n"
     )
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from organisations.models import Organisation
+from organisations.validators import has_control_characters
 
 from ..models import (
     EmploymentType,
@@ -35,6 +36,9 @@ def _clean_staff_fields(
     supplier_name = (supplier_name or "").strip()
     if not full_name:
         errors["full_name"] = "Enter the person's full name"
+    for field, value in (("full_name", full_name), ("supplier_name", supplier_name)):
+        if has_control_characters(value):
+            errors[field] = "Enter this on one line, without line breaks, tabs or other special characters"
     if not email:
         errors["email"] = "Enter the person's work email address"
     else:
