@@ -28,7 +28,7 @@ migrate: $(INSTALLED) ## Apply database migrations
 
 # DEBUG is off unless asked for. Local development asks for it here (its prerequisite migrate too);
 # a DJANGO_DEBUG already in the environment wins. The tests ask for it in tests/settings.py.
-run bench: export DJANGO_DEBUG ?= true
+run: export DJANGO_DEBUG ?= true
 
 run: migrate ## Set up, load reference and demo data, serve on http://127.0.0.1:8000
 	$(PYTHON) manage.py load_reference_data

@@ -32,6 +32,9 @@ def setup_django() -> None:
     if str(BASE_DIR) not in sys.path:
         sys.path.insert(0, str(BASE_DIR))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cis_portal.settings")
+    # A local measuring tool, like `make run`: it asks for DEBUG (settings are off by default) so
+    # the local defaults load; the benchmark itself still runs with DEBUG off (see below).
+    os.environ.setdefault("DJANGO_DEBUG", "true")
     import django
 
     django.setup()
