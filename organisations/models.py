@@ -319,7 +319,7 @@ class OrganisationClaim(TimeStampedModel):
     )
     organisation = models.ForeignKey(
         Organisation,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="claims",

@@ -109,7 +109,7 @@ def submit_claim(
         raise ValidationError(
             {
                 "ods_code": f"You already have {limit} requests to join organisations waiting. You can ask "
-                "for another once one of them has been decided"
+                "for another once one of them has been decided, or withdraw one from its page"
             }
         )
     claim = OrganisationClaim(

@@ -376,3 +376,27 @@ def test_a_decided_claim_cannot_be_withdrawn(client, icb, org_admin, national_ad
     claim.refresh_from_db()
     assert claim.status == Status.APPROVED
     assert "no longer waiting for approval: it is approved" in response.content.decode()
+
+
+def test_bulk_approve_in_the_admin_approves_only_waiting_claims_of_the_team(
+    client, role_groups, icb, other_icb, ra_team_member, other_ra_team_member
+):
+    mine = [claim_for(UserFactory(), icb, ods_code=code) for code in ("A82001", "A82002")]
+    theirs = claim_for(UserFactory(), other_icb, ods_code="A82003")
+    client.force_login(ra_team_member)
+
+    response = client.post(
+        "/admin/organisations/organisationclaim/",
+        {"action": "approve_selected", "_selected_action": [claim.pk for claim in [*mine, theirs]]},
+        follow=True,
+    )
+
+    assert "Approved 2 claims." in response.content.decode()
+    assert sorted(
+        OrganisationClaim.objects.filter(status=Status.APPROVED).values_list("ods_code", flat=True)
+    ) == [
+        "A82001",
+        "A82002",
+    ]
+    theirs.refresh_from_db()
+    assert theirs.status == Status.AWAITING_APPROVAL

@@ -119,9 +119,11 @@ def test_two_admins_posting_removal_of_each_other_at_once_leave_one_admin():
     outcomes = run_together(lambda: post(first, second_membership), lambda: post(second, first_membership))
 
     assert [box.get("error") for box in outcomes] == [None, None]
+    # The loser is refused: "only organisation admin" (400), no longer an admin when the service
+    # re-checks under the lock (403), or already not an admin when its request arrived (404).
     statuses = sorted(box["result"] for box in outcomes)
-    assert statuses[0] == 302
-    assert statuses[1] in (400, 403)
+    assert statuses[0] == 302, statuses
+    assert statuses[1] in (400, 403, 404), statuses
     assert Membership.objects.filter(organisation=organisation, role=Role.ORG_ADMIN).count() == 1
 
 
