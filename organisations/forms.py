@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordResetForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Value, When
 
 from cis_portal.nhsuk_forms import SingleLineCharField
 
@@ -129,6 +130,29 @@ class OrganisationFieldsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["icb"].queryset = selectors.active_icbs()
+
+    def use_ods_lookup(self, lookup: selectors.OdsLookup) -> None:
+        """Fill in what the open ODS data says about the code; the person can change any of it.
+
+        A split ICB's successors come first in the ICB list, the likely one marked and selected.
+        """
+        self.initial["ods_code"] = lookup.ods_code
+        if not lookup.is_known:
+            return
+        self.initial["organisation_name"] = lookup.known.name.title()
+        self.initial["organisation_type"] = lookup.known.organisation_type
+        self.initial["icb"] = lookup.icb or lookup.likely_icb
+        if lookup.icb_choices:
+            field = self.fields["icb"]
+            first = {icb.pk: position for position, icb in enumerate(lookup.icb_choices)}
+            field.queryset = field.queryset.annotate(
+                split_order=Case(
+                    *(When(pk=pk, then=Value(position)) for pk, position in first.items()),
+                    default=Value(len(first)),
+                )
+            ).order_by("split_order", "name")
+            likely = lookup.likely_icb.pk if lookup.likely_icb else None
+            field.label_from_instance = lambda icb: f"{icb.name} (likely)" if icb.pk == likely else icb.name
 
     def clean_ods_code(self):
         ods_code = normalise_ods_code(self.cleaned_data["ods_code"])

@@ -38,3 +38,7 @@ def validate_single_line(value: str) -> None:
             "Enter this on one line, without line breaks, tabs or other special characters",
             code="control_characters",
         )
+
+
+def is_ods_code(value: str) -> bool:
+    return bool(ODS_CODE_PATTERN.match(normalise_ods_code(value)))

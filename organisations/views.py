@@ -17,6 +17,7 @@ from cis_portal.nhsuk_forms import add_service_errors
 from . import forms, rate_limits, selectors, services
 from .access import OrganisationMemberMixin, is_national_admin, ra_provider_for_user
 from .models import Membership, Role, User
+from .validators import is_ods_code
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 SIGNUP_EMAIL_SESSION_KEY = "organisations.signup_email"
@@ -118,7 +119,26 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 # --- Signing up and confirming the email address ---------------------------------------------
 
 
-class SignUpView(FormView):
+class OdsLookupMixin:
+    """``?ods=<code>`` fills in the organisation from the open ODS data (name, type, ICB); the page
+    says what was found and where it came from. A malformed code is left for the form to check."""
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        self.ods_lookup = None
+        code = self.request.GET.get("ods", "").strip()
+        if code and self.request.method == "GET" and is_ods_code(code):
+            self.ods_lookup = selectors.ods_lookup(code)
+            form.use_ods_lookup(self.ods_lookup)
+        return form
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["ods_lookup"] = self.ods_lookup
+        return context
+
+
+class SignUpView(OdsLookupMixin, FormView):
     form_class = forms.SignUpForm
     template_name = "organisations/signup.html"
 
@@ -150,7 +170,7 @@ class SignUpView(FormView):
         return redirect("organisations:signup_done")
 
 
-class RegisterOrganisationView(LoginRequiredMixin, FormView):
+class RegisterOrganisationView(LoginRequiredMixin, OdsLookupMixin, FormView):
     """A signed-in person claims another organisation; most claims wait for the RA team's approval."""
 
     form_class = forms.OrganisationFieldsForm
