@@ -152,3 +152,16 @@ def test_invite_form_rejects_a_name_with_a_line_break(client, national_admin, pr
 
     assert "Enter this on one line" in response.content.decode()
     assert not User.objects.filter(email="a@b.org").exists()
+
+
+def test_home_page_links_each_role_to_its_directory_pages(client, national_admin, ra_team_member, org_admin):
+    client.force_login(national_admin)
+    assert 'href="/directory/health/"' in client.get("/").content.decode()
+    client.force_login(ra_team_member)
+    team_home = client.get("/").content.decode()
+    assert 'href="/account/ra-team/directory-entry/"' in team_home
+    assert 'href="/directory/health/"' not in team_home
+    client.force_login(org_admin)
+    assert 'href="/account/ra-team/directory-entry/"' not in client.get("/").content.decode()
+    client.logout()
+    assert 'href="/directory/"' in client.get("/").content.decode()
