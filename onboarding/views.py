@@ -89,7 +89,10 @@ class StepView(WizardMixin, TemplateView):
         journey = self.get_journey()
         form_class = self.step.get_form_class()
         initial = form_class.initial_from(
-            organisation=self.organisation, journey=journey, answers=journey.answers_for(self.step.slug)
+            organisation=self.organisation,
+            journey=journey,
+            answers=journey.answers_for(self.step.slug),
+            user=self.request.user,
         )
         initial["version"] = journey.version
         return form_class(data=data, initial=initial, organisation=self.organisation, journey=journey)

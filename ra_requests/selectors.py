@@ -26,6 +26,16 @@ def get_ra_request_for_organisation(organisation: Organisation, pk: int) -> RARe
     )
 
 
+def contact_defaults(organisation: Organisation, user) -> dict[str, str]:
+    """What the request form starts with: the contact on this user's latest request for the
+    organisation, else on the organisation's latest request, else the user's own name and email."""
+    fields = ("contact_name", "contact_phone", "contact_email")
+    requests = RARequest.objects.for_organisation(organisation).order_by("-created_at", "-pk")
+    latest = requests.filter(submitted_by=user).values(*fields).first() or requests.values(*fields).first()
+    defaults = {"contact_name": user.get_full_name(), "contact_phone": "", "contact_email": user.email}
+    return {name: (latest or {}).get(name) or value for name, value in defaults.items()}
+
+
 def ra_support_status(organisation: Organisation, *, declared_provider: str = "") -> RASupportStatus:
     """Whether ``organisation`` has RA support arranged, and where each of its requests stands.
 

@@ -64,7 +64,10 @@ def create(request, organisation):
     route = services.route_for_organisation(organisation)
     if route.needs_successor_choice:
         return redirect("ra_requests:choose_icb", organisation.ods_code)
-    form = RARequestForm(request.POST if request.method == "POST" else None)
+    form = RARequestForm(
+        request.POST if request.method == "POST" else None,
+        initial=selectors.contact_defaults(organisation, request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             ra_request = services.submit_ra_request(

@@ -39,11 +39,15 @@ class RARequestForm(StepForm):
                     del self.fields[name]
 
     @classmethod
-    def initial_from(cls, *, organisation, journey, answers: dict) -> dict:
+    def initial_from(cls, *, organisation, journey, answers: dict, user=None) -> dict:
         initial = dict(answers)
         initial.setdefault(
             "staff_affected", journey.answers_for("organisation-details").get("cis_user_count")
         )
+        if user is not None and not initial.get("contact_email"):
+            from ra_requests.selectors import contact_defaults
+
+            initial["contact_email"] = contact_defaults(organisation, user)["contact_email"]
         return initial
 
     @classmethod

@@ -295,3 +295,31 @@ def test_reopen_is_offered_until_30_days_after_closing_and_not_after(
     assert f"You can reopen this request until {deadline:%-d %B %Y}." in within
     assert "Reopen request" in within
     assert "Reopen request" not in after
+
+
+def test_create_form_starts_with_the_contact_the_portal_already_has(
+    client, organisation, org_admin, national_team, submit
+):
+    from ra_requests.forms import RARequestForm
+
+    client.force_login(org_admin)
+    org_admin.first_name, org_admin.last_name = "Asha", "Patel"
+    org_admin.save()
+    first = client.get(reverse("ra_requests:create", args=[organisation.ods_code])).context["form"]
+    submit(
+        organisation, org_admin, contact_phone="01632 960 123", contact_email="asha.p@riverside.example.org"
+    )
+
+    second = client.get(reverse("ra_requests:create", args=[organisation.ods_code])).context["form"]
+
+    assert isinstance(first, RARequestForm)
+    assert [first[name].value() for name in ("contact_name", "contact_phone", "contact_email")] == [
+        "Asha Patel",
+        "",
+        "admin@riverside.example.org",
+    ]
+    assert [second[name].value() for name in ("contact_name", "contact_phone", "contact_email")] == [
+        "Asha Patel",
+        "01632 960 123",
+        "asha.p@riverside.example.org",
+    ]
