@@ -41,6 +41,9 @@ class StepForm(forms.Form):
         """Whether check-your-answers offers "Change" links for these answers."""
         return True
 
+    # The button's words when saving the step does something more than save (e.g. sends a request).
+    action_label = ""
+
     def page_context(self) -> dict:
         """Extra context the step's page shows next to the form."""
         return {}

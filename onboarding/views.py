@@ -164,9 +164,8 @@ class StepView(WizardMixin, TemplateView):
             section=section,
             journey=journey,
             back_url=self.back_url(journey),
-            submit_label="Save and return to check your answers"
-            if self.returning_to_check
-            else "Save and continue",
+            submit_label=kwargs["form"].action_label
+            or ("Save and return to check your answers" if self.returning_to_check else "Save and continue"),
         )
         context.update(kwargs["form"].page_context())
         return context
