@@ -323,3 +323,26 @@ def test_create_form_starts_with_the_contact_the_portal_already_has(
         "01632 960 123",
         "asha.p@riverside.example.org",
     ]
+
+
+def test_detail_and_admin_name_the_same_next_target_as_the_sla(
+    client, ra_request, organisation, org_admin, ra_team_member
+):
+    from ra_requests.admin.requests import RARequestAdmin
+    from ra_requests.models import RARequest as Model
+
+    detail = reverse("ra_requests:detail", args=[organisation.ods_code, ra_request.pk])
+    client.force_login(org_admin)
+    before = client.get(detail).content.decode()
+    services.acknowledge_ra_request(ra_request, acting_user=ra_team_member)
+    ra_request.refresh_from_db()
+    after = client.get(detail).content.decode()
+    admin_column = RARequestAdmin(Model, None).sla_due(ra_request)
+
+    assert "aims to acknowledge it by" in before
+    assert "aims to resolve it by" in after
+    assert str(admin_column).startswith("Resolve by ")
+    assert (ra_request.next_target, ra_request.sla_due_at()) == ("resolve", ra_request.resolve_due_at)
+    services.resolve_ra_request(ra_request, acting_user=ra_team_member)
+    ra_request.refresh_from_db()
+    assert (ra_request.next_target, ra_request.sla_due_at()) == ("", None)
