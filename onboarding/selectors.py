@@ -73,6 +73,10 @@ class ReadinessSummary:
         return ReadinessStatus(self.status).label
 
     @property
+    def status_tag_class(self) -> str:
+        return readiness.TAG_CLASSES[self.status]
+
+    @property
     def actions(self) -> list[readiness.ReadinessItem]:
         return [item for item in self.items if not item.is_met]
 
