@@ -183,7 +183,7 @@ class CheckAnswersView(WizardMixin, TemplateView):
             completed = journey.is_step_completed(step.slug)
             rows = []
             changeable = steps.can_start(step, journey)
-            if completed and step.is_available():
+            if completed:
                 form_class = step.get_form_class()
                 rows = form_class(organisation=self.organisation, journey=journey).summary_rows(answers)
                 changeable = changeable and form_class.can_change(answers)
