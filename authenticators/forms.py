@@ -3,6 +3,9 @@ from django import forms
 from . import rules
 from .models import AAL, Generation
 
+# A whole number: a text box with a numeric keyboard, as the NHS design system advises.
+HEAD_COUNT_WIDGET_ATTRS = {"class": "nhsuk-input--width-5", "inputmode": "numeric", "spellcheck": "false"}
+
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not sure")]
 TRI_STATE = {"yes": True, "no": False, "unknown": None, "": None}
 
@@ -51,6 +54,7 @@ class UserGroupForm(forms.Form):
     )
     head_count = forms.IntegerField(
         label="Number of staff in the group",
+        widget=forms.TextInput(attrs=HEAD_COUNT_WIDGET_ATTRS),
         min_value=1,
         max_value=100000,
         error_messages={
@@ -75,7 +79,7 @@ def _estate_field(name: str) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=rules.ESTATE_QUESTIONS[name],
         choices=YES_NO_UNKNOWN,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "nhsuk-radios--inline"}),
         required=False,
     )
 
@@ -132,6 +136,7 @@ class ChooserForm(EstateForm):
 
     head_count = forms.IntegerField(
         label="How many staff need to sign in? (optional)",
+        widget=forms.TextInput(attrs=HEAD_COUNT_WIDGET_ATTRS),
         help_text="Used to count smartcards, security keys or iPads on the shopping list",
         required=False,
         min_value=1,
