@@ -229,6 +229,13 @@ class RARequest(TimeStampedModel):
         return self.status == Status.WAITING_FOR_ORGANISATION
 
     @property
+    def waiting_for(self) -> str:
+        """Who has to act next: a ``support.WaitingFor`` value (the RA team, the organisation or nobody)."""
+        from .support import waiting_for
+
+        return waiting_for(self.status, has_next_step=bool(self.next_step))
+
+    @property
     def next_step(self) -> str:
         return NEXT_STEP_FOR_REASON.get(self.decline_reason, "")
 

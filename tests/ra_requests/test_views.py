@@ -346,3 +346,28 @@ def test_detail_and_admin_name_the_same_next_target_as_the_sla(
     services.resolve_ra_request(ra_request, acting_user=ra_team_member)
     ra_request.refresh_from_db()
     assert (ra_request.next_target, ra_request.sla_due_at()) == ("", None)
+
+
+def test_request_list_says_who_each_request_is_waiting_for(
+    client, organisation, org_admin, ra_team_member, national_team, submit
+):
+    waiting = submit(organisation, org_admin)
+    services.acknowledge_ra_request(waiting, acting_user=ra_team_member)
+    services.ask_organisation(waiting, acting_user=ra_team_member, comment="How many staff?")
+    declined = submit(organisation, org_admin)
+    services.decline_ra_request(declined, reason="outside_area", acting_user=ra_team_member)
+    submitted = submit(organisation, org_admin)
+    client.force_login(org_admin)
+
+    content = client.get(reverse("ra_requests:list", args=[organisation.ods_code])).content.decode()
+
+    rows = {
+        request.reference: content.split(f">{request.reference}</a>", 1)[1].split("</tr>", 1)[0]
+        for request in (waiting, declined, submitted)
+    }
+    assert '<td class="nhsuk-table__cell">You: reply to the RA team</td>' in rows[waiting.reference]
+    assert (
+        '<td class="nhsuk-table__cell">You: Send the request to the national RA team</td>'
+        in rows[declined.reference]
+    )
+    assert '<td class="nhsuk-table__cell">The RA team</td>' in rows[submitted.reference]
