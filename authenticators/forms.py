@@ -5,6 +5,9 @@ from cis_portal.nhsuk_forms import SingleLineCharField
 from . import rules
 from .models import AAL, Generation
 
+# A whole number: a text box with a numeric keyboard, as the NHS design system advises.
+HEAD_COUNT_WIDGET_ATTRS = {"class": "nhsuk-input--width-5", "inputmode": "numeric", "spellcheck": "false"}
+
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not sure")]
 TRI_STATE = {"yes": True, "no": False, "unknown": None, "": None}
 
@@ -53,6 +56,7 @@ class UserGroupForm(forms.Form):
     )
     head_count = forms.IntegerField(
         label="Number of staff in the group",
+        widget=forms.TextInput(attrs=HEAD_COUNT_WIDGET_ATTRS),
         min_value=1,
         max_value=100000,
         error_messages={
@@ -77,7 +81,7 @@ def _estate_field(name: str) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=rules.ESTATE_QUESTIONS[name],
         choices=YES_NO_UNKNOWN,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "nhsuk-radios--inline"}),
         required=False,
     )
 
@@ -134,6 +138,7 @@ class ChooserForm(EstateForm):
 
     head_count = forms.IntegerField(
         label="How many staff need to sign in? (optional)",
+        widget=forms.TextInput(attrs=HEAD_COUNT_WIDGET_ATTRS),
         help_text="Used to count smartcards, security keys or iPads on the shopping list",
         required=False,
         min_value=1,

@@ -48,21 +48,6 @@ def application_sections(name: str, applications, selected: set[str]) -> list[di
     return sections
 
 
-def radio_options(bound_field) -> list[dict]:
-    value = bound_field.value()
-    options = []
-    for index, (choice_value, label) in enumerate(bound_field.field.choices):
-        options.append(
-            {
-                "value": choice_value,
-                "label": label,
-                "checked": str(value) == str(choice_value),
-                "id": f"id_{bound_field.name}_{index}",
-            }
-        )
-    return options
-
-
 def matrix_rows(result: rules.Recommendation) -> list[dict]:
     return [
         {

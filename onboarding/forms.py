@@ -19,7 +19,7 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     @classmethod
-    def initial_from(cls, *, organisation, journey, answers: dict) -> dict:
+    def initial_from(cls, *, organisation, journey, answers: dict, user=None) -> dict:
         """Initial values for a GET: the saved answers, or defaults when there are none."""
         return dict(answers)
 
@@ -40,6 +40,9 @@ class StepForm(forms.Form):
     def can_change(cls, answers: dict) -> bool:
         """Whether check-your-answers offers "Change" links for these answers."""
         return True
+
+    # The button's words when saving the step does something more than save (e.g. sends a request).
+    action_label = ""
 
     def page_context(self) -> dict:
         """Extra context the step's page shows next to the form."""
@@ -121,9 +124,16 @@ class OrganisationDetailsForm(StepForm):
     )
 
     @classmethod
-    def initial_from(cls, *, organisation, journey, answers: dict) -> dict:
+    def initial_from(cls, *, organisation, journey, answers: dict, user=None) -> dict:
         # The organisation record wins over the saved answer: someone may have moved it since.
-        return {**answers, "icb": organisation.icb_id if organisation.icb.is_active else None}
+        initial = {**answers, "icb": organisation.icb_id if organisation.icb.is_active else None}
+        if user is not None and not answers:
+            # Not answered yet: start from the contact the portal already has for this person.
+            from ra_requests.selectors import contact_defaults
+
+            contact = contact_defaults(organisation, user)
+            initial.update(contact_name=contact["contact_name"], contact_phone=contact["contact_phone"])
+        return initial
 
     def clean_contact_phone(self):
         phone = self.cleaned_data["contact_phone"].strip()

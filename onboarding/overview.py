@@ -43,6 +43,10 @@ class OrganisationReadiness:
     def status_label(self) -> str:
         return ReadinessStatus(self.status).label
 
+    @property
+    def status_tag_class(self) -> str:
+        return readiness.TAG_CLASSES[self.status]
+
 
 @dataclass(frozen=True)
 class ICBOverview:

@@ -24,6 +24,17 @@ class ItemState:
     LABELS = {MET: "Done", PARTLY_MET: "In progress", MISSING: "Not done"}
 
 
+# The NHS.UK tag colour of each overall status and each check's state: the one place pages take it from.
+TAG_CLASSES = {
+    ReadinessStatus.READY: "nhsuk-tag--green",
+    ReadinessStatus.NEARLY_READY: "nhsuk-tag--yellow",
+    ReadinessStatus.NOT_READY: "nhsuk-tag--red",
+    ItemState.MET: "nhsuk-tag--green",
+    ItemState.PARTLY_MET: "nhsuk-tag--yellow",
+    ItemState.MISSING: "nhsuk-tag--red",
+}
+
+
 @dataclass(frozen=True)
 class ReadinessItem:
     key: str
@@ -41,6 +52,10 @@ class ReadinessItem:
     @property
     def is_met(self) -> bool:
         return self.state == ItemState.MET
+
+    @property
+    def tag_class(self) -> str:
+        return TAG_CLASSES[self.state]
 
 
 def describe_checks(*, ra: str, plan: str, training: str, cis1: str) -> str:

@@ -74,6 +74,10 @@ class ReadinessSummary:
         return ReadinessStatus(self.status).label
 
     @property
+    def status_tag_class(self) -> str:
+        return readiness.TAG_CLASSES[self.status]
+
+    @property
     def actions(self) -> list[readiness.ReadinessItem]:
         return [item for item in self.items if not item.is_met]
 
@@ -208,10 +212,11 @@ def _ra_item(organisation, journey) -> readiness.ReadinessItem:
 
 def _describe_open_request(request) -> str:
     """E.g. "Request RA-000002 to X is submitted: waiting for the RA team. A reply is due by …"."""
-    text = f"Request {request.reference} to {request.provider_name} is {request.status_label.lower()}"
     if request.waiting_for == "organisation":
-        text += ": they are waiting for your reply."
-        return text
+        return (
+            f"Request {request.reference} to {request.provider_name}: the RA team is waiting for your reply."
+        )
+    text = f"Request {request.reference} to {request.provider_name} is {request.status_label.lower()}"
     text += ": waiting for the RA team."
     if request.sla_due_at:
         due = f"{timezone.localtime(request.sla_due_at):%-d %B %Y, %H:%M}"

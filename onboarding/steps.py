@@ -46,8 +46,6 @@ class Step:
     title: str
     section: str
     form_class: type[forms.StepForm] | Callable[[], type[forms.StepForm]]
-    # "module:attribute" of the part's service this step calls; the step cannot start without it.
-    requires: tuple[str, ...] = ()
     prerequisites: tuple[str, ...] = ()
     applies: Callable[[ReadinessJourney], bool] = _always
     template_name: str = "onboarding/step.html"
@@ -57,9 +55,6 @@ class Step:
             return self.form_class
         return self.form_class()
 
-    def is_available(self) -> bool:
-        return all(part_available(dotted) for dotted in self.requires)
-
 
 @dataclass(frozen=True)
 class Section:
@@ -68,17 +63,9 @@ class Section:
     steps: tuple[str, ...] = field(default_factory=tuple)
 
 
-def part_available(dotted: str) -> bool:
-    """True when another part's module defines the attribute (it may still be being written)."""
-    module_name, _, attribute = dotted.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return False
-    return hasattr(module, attribute)
-
-
 def _lazy(name: str):
+    """The part-backed forms load on first use: importing them imports the other parts' selectors."""
+
     def load():
         return getattr(importlib.import_module("onboarding.part_forms"), name)
 
@@ -105,11 +92,6 @@ STEPS: tuple[Step, ...] = (
         "Ask for RA support",
         "ra",
         _lazy("RARequestForm"),
-        requires=(
-            "ra_requests.services:submit_ra_request",
-            "ra_requests.services:route_for_organisation",
-            "ra_requests.selectors:ra_support_status",
-        ),
         prerequisites=("organisation-details", "ra-support"),
         applies=_needs_ra_request,
         template_name="onboarding/step_ra_request.html",
@@ -119,14 +101,12 @@ STEPS: tuple[Step, ...] = (
         "Applications your staff use",
         "applications",
         _lazy("ApplicationsForm"),
-        requires=("authenticators.services:save_application_inventory",),
     ),
     Step(
         "staff-groups",
         "Staff groups and your estate",
         "applications",
         _lazy("StaffGroupsForm"),
-        requires=("authenticators.services:save_user_group", "authenticators.services:save_estate_facts"),
         prerequisites=("applications",),
         template_name="onboarding/step_staff_groups.html",
     ),
@@ -135,7 +115,6 @@ STEPS: tuple[Step, ...] = (
         "Choose authenticators",
         "authenticators",
         _lazy("AuthenticatorChoiceForm"),
-        requires=("authenticators.services:choose_authenticators", "authenticators.selectors:plan_summary"),
         prerequisites=("applications", "staff-groups"),
         template_name="onboarding/step_authenticators.html",
     ),
@@ -144,7 +123,6 @@ STEPS: tuple[Step, ...] = (
         "Technical support staff",
         "technical",
         _lazy("TechnicalSupportForm"),
-        requires=("training.services:add_staff_member", "training.selectors:staff_for_organisation"),
         template_name="onboarding/step_technical_support.html",
     ),
 )
@@ -171,8 +149,6 @@ def applicable_steps(journey: ReadinessJourney) -> list[Step]:
 
 
 def can_start(step: Step, journey: ReadinessJourney) -> bool:
-    if not step.is_available():
-        return False
     return all(
         journey.is_step_completed(slug) or not STEP_BY_SLUG[slug].applies(journey)
         for slug in step.prerequisites
@@ -180,8 +156,6 @@ def can_start(step: Step, journey: ReadinessJourney) -> bool:
 
 
 def blocking_reason(step: Step, journey: ReadinessJourney) -> str:
-    if not step.is_available():
-        return "This part of the portal is not available yet."
     missing = [
         STEP_BY_SLUG[slug].title
         for slug in step.prerequisites

@@ -89,7 +89,10 @@ class StepView(WizardMixin, TemplateView):
         journey = self.get_journey()
         form_class = self.step.get_form_class()
         initial = form_class.initial_from(
-            organisation=self.organisation, journey=journey, answers=journey.answers_for(self.step.slug)
+            organisation=self.organisation,
+            journey=journey,
+            answers=journey.answers_for(self.step.slug),
+            user=self.request.user,
         )
         initial["version"] = journey.version
         return form_class(data=data, initial=initial, organisation=self.organisation, journey=journey)
@@ -161,9 +164,8 @@ class StepView(WizardMixin, TemplateView):
             section=section,
             journey=journey,
             back_url=self.back_url(journey),
-            submit_label="Save and return to check your answers"
-            if self.returning_to_check
-            else "Save and continue",
+            submit_label=kwargs["form"].action_label
+            or ("Save and return to check your answers" if self.returning_to_check else "Save and continue"),
         )
         context.update(kwargs["form"].page_context())
         return context
@@ -181,7 +183,7 @@ class CheckAnswersView(WizardMixin, TemplateView):
             completed = journey.is_step_completed(step.slug)
             rows = []
             changeable = steps.can_start(step, journey)
-            if completed and step.is_available():
+            if completed:
                 form_class = step.get_form_class()
                 rows = form_class(organisation=self.organisation, journey=journey).summary_rows(answers)
                 changeable = changeable and form_class.can_change(answers)

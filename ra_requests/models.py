@@ -231,6 +231,13 @@ class RARequest(TimeStampedModel):
         return DeclineReason.objects.filter(code=self.decline_reason).first()
 
     @property
+    def waiting_for(self) -> str:
+        """Who has to act next: a ``support.WaitingFor`` value (the RA team, the organisation or nobody)."""
+        from .support import waiting_for
+
+        return waiting_for(self.status, has_next_step=bool(self.next_step))
+
+    @property
     def decline_reason_label(self) -> str:
         reason = self.decline_reason_details
         return reason.label if reason else self.decline_reason
@@ -247,13 +254,24 @@ class RARequest(TimeStampedModel):
     def offers_national_reroute(self) -> bool:
         return bool(self.decline_reason_details and self.decline_reason_details.offers_national_reroute)
 
+    @property
+    def next_target(self) -> str:
+        """What the provider must do next against the clock: "acknowledge" until the request is
+        acknowledged, then "resolve"; "" once it is closed. Every page, the admin and the SLA ask this."""
+        if self.status in UNACKNOWLEDGED_STATUSES:
+            return "acknowledge"
+        if self.status in OPEN_STATUSES:
+            return "resolve"
+        return ""
+
+    @property
+    def next_target_done(self) -> str:
+        """``next_target`` in the past tense ("acknowledged", "resolved"), for "should have … by"."""
+        return f"{self.next_target}d" if self.next_target else ""
+
     def sla_due_at(self):
         """The deadline that matters now: acknowledgement until acknowledged, then resolution."""
-        if self.status in UNACKNOWLEDGED_STATUSES:
-            return self.acknowledge_due_at
-        if self.status in OPEN_STATUSES:
-            return self.resolve_due_at
-        return None
+        return {"acknowledge": self.acknowledge_due_at, "resolve": self.resolve_due_at}.get(self.next_target)
 
     def is_overdue(self, now) -> bool:
         due = self.sla_due_at()

@@ -12,7 +12,7 @@ from organisations.models import Organisation, RAProvider
 from organisations.timeline import ActorNames, TimelineEvent
 
 from .emails import topic_for
-from .models import OPEN_STATUSES, RARequest, RARequestEvent
+from .models import OPEN_STATUSES, DeclineReason, RARequest, RARequestEvent
 from .support import RASupportStatus, support_status_from
 
 
@@ -25,6 +25,16 @@ def get_ra_request_for_organisation(organisation: Organisation, pk: int) -> RARe
     return RARequest.objects.select_related("provider", "organisation", "organisation__icb").get(
         organisation=organisation, pk=pk
     )
+
+
+def contact_defaults(organisation: Organisation, user) -> dict[str, str]:
+    """What the request form starts with: the contact on this user's latest request for the
+    organisation, else on the organisation's latest request, else the user's own name and email."""
+    fields = ("contact_name", "contact_phone", "contact_email")
+    requests = RARequest.objects.for_organisation(organisation).order_by("-created_at", "-pk")
+    latest = requests.filter(submitted_by=user).values(*fields).first() or requests.values(*fields).first()
+    defaults = {"contact_name": user.get_full_name(), "contact_phone": "", "contact_email": user.email}
+    return {name: (latest or {}).get(name) or value for name, value in defaults.items()}
 
 
 def ra_support_status(organisation: Organisation, *, declared_provider: str = "") -> RASupportStatus:
@@ -60,7 +70,7 @@ def ra_support_statuses(
         .select_related("provider")
         .only(*_STANDING_FIELDS)
     )
-    for request in requests:
+    for request in with_decline_reasons(requests):
         by_organisation[request.organisation_id].append(request)
     return {
         organisation_id: support_status_from(
@@ -70,6 +80,20 @@ def ra_support_statuses(
         )
         for organisation_id in ids
     }
+
+
+def with_decline_reasons(requests) -> list[RARequest]:
+    """The requests, each with its decline reason already loaded: one query for all the declined
+    ones (none when nothing is declined) instead of one per request."""
+    requests = list(requests)
+    codes = {request.decline_reason for request in requests if request.decline_reason}
+    reasons = {}
+    if codes:
+        reasons = {reason.code: reason for reason in DeclineReason.objects.filter(code__in=codes)}
+    for request in requests:
+        # Primes RARequest.decline_reason_details (a cached_property).
+        request.__dict__["decline_reason_details"] = reasons.get(request.decline_reason)
+    return requests
 
 
 # What a request's standing is worked out from; the long text fields are never read.

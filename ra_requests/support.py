@@ -99,7 +99,7 @@ class RequestStanding:
             waiting_for=waiting_for(request.status, has_next_step=bool(request.next_step)),
             sla_due_at=request.sla_due_at(),
             is_overdue=request.is_overdue(now),
-            next_step_label=request.next_step_label,
+            next_step_label=request.next_step,
             next_step_guidance=request.next_step_guidance,
         )
 

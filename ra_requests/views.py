@@ -67,7 +67,8 @@ def create(request, organisation):
     if route.needs_successor_choice:
         return redirect("ra_requests:choose_icb", organisation.ods_code)
     form = RARequestForm(
-        request.POST if request.method == "POST" else None, initial={"idempotency_key": uuid.uuid4()}
+        request.POST if request.method == "POST" else None,
+        initial={"idempotency_key": uuid.uuid4(), **selectors.contact_defaults(organisation, request.user)},
     )
     if request.method == "POST" and form.is_valid():
         try:

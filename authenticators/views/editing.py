@@ -21,7 +21,7 @@ from ..forms import (
     tri_state_initial,
 )
 from ..models import Application, UserGroup
-from ..presentation import application_sections, checkbox_options, matrix_rows, radio_options
+from ..presentation import application_sections, checkbox_options, matrix_rows
 
 
 class ServiceFormMixin:
@@ -89,13 +89,6 @@ class LocalApplicationCreateView(OrganisationMemberMixin, ServiceFormMixin, Form
     def get_success_url(self):
         return reverse("authenticators:inventory", args=[self.organisation.ods_code])
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        form = context["form"]
-        context["generation_options"] = radio_options(form["cis_generation"])
-        context["aal_options"] = radio_options(form["min_aal"])
-        return context
-
 
 class LocalApplicationDeleteView(OrganisationMemberMixin, View):
     """GET asks "are you sure?"; POST removes the application."""
@@ -137,7 +130,7 @@ class EstateView(OrganisationMemberMixin, ServiceFormMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = context["form"]
-        context["questions"] = [(form[name], radio_options(form[name])) for name in rules.ESTATE_QUESTIONS]
+        context["questions"] = [form[name] for name in rules.ESTATE_QUESTIONS]
         return context
 
 

@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 
 from .. import rules, selectors
 from ..forms import ChooserForm
-from ..presentation import application_sections, matrix_rows, radio_options
+from ..presentation import application_sections, matrix_rows
 
 
 class ChooserView(TemplateView):
@@ -35,7 +35,7 @@ class ChooserView(TemplateView):
             result=result,
             rows=matrix_rows(result) if result else [],
             sections=application_sections("applications", catalogue, selected),
-            questions=[(form[name], radio_options(form[name])) for name in rules.ESTATE_QUESTIONS],
+            questions=[form[name] for name in rules.ESTATE_QUESTIONS],
             catalogue_authenticators=authenticators,
         )
         return context

@@ -75,7 +75,7 @@ class ApplicationsForm(StepForm):
         self.fields["applications"].choices = choices
 
     @classmethod
-    def initial_from(cls, *, organisation, journey, answers: dict) -> dict:
+    def initial_from(cls, *, organisation, journey, answers: dict, user=None) -> dict:
         from authenticators.selectors import inventory_for
 
         inventory = list(inventory_for(organisation))
@@ -181,7 +181,7 @@ class StaffGroupsForm(StepForm):
         self.estate_names = list(ESTATE_QUESTIONS)
 
     @classmethod
-    def initial_from(cls, *, organisation, journey, answers: dict) -> dict:
+    def initial_from(cls, *, organisation, journey, answers: dict, user=None) -> dict:
         from authenticators.selectors import user_groups_for
 
         initial = {}
@@ -305,7 +305,7 @@ class AuthenticatorChoiceForm(StepForm):
             )
 
     @classmethod
-    def initial_from(cls, *, organisation, journey, answers: dict) -> dict:
+    def initial_from(cls, *, organisation, journey, answers: dict, user=None) -> dict:
         return {}  # set from the plan in __init__
 
     def clean(self):

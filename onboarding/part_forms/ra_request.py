@@ -38,12 +38,21 @@ class RARequestForm(StepForm):
                 if name != "version":
                     del self.fields[name]
 
+    @property
+    def action_label(self) -> str:
+        """Saving this step sends the request at once, so the button says so."""
+        return "" if self.submitted else "Send request"
+
     @classmethod
-    def initial_from(cls, *, organisation, journey, answers: dict) -> dict:
+    def initial_from(cls, *, organisation, journey, answers: dict, user=None) -> dict:
         initial = dict(answers)
         initial.setdefault(
             "staff_affected", journey.answers_for("organisation-details").get("cis_user_count")
         )
+        if user is not None and not initial.get("contact_email"):
+            from ra_requests.selectors import contact_defaults
+
+            initial["contact_email"] = contact_defaults(organisation, user)["contact_email"]
         return initial
 
     @classmethod
@@ -59,9 +68,15 @@ class RARequestForm(StepForm):
     def summary_rows(self, answers: dict) -> list[tuple[str, str]]:
         rows = []
         if answers.get("request_reference"):
-            rows.append(
-                ("RA request", f"{answers['request_reference']}, sent to {answers.get('provider_name', '')}")
+            from ..selectors import ra_support_for_organisation
+
+            sent = f"Sent: {answers['request_reference']} to {answers.get('provider_name', '')}"
+            standing = ra_support_for_organisation(self.organisation, self.journey).standing_of(
+                answers.get("request_id")
             )
+            if standing is not None:
+                sent += f". Status now: {standing.status_label}"
+            rows.append(("RA request", sent))
         # From the part's own fields: once the request is sent this form has none left to ask.
         from ra_requests.forms import RARequestForm as RARequestPartForm
 

@@ -59,7 +59,7 @@ class TechnicalSupportForm(StepForm):
             self.slots.append(prefix)
 
     @classmethod
-    def initial_from(cls, *, organisation, journey, answers: dict) -> dict:
+    def initial_from(cls, *, organisation, journey, answers: dict, user=None) -> dict:
         return {key: value for key, value in answers.items() if key in ("support_model", "supplier_name")}
 
     def slot_fields(self):

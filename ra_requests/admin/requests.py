@@ -337,7 +337,7 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
         if due is None:
             return "Closed"
         when = timezone.localtime(due).strftime("%-d %b %Y %H:%M")
-        which = "acknowledge" if obj.status in UNACKNOWLEDGED_STATUSES else "resolve"
+        which = obj.next_target
         if obj.is_overdue(timezone.now()):
             return format_html(
                 '<span class="ra-sla ra-sla--overdue">Overdue</span> {} by {}', which.capitalize(), when

@@ -181,7 +181,7 @@ def test_wizard_new_admin_completes_the_journey_with_a_sign_out_half_way(page, b
         "I understand that whoever provides RA support may charge my organisation for it"
     ).check()
     with page.expect_navigation():
-        page.get_by_role("button", name="Save and return to check your answers").click()
+        page.get_by_role("button", name="Send request").click()
     assert heading(page) == "Check your answers"
     request = RARequest.objects.get()
     assert request.help_needed_list == ["register_users", "issue_smartcards"]

@@ -265,7 +265,7 @@ def test_check_answers_shows_a_sent_ra_request_with_every_answer_and_no_change_l
         "What has your organisation already tried?",
         "I understand that whoever provides RA support may charge my organisation for it",
     ]
-    assert group["rows"][0][1].startswith(f"{reference}, sent to ")
+    assert group["rows"][0][1] == f"Sent: {reference} to {organisation.icb.name}. Status now: Submitted"
     assert group["rows"][2][1] == "6"
     assert group["rows"][4][1] == "asha@riverside.example.org"
     assert group["change_url"] == ""
@@ -328,3 +328,23 @@ def test_task_list_resumes_at_the_first_unanswered_question_not_an_answered_one(
     html = client.get(reverse("onboarding:task_list", args=[organisation.ods_code])).content.decode()
 
     assert "Continue where you left off: applications your staff use" in html
+
+
+def test_ra_request_step_says_its_button_sends_the_request_at_once(
+    client, organisation, org_admin, national_team, save, details_answers
+):
+    save("organisation-details", details_answers)
+    save("ra-support", {"has_ra_support": "no"})
+    client.force_login(org_admin)
+
+    before = client.get(step_url(organisation, "ra-request")).content.decode()
+    from_check = client.get(step_url(organisation, "ra-request", "?return=check")).content.decode()
+    post_step(client, organisation, "ra-request", ra_request_form())
+    after = client.get(step_url(organisation, "ra-request")).content.decode()
+
+    for page in (before, from_check):
+        assert 'data-module="nhsuk-button">Send request</button>' in page
+        assert "Save and continue</button>" not in page
+        assert "This sends your request straight away" in page
+    assert 'data-module="nhsuk-button">Save and continue</button>' in after
+    assert "The request will not be sent again." in after

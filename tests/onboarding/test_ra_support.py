@@ -76,8 +76,8 @@ def test_summary_does_not_count_a_resolved_smartcard_unlock_as_ra_support(organi
     assert ra.state_label == "In progress"
     waiting, unacknowledged = riverside["waiting"], riverside["unacknowledged"]
     assert (
-        f"Request {waiting.reference} to {organisation.icb.name} is waiting for organisation: "
-        "they are waiting for your reply." in ra.detail
+        f"Request {waiting.reference} to {organisation.icb.name}: the RA team is waiting for your reply."
+        in ra.detail
     )
     assert (
         f"Request {unacknowledged.reference} to {organisation.icb.name} is submitted: "

@@ -79,3 +79,17 @@ def test_cis1_state_is_partly_met_until_the_retirement_date(known, count, today,
 
 def test_days_until_cis1_retirement_counts_to_28_february_2027():
     assert readiness.days_until_cis1_retirement(datetime.date(2027, 2, 1)) == 27
+
+
+def test_every_status_and_state_has_one_tag_colour_and_no_template_picks_its_own():
+    from django.conf import settings
+
+    from onboarding.models import ReadinessStatus
+
+    assert set(readiness.TAG_CLASSES) == {*ReadinessStatus.values, MET, PART, MISSING}
+    hard_coded = [
+        path.name
+        for path in (settings.BASE_DIR / "templates" / "onboarding").rglob("*.html")
+        if "nhsuk-tag--green" in path.read_text() or "nhsuk-tag--red" in path.read_text()
+    ]
+    assert hard_coded == []

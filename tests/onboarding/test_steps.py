@@ -1,6 +1,6 @@
-"""The step registry: order, what applies, what can start, and honesty about missing parts."""
+"""The step registry: order, what applies and what can start."""
 
-from onboarding import forms, steps
+from onboarding import steps
 from onboarding.models import ReadinessJourney, StepState
 
 
@@ -17,18 +17,6 @@ def test_ra_request_applies_only_without_ra_support():
 
     assert "ra-request" in [s.slug for s in steps.applicable_steps(without)]
     assert "ra-request" not in [s.slug for s in steps.applicable_steps(with_support)]
-
-
-def test_a_step_whose_part_is_missing_cannot_start_and_says_why():
-    step = steps.Step(
-        "future", "Future part", "technical", forms.RASupportForm, requires=("no_such_app.services:x",)
-    )
-    journey = journey_with()
-
-    assert steps.part_available("no_such_app.services:x") is False
-    assert steps.part_available("onboarding.services:save_step") is True
-    assert steps.can_start(step, journey) is False
-    assert steps.blocking_reason(step, journey) == "This part of the portal is not available yet."
 
 
 def test_authenticators_wait_for_applications_and_staff_groups():

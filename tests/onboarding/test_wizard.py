@@ -618,3 +618,19 @@ def test_authenticators_step_asks_to_confirm_applications_nothing_can_sign_in_to
     )
     assert confirmed.status_code == 302
     assert plan_summary(organisation).groups[0].chosen == ("microsoft-authenticator",)
+
+
+def test_wizard_starts_the_contact_questions_from_what_the_portal_has(
+    client, organisation, org_admin, save, details_answers
+):
+    org_admin.first_name, org_admin.last_name = "Asha", "Patel"
+    org_admin.save()
+    client.force_login(org_admin)
+
+    details = client.get(step_url(organisation, "organisation-details")).context["form"]
+    save("organisation-details", details_answers)
+    save("ra-support", {"has_ra_support": "no", "provider_name": ""})
+    request_step = client.get(step_url(organisation, "ra-request")).context["form"]
+
+    assert details["contact_name"].value() == "Asha Patel"
+    assert request_step["contact_email"].value() == "admin@riverside.example.org"

@@ -348,3 +348,78 @@ def test_create_key_of_another_organisation_does_not_show_its_request(
     own = RARequest.objects.get(organisation=organisation)
     assert response["Location"] == reverse("ra_requests:detail", args=[organisation.ods_code, own.pk])
     assert RARequest.objects.count() == 2
+
+def test_create_form_starts_with_the_contact_the_portal_already_has(
+    client, organisation, org_admin, national_team, submit
+):
+    from ra_requests.forms import RARequestForm
+
+    client.force_login(org_admin)
+    org_admin.first_name, org_admin.last_name = "Asha", "Patel"
+    org_admin.save()
+    first = client.get(reverse("ra_requests:create", args=[organisation.ods_code])).context["form"]
+    submit(
+        organisation, org_admin, contact_phone="01632 960 123", contact_email="asha.p@riverside.example.org"
+    )
+
+    second = client.get(reverse("ra_requests:create", args=[organisation.ods_code])).context["form"]
+
+    assert isinstance(first, RARequestForm)
+    assert [first[name].value() for name in ("contact_name", "contact_phone", "contact_email")] == [
+        "Asha Patel",
+        "",
+        "admin@riverside.example.org",
+    ]
+    assert [second[name].value() for name in ("contact_name", "contact_phone", "contact_email")] == [
+        "Asha Patel",
+        "01632 960 123",
+        "asha.p@riverside.example.org",
+    ]
+
+
+def test_detail_and_admin_name_the_same_next_target_as_the_sla(
+    client, ra_request, organisation, org_admin, ra_team_member
+):
+    from ra_requests.admin.requests import RARequestAdmin
+    from ra_requests.models import RARequest as Model
+
+    detail = reverse("ra_requests:detail", args=[organisation.ods_code, ra_request.pk])
+    client.force_login(org_admin)
+    before = client.get(detail).content.decode()
+    services.acknowledge_ra_request(ra_request, acting_user=ra_team_member)
+    ra_request.refresh_from_db()
+    after = client.get(detail).content.decode()
+    admin_column = RARequestAdmin(Model, None).sla_due(ra_request)
+
+    assert "aims to acknowledge it by" in before
+    assert "aims to resolve it by" in after
+    assert str(admin_column).startswith("Resolve by ")
+    assert (ra_request.next_target, ra_request.sla_due_at()) == ("resolve", ra_request.resolve_due_at)
+    services.resolve_ra_request(ra_request, acting_user=ra_team_member)
+    ra_request.refresh_from_db()
+    assert (ra_request.next_target, ra_request.sla_due_at()) == ("", None)
+
+
+def test_request_list_says_who_each_request_is_waiting_for(
+    client, organisation, org_admin, ra_team_member, national_team, submit
+):
+    waiting = submit(organisation, org_admin)
+    services.acknowledge_ra_request(waiting, acting_user=ra_team_member)
+    services.ask_organisation(waiting, acting_user=ra_team_member, comment="How many staff?")
+    declined = submit(organisation, org_admin)
+    services.decline_ra_request(declined, reason="outside_area", acting_user=ra_team_member)
+    submitted = submit(organisation, org_admin)
+    client.force_login(org_admin)
+
+    content = client.get(reverse("ra_requests:list", args=[organisation.ods_code])).content.decode()
+
+    rows = {
+        request.reference: content.split(f">{request.reference}</a>", 1)[1].split("</tr>", 1)[0]
+        for request in (waiting, declined, submitted)
+    }
+    assert '<td class="nhsuk-table__cell">You: reply to the RA team</td>' in rows[waiting.reference]
+    assert (
+        '<td class="nhsuk-table__cell">You: Send the request to the national RA team</td>'
+        in rows[declined.reference]
+    )
+    assert '<td class="nhsuk-table__cell">The RA team</td>' in rows[submitted.reference]
