@@ -45,6 +45,34 @@ class RATeamScopedAdminMixin:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class RegionFilter(admin.SimpleListFilter):
+    """NHS England region, with a named choice for providers whose region is blank (Django's own
+    filter offered those as a link with no text)."""
+
+    title = "region"
+    parameter_name = "region"
+    NO_REGION = "none"
+    region_lookup = "region"  # the lookup from the listed model to the provider's region
+
+    def lookups(self, request, model_admin):
+        regions = set(RAProvider.objects.values_list("region", flat=True).distinct())
+        choices = [(region, region) for region in sorted(regions - {""})]
+        if "" in regions:
+            choices.append((self.NO_REGION, "No region recorded"))
+        return choices
+
+    def queryset(self, request, queryset):
+        if self.value() == self.NO_REGION:
+            return queryset.filter(**{self.region_lookup: ""})
+        if self.value():
+            return queryset.filter(**{self.region_lookup: self.value()})
+        return queryset
+
+
+class OrganisationRegionFilter(RegionFilter):
+    region_lookup = "icb__region"
+
+
 class MissingContactFilter(admin.SimpleListFilter):
     title = "RA contact email"
     parameter_name = "contact"
@@ -71,7 +99,7 @@ class RAProviderAdmin(RATeamScopedAdminMixin, SimpleHistoryAdmin):
         "contact_email_column",
         "ra_support_provider",
     ]
-    list_filter = ["kind", "status", "region", MissingContactFilter]
+    list_filter = ["kind", "status", RegionFilter, MissingContactFilter]
     list_select_related = ["ra_support_provider"]
     search_fields = ["name", "ods_code"]
     filter_horizontal = ["successors"]
@@ -111,7 +139,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(RATeamScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "ods_code", "organisation_type", "icb"]
-    list_filter = ["organisation_type", "icb__region"]
+    list_filter = ["organisation_type", OrganisationRegionFilter]
     list_select_related = ["icb"]
     search_fields = ["name", "ods_code"]
     autocomplete_fields = ["icb"]
