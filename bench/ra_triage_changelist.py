@@ -17,9 +17,9 @@ from _common import database_description, django_test_database, measure, print_t
 
 def _use_bench_database() -> None:
     setup_django()
-    from django.conf import settings
+    from django.db import connections
 
-    settings.DATABASES["default"]["TEST"] = {"NAME": os.environ.get("BENCH_DB_NAME", "cis_triage_bench")}
+    connections["default"].settings_dict["TEST"]["NAME"] = os.environ.get("BENCH_DB_NAME", "cis_triage_bench")
 
 
 def main() -> None:
