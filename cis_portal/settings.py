@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "crispy_forms",
     "simple_history",
     "axes",
@@ -84,11 +85,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "cis_portal.csp.PortalCSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Must be last: it inspects the response of failed logins.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Widgets render through the project's template engine, so templates/admin/widgets/ can fix the
+# admin's unlabelled date-time parts.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "cis_portal.urls"
 WSGI_APPLICATION = "cis_portal.wsgi.application"

@@ -65,6 +65,33 @@ class OrganisationScopedAdminMixin(RATeamScopedAdminMixin):
     def scope_to_provider(self, queryset, provider):
         return queryset.filter(supported_organisations(provider, via=f"{self.organisation_lookup}__"))
 
+class RegionFilter(admin.SimpleListFilter):
+    """NHS England region, with a named choice for providers whose region is blank (Django's own
+    filter offered those as a link with no text)."""
+
+    title = "region"
+    parameter_name = "region"
+    NO_REGION = "none"
+    region_lookup = "region"  # the lookup from the listed model to the provider's region
+
+    def lookups(self, request, model_admin):
+        regions = set(RAProvider.objects.values_list("region", flat=True).distinct())
+        choices = [(region, region) for region in sorted(regions - {""})]
+        if "" in regions:
+            choices.append((self.NO_REGION, "No region recorded"))
+        return choices
+
+    def queryset(self, request, queryset):
+        if self.value() == self.NO_REGION:
+            return queryset.filter(**{self.region_lookup: ""})
+        if self.value():
+            return queryset.filter(**{self.region_lookup: self.value()})
+        return queryset
+
+
+class OrganisationRegionFilter(RegionFilter):
+    region_lookup = "icb__region"
+
 
 class MissingContactFilter(admin.SimpleListFilter):
     title = "RA contact email"
@@ -92,7 +119,7 @@ class RAProviderAdmin(SafeAutocompleteAdminMixin, RATeamScopedAdminMixin, Simple
         "contact_email_column",
         "ra_support_provider",
     ]
-    list_filter = ["kind", "status", "region", MissingContactFilter]
+    list_filter = ["kind", "status", RegionFilter, MissingContactFilter]
     list_select_related = ["ra_support_provider"]
     search_fields = ["name", "ods_code"]
     filter_horizontal = ["successors"]
@@ -153,7 +180,7 @@ class MembershipInline(SafeAutocompleteAdminMixin, admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(SafeAutocompleteAdminMixin, RATeamScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "ods_code", "organisation_type", "icb"]
-    list_filter = ["organisation_type", "icb__region"]
+    list_filter = ["organisation_type", OrganisationRegionFilter]
     list_select_related = ["icb"]
     search_fields = ["name", "ods_code"]
     autocomplete_fields = ["icb"]
