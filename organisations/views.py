@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 from cis_portal.nhsuk_forms import add_service_errors
 
 from . import forms, selectors, services
-from .access import OrganisationMemberMixin, is_national_admin, ra_provider_for_user
+from .access import TEAM_ROLES, OrganisationMemberMixin, is_national_admin, ra_provider_for_user
 from .models import Membership, Role, User
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -230,7 +230,7 @@ def render_team_page(request, organisation, *, invite_form=None, remove_form=Non
 class TeamView(OrganisationMemberMixin, View):
     """Members, waiting invitations and the invite form. Organisation admins only."""
 
-    allowed_roles = (Role.ORG_ADMIN,)
+    allowed_roles = TEAM_ROLES
 
     def get(self, request, ods_code):
         return render_team_page(request, self.organisation)
@@ -255,7 +255,7 @@ class TeamView(OrganisationMemberMixin, View):
 
 
 class RemoveMembershipView(OrganisationMemberMixin, View):
-    allowed_roles = (Role.ORG_ADMIN,)
+    allowed_roles = TEAM_ROLES
     http_method_names = ["post"]
 
     def post(self, request, ods_code):
@@ -275,7 +275,7 @@ class RemoveMembershipView(OrganisationMemberMixin, View):
 
 
 class CancelInvitationView(OrganisationMemberMixin, View):
-    allowed_roles = (Role.ORG_ADMIN,)
+    allowed_roles = TEAM_ROLES
     http_method_names = ["post"]
 
     def post(self, request, ods_code, pk):
