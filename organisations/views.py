@@ -15,8 +15,14 @@ from django.views.generic import FormView, TemplateView
 from cis_portal.nhsuk_forms import add_service_errors
 
 from . import forms, selectors, services
-from .access import TEAM_ROLES, OrganisationMemberMixin, is_national_admin, ra_provider_for_user
-from .models import Membership, Role, User
+from .access import (
+    TEAM_ROLES,
+    OrganisationAccess,
+    OrganisationMemberMixin,
+    is_national_admin,
+    ra_provider_for_user,
+)
+from .models import Membership, User
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 SIGNUP_EMAIL_SESSION_KEY = "organisations.signup_email"
@@ -38,17 +44,19 @@ class HomeView(TemplateView):
 
 
 def _organisation_cards(user: User) -> list[dict]:
-    cards: dict[int, dict] = {}
+    """One card per organisation: its roles' names and what they let the user use (OrganisationAccess)."""
     memberships = Membership.objects.filter(user=user).select_related("organisation", "organisation__icb")
+    grouped: dict[int, list[Membership]] = {}
     for membership in memberships.order_by("organisation__name", "role"):
-        card = cards.setdefault(
-            membership.organisation_id,
-            {"organisation": membership.organisation, "roles": [], "is_admin": False, "is_it_lead": False},
-        )
-        card["roles"].append(membership.get_role_display())
-        card["is_admin"] |= membership.role == Role.ORG_ADMIN
-        card["is_it_lead"] |= membership.role == Role.IT_LEAD
-    return list(cards.values())
+        grouped.setdefault(membership.organisation_id, []).append(membership)
+    return [
+        {
+            "organisation": group[0].organisation,
+            "roles": [membership.get_role_display() for membership in group],
+            "access": OrganisationAccess(group[0].organisation, frozenset(m.role for m in group)),
+        }
+        for group in grouped.values()
+    ]
 
 
 # --- Signing in and out ----------------------------------------------------------------------
