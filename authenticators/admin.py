@@ -1,11 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from organisations.admin import HistoryVersionGuardMixin
+
 from .models import Application, Authenticator, EstateFacts, PlanEvent, UserGroup
 
 
 @admin.register(Authenticator)
-class AuthenticatorAdmin(SimpleHistoryAdmin):
+class AuthenticatorAdmin(HistoryVersionGuardMixin, SimpleHistoryAdmin):
     list_display = ["name", "slug", "aal", "cis1_supported", "issued_by", "needs_purchase"]
     list_filter = ["aal", "cis1_supported", "issued_by"]
     search_fields = ["name", "slug"]
@@ -47,7 +49,7 @@ class CatalogueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin):
+class ApplicationAdmin(HistoryVersionGuardMixin, SimpleHistoryAdmin):
     list_display = ["name", "slug", "cis_generation", "min_aal", "confidence_column", "organisation"]
     list_filter = ["cis_generation", "min_aal", "confidence", CatalogueFilter]
     list_select_related = ["organisation"]
@@ -60,7 +62,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(UserGroup)
-class UserGroupAdmin(SimpleHistoryAdmin):
+class UserGroupAdmin(HistoryVersionGuardMixin, SimpleHistoryAdmin):
     list_display = ["name", "organisation", "head_count", "plan_chosen_at"]
     list_select_related = ["organisation"]
     search_fields = ["name", "organisation__name", "organisation__ods_code"]
@@ -69,7 +71,7 @@ class UserGroupAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EstateFacts)
-class EstateFactsAdmin(SimpleHistoryAdmin):
+class EstateFactsAdmin(HistoryVersionGuardMixin, SimpleHistoryAdmin):
     list_display = ["organisation", "hscn", "windows_tpm", "ipads", "smartphones", "shared_workstations"]
     list_select_related = ["organisation"]
     search_fields = ["organisation__name", "organisation__ods_code"]
