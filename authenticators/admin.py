@@ -2,13 +2,17 @@ from django.contrib import admin
 from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
-from organisations.admin import OrganisationScopedAdminMixin, supported_organisations
+from organisations.admin import (
+    HistoryVersionGuardMixin,
+    OrganisationScopedAdminMixin,
+    supported_organisations,
+)
 
 from .models import Application, Authenticator, EstateFacts, PlanEvent, UserGroup
 
 
 @admin.register(Authenticator)
-class AuthenticatorAdmin(SimpleHistoryAdmin):
+class AuthenticatorAdmin(HistoryVersionGuardMixin, SimpleHistoryAdmin):
     list_display = ["name", "slug", "aal", "cis1_supported", "issued_by", "needs_purchase"]
     list_filter = ["aal", "cis1_supported", "issued_by"]
     search_fields = ["name", "slug"]

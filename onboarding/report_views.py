@@ -9,23 +9,22 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from organisations.access import OrganisationMemberMixin, is_org_admin, ra_provider_for_user
-from organisations.models import Organisation, Role
+from organisations.access import REPORT_ROLES, OrganisationMemberMixin, ra_provider_for_user
+from organisations.models import Organisation
 
 from . import overview, readiness, selectors
 from .models import ReadinessStatus
-
-READERS = (Role.ORG_ADMIN, Role.IT_LEAD)
 
 
 class SummaryView(OrganisationMemberMixin, TemplateView):
     """Computed live on every view; status changes reach the timeline through a periodic job."""
 
-    allowed_roles = READERS
+    allowed_roles = REPORT_ROLES
     template_name = "onboarding/summary.html"
 
     def get_context_data(self, **kwargs):
@@ -33,14 +32,33 @@ class SummaryView(OrganisationMemberMixin, TemplateView):
         summary = selectors.readiness_summary(self.organisation)
         context.update(
             summary=summary,
+            actions=[self.action_link(item) for item in summary.actions],
             cis1_retirement_date=readiness.CIS1_RETIREMENT_DATE,
-            is_admin=is_org_admin(self.request.user, self.organisation),
         )
         return context
 
+    # Where an action's own link (a wizard step, an RA request) is not this user's to open, the part's
+    # own page may be: an IT lead plans authenticators and keeps training records, but not in the wizard.
+    OTHER_WAY = {
+        "plan": ("authenticators:plan", "Go to your authenticator plan"),
+        "cis1": ("authenticators:plan", "Go to your authenticator plan"),
+        "training": ("training:staff_list", "Go to your technical support staff"),
+    }
+
+    def action_link(self, item) -> tuple:
+        """(item, url, label): the link this user may follow for the action, or no link."""
+        if item.action_url and self.access.may_open(item.action_url):
+            return item, item.action_url, item.action_label
+        if item.key in self.OTHER_WAY:
+            name, label = self.OTHER_WAY[item.key]
+            url = reverse(name, args=[self.organisation.ods_code])
+            if self.access.may_open(url):
+                return item, url, label
+        return item, "", ""
+
 
 class TimelineView(OrganisationMemberMixin, TemplateView):
-    allowed_roles = READERS
+    allowed_roles = REPORT_ROLES
     template_name = "onboarding/timeline.html"
 
     def get_context_data(self, **kwargs):
@@ -53,6 +71,7 @@ class TimelineView(OrganisationMemberMixin, TemplateView):
             entries=[
                 {
                     "event": event,
+                    "url": event.url if self.access.may_open(event.url) else "",
                     "category_label": selectors.TIMELINE_CATEGORIES.get(event.category, event.category),
                 }
                 for event in events

@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from cis_portal.nhsuk_forms import add_service_errors
-from organisations.access import OrganisationMemberMixin
-from organisations.models import Role
+from organisations.access import WIZARD_ROLES, OrganisationMemberMixin
 
 from . import selectors, services, steps
 from .forms import DetailsCorrectionForm, SubmitAnswersForm
@@ -27,7 +26,7 @@ def step_url(organisation, step, *, return_to_check: bool = False) -> str:
 
 
 class WizardMixin(OrganisationMemberMixin):
-    allowed_roles = (Role.ORG_ADMIN,)
+    allowed_roles = WIZARD_ROLES
 
     def get_journey(self):
         if not hasattr(self, "_journey"):

@@ -1,13 +1,116 @@
-"""Who may see what: organisation members see their organisations; RA team members their provider."""
+"""Who may see what: organisation members see their organisations; RA team members their provider.
 
+The one place that says which membership roles may use each part of an organisation's pages. Views
+declare ``allowed_roles`` from the ``*_ROLES`` below; pages decide which links to show through
+``OrganisationAccess``, which asks the same question, so a link is shown only if its page opens.
+"""
+
+from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.urls import Resolver404, resolve
 
-from .models import Organisation, RAProvider, Role
+from .models import Membership, Organisation, RAProvider, Role
 from .validators import normalise_ods_code
+
+# The readiness wizard and the team page: the organisation admin's.
+WIZARD_ROLES = (Role.ORG_ADMIN,)
+TEAM_ROLES = (Role.ORG_ADMIN,)
+# Asking the RA for help and following the requests.
+RA_REQUEST_ROLES = (Role.ORG_ADMIN,)
+# Recording applications, staff groups and estate facts and planning authenticators: IT leads too (README).
+PLAN_ROLES = (Role.ORG_ADMIN, Role.IT_LEAD)
+TRAINING_ROLES = (Role.ORG_ADMIN, Role.IT_LEAD)
+# The readiness summary and the organisation's timeline.
+REPORT_ROLES = (Role.ORG_ADMIN, Role.IT_LEAD)
+
+
+@dataclass(frozen=True)
+class OrganisationAccess:
+    """What one user may use for one organisation, from the roles they hold in it."""
+
+    organisation: Organisation
+    roles: frozenset
+
+    def allows(self, allowed_roles) -> bool:
+        return not self.roles.isdisjoint(allowed_roles)
+
+    @property
+    def wizard(self) -> bool:
+        return self.allows(WIZARD_ROLES)
+
+    @property
+    def team(self) -> bool:
+        return self.allows(TEAM_ROLES)
+
+    @property
+    def ra_requests(self) -> bool:
+        return self.allows(RA_REQUEST_ROLES)
+
+    @property
+    def plan(self) -> bool:
+        return self.allows(PLAN_ROLES)
+
+    @property
+    def training(self) -> bool:
+        return self.allows(TRAINING_ROLES)
+
+    @property
+    def reports(self) -> bool:
+        return self.allows(REPORT_ROLES)
+
+    def may_open(self, url: str) -> bool:
+        """Whether the organisation page at ``url`` lets this user in, by the view's own ``allowed_roles``.
+
+        For links the page builds from data (an action plan, a timeline entry). Another organisation's
+        page and a path that resolves to nothing are False; pages outside any organisation are True.
+        """
+        try:
+            match = resolve(urlsplit(url).path)
+        except Resolver404:
+            return False
+        allowed_roles = view_allowed_roles(match.func)
+        if allowed_roles is None:
+            return True
+        if normalise_ods_code(match.kwargs.get("ods_code", "")) != self.organisation.ods_code:
+            return False
+        return self.allows(allowed_roles)
+
+
+def view_allowed_roles(view) -> tuple | None:
+    """The membership roles an organisation view admits, or None for a view outside any organisation."""
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        return view_class.allowed_roles if issubclass(view_class, OrganisationMemberMixin) else None
+    return getattr(view, "allowed_roles", None)
+
+
+def organisation_access(user, organisation: Organisation) -> OrganisationAccess:
+    roles = organisation.memberships.filter(user=user).values_list("role", flat=True)
+    return OrganisationAccess(organisation, frozenset(roles) if user.is_authenticated else frozenset())
+
+
+def access_for_ods_code(user, ods_code: str, allowed_roles) -> OrganisationAccess:
+    """``user``'s access to the organisation with ``ods_code`` if one of ``allowed_roles`` is theirs there.
+
+    One query. Another organisation's code gives the same 404 as a code that does not exist, so a
+    tampered URL tells nothing about what exists.
+    """
+    memberships = list(
+        Membership.objects.filter(
+            user=user, organisation__ods_code=normalise_ods_code(ods_code)
+        ).select_related("organisation")
+    )
+    if not memberships:
+        raise Http404("No such organisation")
+    access = OrganisationAccess(memberships[0].organisation, frozenset(m.role for m in memberships))
+    if not access.allows(allowed_roles):
+        raise Http404("No such organisation")
+    return access
 
 
 def organisations_for_user(user, roles=None):
@@ -79,8 +182,10 @@ class OrganisationMemberMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.organisation = get_organisation_for_user(request.user, kwargs["ods_code"], self.allowed_roles)
+        self.access = access_for_ods_code(request.user, kwargs["ods_code"], self.allowed_roles)
+        self.organisation = self.access.organisation
         request.organisation = self.organisation
+        request.organisation_access = self.access
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -98,10 +203,12 @@ def organisation_member_required(*allowed_roles):
         def wrapped(request, ods_code, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            organisation = get_organisation_for_user(request.user, ods_code, roles)
-            request.organisation = organisation
-            return view(request, organisation, *args, **kwargs)
+            access = access_for_ods_code(request.user, ods_code, roles)
+            request.organisation = access.organisation
+            request.organisation_access = access
+            return view(request, access.organisation, *args, **kwargs)
 
+        wrapped.allowed_roles = roles
         return wrapped
 
     return decorator

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
@@ -14,7 +14,17 @@ from .forms import AdminUserChangeForm, AdminUserCreationForm
 from .models import Invitation, Membership, Organisation, RAProvider, RATeamMembership, Role, User
 
 
-class RATeamScopedAdminMixin:
+class HistoryVersionGuardMixin:
+    """For SimpleHistoryAdmin: its history version page saves a POST after checking only view permission,
+    so someone who may only view an object could change it there. Only those who may change it may post."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class RATeamScopedAdminMixin(HistoryVersionGuardMixin):
     """RA team members see only their own provider's rows; national admins and superusers see all.
 
     Subclasses say how a queryset narrows to one provider in ``scope_to_provider``.

@@ -15,8 +15,14 @@ from django.views.generic import FormView, TemplateView
 from cis_portal.nhsuk_forms import add_service_errors
 
 from . import forms, rate_limits, selectors, services
-from .access import OrganisationMemberMixin, is_national_admin, ra_provider_for_user
-from .models import Membership, Role, User
+from .access import (
+    TEAM_ROLES,
+    OrganisationAccess,
+    OrganisationMemberMixin,
+    is_national_admin,
+    ra_provider_for_user,
+)
+from .models import Membership, User
 from .validators import is_ods_code
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -49,21 +55,23 @@ class HomeView(TemplateView):
 
 
 def _organisation_cards(user: User) -> list[dict]:
-    cards: dict[int, dict] = {}
+    """One card per organisation: its roles' names and what they let the user use (OrganisationAccess)."""
     memberships = (
         Membership.objects.filter(user=user)
         .select_related("organisation", "organisation__icb__ra_support_provider")
         .prefetch_related("organisation__icb__successors__ra_support_provider")
     )
+    grouped: dict[int, list[Membership]] = {}
     for membership in memberships.order_by("organisation__name", "role"):
-        card = cards.setdefault(
-            membership.organisation_id,
-            {"organisation": membership.organisation, "roles": [], "is_admin": False, "is_it_lead": False},
-        )
-        card["roles"].append(membership.get_role_display())
-        card["is_admin"] |= membership.role == Role.ORG_ADMIN
-        card["is_it_lead"] |= membership.role == Role.IT_LEAD
-    return list(cards.values())
+        grouped.setdefault(membership.organisation_id, []).append(membership)
+    return [
+        {
+            "organisation": group[0].organisation,
+            "roles": [membership.get_role_display() for membership in group],
+            "access": OrganisationAccess(group[0].organisation, frozenset(m.role for m in group)),
+        }
+        for group in grouped.values()
+    ]
 
 
 # --- Signing in and out ----------------------------------------------------------------------
@@ -327,7 +335,7 @@ def render_team_page(request, organisation, *, invite_form=None, remove_form=Non
 class TeamView(OrganisationMemberMixin, View):
     """Members, waiting invitations and the invite form. Organisation admins only."""
 
-    allowed_roles = (Role.ORG_ADMIN,)
+    allowed_roles = TEAM_ROLES
 
     def get(self, request, ods_code):
         return render_team_page(request, self.organisation)
@@ -358,7 +366,7 @@ class TeamView(OrganisationMemberMixin, View):
 
 
 class RemoveMembershipView(OrganisationMemberMixin, View):
-    allowed_roles = (Role.ORG_ADMIN,)
+    allowed_roles = TEAM_ROLES
     http_method_names = ["post"]
 
     def post(self, request, ods_code):
@@ -378,7 +386,7 @@ class RemoveMembershipView(OrganisationMemberMixin, View):
 
 
 class CancelInvitationView(OrganisationMemberMixin, View):
-    allowed_roles = (Role.ORG_ADMIN,)
+    allowed_roles = TEAM_ROLES
     http_method_names = ["post"]
 
     def post(self, request, ods_code, pk):

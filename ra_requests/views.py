@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cis_portal.nhsuk_forms import add_service_errors
-from organisations.access import organisation_member_required
+from organisations.access import RA_REQUEST_ROLES, organisation_member_required
 
 from . import selectors, services
 from .forms import ChooseICBForm, CommentForm, RARequestForm, VersionForm
@@ -24,7 +24,7 @@ def _get_request(organisation, pk) -> RARequest:
         raise Http404("No such request") from error
 
 
-@organisation_member_required()
+@organisation_member_required(*RA_REQUEST_ROLES)
 def request_list(request, organisation):
     route = services.route_for_organisation(organisation)
     return render(
@@ -38,7 +38,7 @@ def request_list(request, organisation):
     )
 
 
-@organisation_member_required()
+@organisation_member_required(*RA_REQUEST_ROLES)
 def choose_icb(request, organisation):
     route = services.route_for_organisation(organisation)
     if not route.needs_successor_choice:
@@ -61,7 +61,7 @@ def choose_icb(request, organisation):
     )
 
 
-@organisation_member_required()
+@organisation_member_required(*RA_REQUEST_ROLES)
 def create(request, organisation):
     route = services.route_for_organisation(organisation)
     if route.needs_successor_choice:
@@ -125,7 +125,7 @@ def _detail_context(organisation, ra_request, **forms):
     return context
 
 
-@organisation_member_required()
+@organisation_member_required(*RA_REQUEST_ROLES)
 def detail(request, organisation, pk):
     ra_request = _get_request(organisation, pk)
     return render(request, "ra_requests/detail.html", _detail_context(organisation, ra_request))
@@ -147,7 +147,7 @@ def _act(request, organisation, pk, *, prefix, form_factory, action, success):
 
 
 @require_POST
-@organisation_member_required()
+@organisation_member_required(*RA_REQUEST_ROLES)
 def reply(request, organisation, pk):
     return _act(
         request,
@@ -163,7 +163,7 @@ def reply(request, organisation, pk):
 
 
 @require_POST
-@organisation_member_required()
+@organisation_member_required(*RA_REQUEST_ROLES)
 def reopen(request, organisation, pk):
     return _act(
         request,
@@ -179,7 +179,7 @@ def reopen(request, organisation, pk):
 
 
 @require_POST
-@organisation_member_required()
+@organisation_member_required(*RA_REQUEST_ROLES)
 def reroute(request, organisation, pk):
     return _act(
         request,

@@ -5,6 +5,8 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from organisations.admin import HistoryVersionGuardMixin
+
 from . import services
 from .models import ModuleVersion, StaffRole, TrainingModule
 
@@ -54,7 +56,7 @@ class ModuleVersionInline(admin.TabularInline):
 
 
 @admin.register(TrainingModule)
-class TrainingModuleAdmin(SimpleHistoryAdmin):
+class TrainingModuleAdmin(HistoryVersionGuardMixin, SimpleHistoryAdmin):
     form = TrainingModuleForm
     list_display = ["title", "refresh_months", "current_version", "applies_to_column", "is_active"]
     list_filter = ["is_active"]

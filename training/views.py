@@ -11,8 +11,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from cis_portal.nhsuk_forms import add_service_errors
-from organisations.access import OrganisationMemberMixin
-from organisations.models import Role
+from organisations.access import TRAINING_ROLES, OrganisationMemberMixin
 
 from . import csv_io, selectors, services
 from .compliance import AMBER_AT_PERCENT, EXPIRING_WINDOW_DAYS, GREEN_AT_PERCENT, TRAINED_STAFF_DEFINITION
@@ -25,7 +24,7 @@ IMPORT_SESSION_KEY = "training_import"
 
 
 class TrainingMemberMixin(OrganisationMemberMixin):
-    allowed_roles = (Role.IT_LEAD, Role.ORG_ADMIN)
+    allowed_roles = TRAINING_ROLES
 
     def get_staff_member(self, include_leavers=True):
         # Form views ask in get_initial, get_context_data and form_valid: load the row once.

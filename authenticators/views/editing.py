@@ -1,4 +1,4 @@
-"""Pages where an organisation admin changes the plan; each write goes through services."""
+"""Pages where organisation admins and IT leads change the plan; each write goes through services."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,7 +9,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView
 
-from organisations.access import OrganisationMemberMixin
+from organisations.access import PLAN_ROLES, OrganisationMemberMixin
 
 from .. import rules, selectors, services
 from ..forms import (
@@ -22,6 +22,10 @@ from ..forms import (
 )
 from ..models import Application, UserGroup
 from ..presentation import application_sections, checkbox_options, matrix_rows
+
+
+class PlanEditorMixin(OrganisationMemberMixin):
+    allowed_roles = PLAN_ROLES
 
 
 class ServiceFormMixin:
@@ -39,7 +43,7 @@ class ServiceFormMixin:
         return reverse("authenticators:plan", args=[self.organisation.ods_code])
 
 
-class InventoryView(OrganisationMemberMixin, ServiceFormMixin, FormView):
+class InventoryView(PlanEditorMixin, ServiceFormMixin, FormView):
     template_name = "authenticators/inventory.html"
     form_class = InventoryForm
 
@@ -71,7 +75,7 @@ class InventoryView(OrganisationMemberMixin, ServiceFormMixin, FormView):
         return context
 
 
-class LocalApplicationCreateView(OrganisationMemberMixin, ServiceFormMixin, FormView):
+class LocalApplicationCreateView(PlanEditorMixin, ServiceFormMixin, FormView):
     template_name = "authenticators/local_application_form.html"
     form_class = LocalApplicationForm
 
@@ -90,7 +94,7 @@ class LocalApplicationCreateView(OrganisationMemberMixin, ServiceFormMixin, Form
         return reverse("authenticators:inventory", args=[self.organisation.ods_code])
 
 
-class LocalApplicationDeleteView(OrganisationMemberMixin, View):
+class LocalApplicationDeleteView(PlanEditorMixin, View):
     """GET asks "are you sure?"; POST removes the application."""
 
     def get(self, request, *args, pk, **kwargs):
@@ -115,7 +119,7 @@ class LocalApplicationDeleteView(OrganisationMemberMixin, View):
         return HttpResponseRedirect(reverse("authenticators:inventory", args=[self.organisation.ods_code]))
 
 
-class EstateView(OrganisationMemberMixin, ServiceFormMixin, FormView):
+class EstateView(PlanEditorMixin, ServiceFormMixin, FormView):
     template_name = "authenticators/estate.html"
     form_class = EstateForm
 
@@ -134,7 +138,7 @@ class EstateView(OrganisationMemberMixin, ServiceFormMixin, FormView):
         return context
 
 
-class UserGroupFormView(OrganisationMemberMixin, ServiceFormMixin, FormView):
+class UserGroupFormView(PlanEditorMixin, ServiceFormMixin, FormView):
     template_name = "authenticators/group_form.html"
     form_class = UserGroupForm
     group = None
@@ -179,7 +183,7 @@ class UserGroupFormView(OrganisationMemberMixin, ServiceFormMixin, FormView):
         return context
 
 
-class UserGroupDeleteView(OrganisationMemberMixin, View):
+class UserGroupDeleteView(PlanEditorMixin, View):
     """GET asks "are you sure?"; POST removes the group and its chosen authenticators."""
 
     def get(self, request, *args, pk, **kwargs):
@@ -202,7 +206,7 @@ class UserGroupDeleteView(OrganisationMemberMixin, View):
         return HttpResponseRedirect(reverse("authenticators:plan", args=[self.organisation.ods_code]))
 
 
-class ChooseAuthenticatorsView(OrganisationMemberMixin, ServiceFormMixin, FormView):
+class ChooseAuthenticatorsView(PlanEditorMixin, ServiceFormMixin, FormView):
     template_name = "authenticators/choose.html"
     form_class = ChooseAuthenticatorsForm
 

@@ -1,4 +1,4 @@
-"""The organisation's plan: overview, printable view, matrix and CSV export (org admins and IT leads)."""
+"""The organisation's plan: overview, printable view, matrix and CSV export."""
 
 import csv
 
@@ -6,25 +6,22 @@ from django.http import HttpResponse
 from django.views import View
 from django.views.generic import TemplateView
 
-from organisations.access import OrganisationMemberMixin, is_org_admin
-from organisations.models import Role
+from organisations.access import PLAN_ROLES, OrganisationMemberMixin
 
 from .. import rules, selectors
 from ..presentation import matrix_rows
 
-READERS = (Role.ORG_ADMIN, Role.IT_LEAD)
-
 
 class PlanView(OrganisationMemberMixin, TemplateView):
     template_name = "authenticators/plan.html"
-    allowed_roles = READERS
+    allowed_roles = PLAN_ROLES
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         summary = selectors.plan_summary(self.organisation)
         context.update(
             summary=summary,
-            can_edit=is_org_admin(self.request.user, self.organisation),
+            can_edit=self.access.plan,
             estate_answers=estate_answers(summary.estate),
         )
         return context
@@ -36,7 +33,7 @@ class PrintView(PlanView):
 
 class MatrixView(OrganisationMemberMixin, TemplateView):
     template_name = "authenticators/matrix.html"
-    allowed_roles = READERS
+    allowed_roles = PLAN_ROLES
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -46,7 +43,7 @@ class MatrixView(OrganisationMemberMixin, TemplateView):
 
 
 class CsvExportView(OrganisationMemberMixin, View):
-    allowed_roles = READERS
+    allowed_roles = PLAN_ROLES
 
     def get(self, request, *args, **kwargs):
         summary = selectors.plan_summary(self.organisation)

@@ -115,15 +115,57 @@ def test_plan_page_shows_inventory_groups_warnings_and_shopping_list(client, pla
 
 
 @pytest.mark.django_db
-def test_plan_page_is_read_only_for_an_it_lead(client, planned_organisation, it_lead):
+def test_it_lead_plan_page_links_every_change_page(client, planned_organisation, it_lead):
     client.force_login(it_lead)
+    group = UserGroup.objects.get(organisation=planned_organisation, name="Reception")
 
-    response = client.get(url("plan", planned_organisation))
+    content = client.get(url("plan", planned_organisation)).content.decode()
 
-    assert response.status_code == 200
-    assert "Shopping list for the plan" in response.content.decode()
-    assert "Change applications" not in response.content.decode()
-    assert client.get(url("inventory", planned_organisation)).status_code == 404
+    for href in (
+        url("inventory", planned_organisation),
+        url("estate", planned_organisation),
+        url("group_add", planned_organisation),
+        url("group_edit", planned_organisation, group.pk),
+        url("group_remove", planned_organisation, group.pk),
+        url("choose", planned_organisation, group.pk),
+    ):
+        assert f'href="{href}"' in content
+
+
+@pytest.mark.django_db
+def test_it_lead_records_applications_estate_and_groups_and_chooses_authenticators(
+    client, planned_organisation, it_lead
+):
+    client.force_login(it_lead)
+    group = UserGroup.objects.get(organisation=planned_organisation, name="Reception")
+
+    inventory = client.post(url("inventory", planned_organisation), {"applications": ["ncrs", "systmone"]})
+    estate = client.post(
+        url("estate", planned_organisation),
+        dict.fromkeys(("hscn", "windows_tpm", "ipads", "smartphones", "shared_workstations"), "yes"),
+    )
+    new_group = client.post(
+        url("group_add", planned_organisation),
+        {"name": "Clinicians", "head_count": "6", "applications": ["systmone"]},
+    )
+    chosen = client.post(url("choose", planned_organisation, group.pk), {"authenticators": ["smartcard"]})
+
+    assert [r.status_code for r in (inventory, estate, new_group, chosen)] == [302, 302, 302, 302]
+    assert [a.slug for a in selectors.inventory_for(planned_organisation)] == ["ncrs", "systmone"]
+    assert EstateFacts.objects.get(organisation=planned_organisation).hscn is True
+    assert UserGroup.objects.get(organisation=planned_organisation, name="Clinicians").head_count == 6
+    group.refresh_from_db()
+    assert [a.slug for a in group.chosen_authenticators.all()] == ["smartcard"]
+
+
+@pytest.mark.django_db
+def test_another_organisations_it_lead_cannot_change_the_plan(client, planned_organisation, other_it_lead):
+    client.force_login(other_it_lead)
+
+    response = client.post(url("inventory", planned_organisation), {"applications": ["ncrs"]})
+
+    assert response.status_code == 404
+    assert [a.slug for a in selectors.inventory_for(planned_organisation)] == ["emis-web", "ncrs", "systmone"]
 
 
 @pytest.mark.django_db

@@ -15,7 +15,6 @@ def test_beat_schedule_names_only_registered_tasks():
         "training.send_digests",
         "onboarding.record_readiness_statuses",
         "organisations.send_directory_confirmation_reminders",
-
         "organisations.delete_expired_sign_ups",
     }
     assert scheduled - set(app.tasks) == set()
@@ -30,7 +29,6 @@ def test_every_periodic_job_also_runs_as_a_management_command():
         "send_training_reminders",
         "record_readiness_statuses",
         "send_directory_reminders",
-
         "delete_expired_sign_ups",
     } <= set(commands)
 

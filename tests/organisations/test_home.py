@@ -1,5 +1,10 @@
+import re
+
 import pytest
 from django.urls import NoReverseMatch, reverse
+
+from organisations import services
+from organisations.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +30,12 @@ def test_home_signed_out_explains_portal_and_offers_sign_in_and_sign_up(client):
         assert f'href="{chooser}"' in content
 
 
-def test_home_org_admin_sees_admin_cards_for_own_organisation_only(
+def card_links(content: str) -> list[str]:
+    """The card links on the home page, in the order shown."""
+    return re.findall(r'<a class="nhsuk-card__link" href="([^"]+)">', content)
+
+
+def test_home_org_admin_sees_every_part_in_the_guidances_order(
     client, organisation, org_admin, other_organisation
 ):
     client.force_login(org_admin)
@@ -33,35 +43,45 @@ def test_home_org_admin_sees_admin_cards_for_own_organisation_only(
     content = client.get("/").content.decode()
 
     assert "Riverside Surgery" in content
-    assert 'href="/account/A81001/team/"' in content
-    for name in ("onboarding:task_list", "onboarding:summary", "ra_requests:list", "authenticators:plan"):
-        url = url_or_none(name, "A81001")
-        if url:
-            assert f'href="{url}"' in content
-    for name in ("training:dashboard", "training:staff_list"):
-        url = url_or_none(name, "A81001")
-        if url:
-            assert f'href="{url}"' not in content
+    assert card_links(content) == [
+        "/readiness/A81001/",
+        "/readiness/A81001/summary/",
+        "/ra-requests/A81001/",
+        "/authenticators/A81001/",
+        "/training/A81001/",
+        "/training/A81001/staff/",
+        "/readiness/A81001/timeline/",
+        "/account/A81001/team/",
+    ]
     assert "Hillside Surgery" not in content
     assert "B82002" not in content
     assert 'href="/admin/"' not in content
 
 
-def test_home_it_lead_sees_training_but_not_admin_cards(client, organisation, it_lead):
+def test_home_it_lead_sees_plan_summary_training_and_timeline_but_not_the_admins_parts(
+    client, organisation, it_lead
+):
     client.force_login(it_lead)
 
     content = client.get("/").content.decode()
 
     assert "Riverside Surgery" in content
-    for name in ("training:dashboard", "training:staff_list"):
-        url = url_or_none(name, "A81001")
-        if url:
-            assert f'href="{url}"' in content
-    assert 'href="/account/A81001/team/"' not in content
-    for name in ("onboarding:task_list", "ra_requests:list", "authenticators:plan"):
-        url = url_or_none(name, "A81001")
-        if url:
-            assert f'href="{url}"' not in content
+    assert card_links(content) == [
+        "/readiness/A81001/summary/",
+        "/authenticators/A81001/",
+        "/training/A81001/",
+        "/training/A81001/staff/",
+        "/readiness/A81001/timeline/",
+    ]
+
+
+def test_home_admin_who_is_also_it_lead_sees_each_part_once(client, organisation, org_admin):
+    services.add_membership(organisation, user=org_admin, role=Role.IT_LEAD)
+    client.force_login(org_admin)
+
+    links = card_links(client.get("/").content.decode())
+
+    assert len(links) == len(set(links)) == 8
 
 
 def test_home_ra_team_member_sees_triage_and_overview(client, icb, ra_team_member):
