@@ -40,6 +40,20 @@ class EntryStatus:
     def is_current(self) -> bool:
         return self.state == EntryState.CONFIRMED
 
+    @property
+    def tag_class(self) -> str:
+        """NHS.UK tag colour for the state; the tag always says the state in words too."""
+        return TAG_CLASSES[self.state]
+
+
+TAG_CLASSES = {
+    EntryState.NO_CONTACT: "nhsuk-tag--red",
+    EntryState.BOUNCING: "nhsuk-tag--red",
+    EntryState.UNCONFIRMED: "nhsuk-tag--yellow",
+    EntryState.STALE: "nhsuk-tag--yellow",
+    EntryState.CONFIRMED: "nhsuk-tag--green",
+}
+
 
 def stale_from(provider: RAProvider) -> datetime.datetime | None:
     if provider.contact_confirmed_at is None:
