@@ -206,7 +206,9 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
         never a 500. What was done is kept on the request for ``response_change`` to report."""
         try:
             with transaction.atomic():
-                done = self._apply(request, obj, form.cleaned_data, assign="assignee" in form.changed_data)
+                # A form posted without the field (not the admin's own) leaves the assignee alone.
+                assign = "assignee" in form.changed_data and "assignee" in request.POST
+                done = self._apply(request, obj, form.cleaned_data, assign=assign)
         except ValidationError as error:
             request._ra_request_error = " ".join(error.messages)
             return
