@@ -224,3 +224,14 @@ def test_assign_to_me_skips_requests_of_a_team_the_user_is_not_in(
         "0 request(s) assigned to you. 1 skipped because they are closed or routed to another RA team."
     ]
     assert RARequest.objects.get(pk=ra_request.pk).assigned_to is None
+
+
+def test_a_post_without_the_assignee_field_leaves_the_assignee_alone(
+    triage, ra_request, ra_team_member, colleague
+):
+    assigned = services.assign_ra_request(ra_request, assignee=colleague, acting_user=ra_team_member)
+
+    triage.post(change_url(ra_request), {"version": assigned.version, "action": "acknowledge"})
+
+    ra_request.refresh_from_db()
+    assert (ra_request.status, ra_request.assigned_to) == ("acknowledged", colleague)
