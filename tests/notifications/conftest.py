@@ -1,6 +1,7 @@
 """Real SMTP endpoints for the outbox tests: a closed port and an in-process aiosmtpd server."""
 
 import socket
+import threading
 from dataclasses import dataclass, field
 
 import pytest
@@ -19,11 +20,16 @@ class ScriptedHandler:
 
     rcpt_reply: str = ""
     data_reply: str = ""
+    # Replies to RCPT for particular addresses, e.g. {"b@example.org": "550 5.1.1 No such user"}.
+    refuse: dict[str, str] = field(default_factory=dict)
     messages: list[bytes] = field(default_factory=list)
+    envelopes: list[list[str]] = field(default_factory=list)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.rcpt_reply:
             return self.rcpt_reply
+        if address in self.refuse:
+            return self.refuse[address]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -31,6 +37,7 @@ class ScriptedHandler:
         if self.data_reply:
             return self.data_reply
         self.messages.append(envelope.content)
+        self.envelopes.append(list(envelope.rcpt_tos))
         return "250 Message accepted for delivery"
 
 
@@ -60,3 +67,61 @@ def smtp_server(settings):
     use_smtp(settings, port)
     yield handler
     controller.stop()
+
+
+class TrickleServer:
+    """A TCP server that accepts connections and then trickles ``banner`` one byte every ``pause``
+    seconds (a slow SMTP server), or sends nothing at all when ``banner`` is empty (a hung one,
+    or a hung Redis)."""
+
+    def __init__(self, banner: bytes = b"", pause: float = 0.5):
+        self.banner = banner
+        self.pause = pause
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        self.listener.settimeout(0.2)
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                continue
+            self.connections.append(conn)
+            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
+
+    def _trickle(self, conn: socket.socket) -> None:
+        for byte in self.banner:
+            if self.stopped.wait(self.pause):
+                return
+            try:
+                conn.sendall(bytes([byte]))
+            except OSError:
+                return
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.listener.close()
+        for conn in self.connections:
+            conn.close()
+
+
+@pytest.fixture
+def hung_server():
+    """Accepts TCP connections and never answers; ``.port``."""
+    server = TrickleServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def slow_smtp(settings):
+    """An SMTP server whose banner arrives one byte every half second; Django's SMTP backend points at it."""
+    server = TrickleServer(b"220 slow.example.org ESMTP ready\r\n", pause=0.5)
+    use_smtp(settings, server.port)
+    yield server
+    server.stop()
