@@ -1,11 +1,12 @@
 """Real SMTP endpoints for the outbox tests: a closed port and an in-process aiosmtpd server."""
 
 import socket
-import threading
 from dataclasses import dataclass, field
 
 import pytest
 from aiosmtpd.controller import Controller
+
+from tests.fault_servers import TrickleServer
 
 
 def free_port() -> int:
@@ -67,47 +68,6 @@ def smtp_server(settings):
     use_smtp(settings, port)
     yield handler
     controller.stop()
-
-
-class TrickleServer:
-    """A TCP server that accepts connections and then trickles ``banner`` one byte every ``pause``
-    seconds (a slow SMTP server), or sends nothing at all when ``banner`` is empty (a hung one,
-    or a hung Redis)."""
-
-    def __init__(self, banner: bytes = b"", pause: float = 0.5):
-        self.banner = banner
-        self.pause = pause
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.connections: list[socket.socket] = []
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        self.listener.settimeout(0.2)
-        while not self.stopped.is_set():
-            try:
-                conn, _ = self.listener.accept()
-            except OSError:
-                continue
-            self.connections.append(conn)
-            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
-
-    def _trickle(self, conn: socket.socket) -> None:
-        for byte in self.banner:
-            if self.stopped.wait(self.pause):
-                return
-            try:
-                conn.sendall(bytes([byte]))
-            except OSError:
-                return
-
-    def stop(self) -> None:
-        self.stopped.set()
-        self.listener.close()
-        for conn in self.connections:
-            conn.close()
 
 
 @pytest.fixture
