@@ -44,3 +44,8 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
 }
+
+# Smoke tests and demos only: run every job every N seconds instead of on its schedule.
+if os.environ.get("CELERY_BEAT_EVERY_SECONDS"):
+    for entry in app.conf.beat_schedule.values():
+        entry["schedule"] = float(os.environ["CELERY_BEAT_EVERY_SECONDS"])

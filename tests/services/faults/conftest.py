@@ -195,8 +195,10 @@ def rig(transactional_db, tmp_path, settings, monkeypatch):
         fault_rig.start_worker()
         yield fault_rig
     finally:
+        # Nothing of this rig outlives the test (Redis goes too), so no warm shutdown to wait for.
         for worker in fault_rig.workers:
-            worker.stop()
+            if worker.process.poll() is None:
+                fault_rig.kill_worker(worker)
         broker.restore()
         sink.stop()
         redis.stop()
