@@ -229,7 +229,9 @@ def stack(transactional_db, tmp_path):
         env,
     )
     processes.start(
-        "worker", [*celery, "worker", "-c", "1", "-Q", queue, "--without-gossip", "--without-mingle"], env
+        "worker",
+        [*celery, "worker", "-c", "1", "-Q", queue, "-l", "info", "--without-gossip", "--without-mingle"],
+        env,
     )
     processes.start("beat", [*celery, "beat", "-s", str(tmp_path / "beat-schedule"), "-l", "info"], env)
     try:
