@@ -9,7 +9,8 @@ class OutboundEmailQuerySet(models.QuerySet):
         return self.filter(status=OutboundEmail.Status.PENDING)
 
     def sent(self):
-        return self.filter(status=OutboundEmail.Status.SENT)
+        """Emails that went out: to every recipient, or to some (the others refused them)."""
+        return self.filter(status__in=[OutboundEmail.Status.SENT, OutboundEmail.Status.PARTLY_SENT])
 
     def for_topic(self, topic: str):
         return self.filter(topic=topic)

@@ -157,6 +157,7 @@ def test_deliver_email_one_recipient_refused_for_good_marks_partly_sent(smtp_ser
     assert email.refused == {"b@example.org": "550 5.1.1 No such user"}
     assert email.last_error == "Not delivered to b@example.org: 550 5.1.1 No such user"
     assert smtp_server.envelopes == [["a@example.org"]]
+    assert list(OutboundEmail.objects.sent()) == [email]  # it did go out, so timelines show it
 
 
 def test_deliver_email_one_recipient_deferred_retries_only_that_recipient(smtp_server):
