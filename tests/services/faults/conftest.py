@@ -183,6 +183,8 @@ def rig(transactional_db, tmp_path, settings, monkeypatch):
         task_send_email, "soft_time_limit", int(WORKER_SETTINGS["CELERY_TASK_SOFT_TIME_LIMIT"])
     )
     monkeypatch.setattr(task_send_email, "time_limit", int(WORKER_SETTINGS["CELERY_TASK_TIME_LIMIT"]))
+    # Celery caches a task's publish options (limits included) the first time it is sent.
+    monkeypatch.setattr(task_send_email, "_exec_options", None)
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
     redis = RedisServer(tmp_path / "redis.log")
     redis.start()

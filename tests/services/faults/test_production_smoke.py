@@ -137,8 +137,10 @@ class Browser:
 
 
 def service_env(redis: RedisServer, sink: Sink, queue: str, static_root) -> dict[str, str]:
+    # The browser tests set this in os.environ for the live server; a deployment never has it.
+    inherited = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "cis_portal.settings",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "smoke-test-secret-key-" + "x" * 40,
