@@ -13,10 +13,11 @@ app.autodiscover_tasks()
 
 # Every periodic job. Each one is also a management command, so it runs without a broker.
 app.conf.beat_schedule = {
-    # Re-queue outbox emails that were never handed to SMTP (broker or SMTP was down).
+    # Every minute: re-queue outbox emails whose lease has passed (never handed to the broker,
+    # or their worker or its database connection died mid-send) (python manage.py sweep_outbox).
     "sweep-outbox": {
         "task": "notifications.sweep_outbox",
-        "schedule": crontab(minute="*/5"),
+        "schedule": crontab(minute="*"),
     },
     # Warn RA providers before the acknowledge target, escalate at breach and to the national
     # RA team when a request stays unresolved (python manage.py run_escalations).
@@ -55,3 +56,8 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=3, minute=15),
     },
 }
+
+# Smoke tests and demos only: run every job every N seconds instead of on its schedule.
+if os.environ.get("CELERY_BEAT_EVERY_SECONDS"):
+    for entry in app.conf.beat_schedule.values():
+        entry["schedule"] = float(os.environ["CELERY_BEAT_EVERY_SECONDS"])

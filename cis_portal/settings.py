@@ -204,7 +204,7 @@ USE_TZ = True
 # --- Static files -----------------------------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -247,14 +247,21 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = 60
-CELERY_TASK_TIME_LIMIT = 90
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "60"))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "90"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The queue tasks go to and workers read by default. Service tests give each test worker its own
 # queue, so test runs sharing one Redis never take each other's tasks.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
-# Fail fast when the broker is down: the outbox row is already saved and the sweeper re-queues it.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# Fail fast when the broker is down or hung (accepts TCP, never answers): the outbox row is already
+# saved and the sweeper re-queues it. Without socket timeouts kombu waits for ever on a hung Redis.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "socket_connect_timeout": float(os.environ.get("CELERY_BROKER_CONNECT_TIMEOUT", "2")),
+    "socket_timeout": float(os.environ.get("CELERY_BROKER_SOCKET_TIMEOUT", "3")),
+}
 
 # --- Email ------------------------------------------------------------------------------------
 
@@ -263,7 +270,7 @@ EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = 10
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
@@ -273,6 +280,19 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "CIS onboarding portal <noreply@example.org>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Email outbox -----------------------------------------------------------------------------
+# Leases: each pending row says until when someone is responsible for it (claimed_until). When
+# that passes, the sweeper (every minute) hands the row to the queue again. See the README, "Email".
+# A worker sending the row holds it this long; longer than CELERY_TASK_TIME_LIMIT.
+OUTBOX_SEND_LEASE_SECONDS = int(os.environ.get("OUTBOX_SEND_LEASE_SECONDS", "120"))
+# A row handed to the broker waits this long for a worker before it is handed over again.
+OUTBOX_QUEUE_LEASE_SECONDS = int(os.environ.get("OUTBOX_QUEUE_LEASE_SECONDS", "300"))
+# Transient SMTP failures retry after about this long, doubling each attempt up to the maximum.
+OUTBOX_RETRY_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_RETRY_BACKOFF_SECONDS", "5"))
+OUTBOX_RETRY_BACKOFF_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_BACKOFF_MAX_SECONDS", "300"))
+# How many rows the sweeper hands over per query; it keeps going until none is left.
+OUTBOX_SWEEP_BATCH_SIZE = 500
 
 # --- Reference data ---------------------------------------------------------------------------
 # The sourced domain files (ICBs, CSUs, authenticators, applications, training modules) ship in

@@ -33,7 +33,22 @@ class OutboundEmailAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     actions = ["retry_sending"]
     fieldsets = [
         (None, {"fields": ["subject", "to", "body_shown", "organisation", "topic", "dedupe_key"]}),
-        ("Delivery", {"fields": ["status", "attempts", "last_error", "queued_at", "sent_at", "created_at"]}),
+        (
+            "Delivery",
+            {
+                "fields": [
+                    "status",
+                    "attempts",
+                    "last_error",
+                    "delivered_to",
+                    "refused",
+                    "queued_at",
+                    "claimed_until",
+                    "sent_at",
+                    "created_at",
+                ]
+            },
+        ),
     ]
 
     # The outbox is a record of what was sent: nothing in it is edited by hand.
@@ -62,8 +77,8 @@ class OutboundEmailAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Status", ordering="status")
     def status_label(self, email):
-        if email.status == OutboundEmail.Status.FAILED:
-            return f"Failed: {email.last_error}"
+        if email.status in {OutboundEmail.Status.FAILED, OutboundEmail.Status.PARTLY_SENT}:
+            return f"{email.get_status_display()}: {email.last_error}"
         return email.get_status_display()
 
     @admin.action(description="Retry sending", permissions=["change"])

@@ -9,7 +9,8 @@ class OutboundEmailQuerySet(models.QuerySet):
         return self.filter(status=OutboundEmail.Status.PENDING)
 
     def sent(self):
-        return self.filter(status=OutboundEmail.Status.SENT)
+        """Emails that went out: to every recipient, or to some (the others refused them)."""
+        return self.filter(status__in=[OutboundEmail.Status.SENT, OutboundEmail.Status.PARTLY_SENT])
 
     def for_topic(self, topic: str):
         return self.filter(topic=topic)
@@ -17,18 +18,28 @@ class OutboundEmailQuerySet(models.QuerySet):
     def queued_before(self, moment):
         return self.filter(queued_at__lt=moment)
 
+    def lease_expired(self, moment):
+        """Pending rows nobody is responsible for at ``moment``: the sweeper hands them over again."""
+        # No lease at all: written some other way than queue_email, or before leases existed.
+        return self.pending().filter(
+            models.Q(claimed_until__lt=moment) | models.Q(claimed_until__isnull=True)
+        )
+
 
 class OutboundEmail(TimeStampedModel):
     """One email the portal has decided to send, written in the same transaction as the decision.
 
-    A worker hands it to SMTP and marks it sent only once SMTP has accepted it, so nothing is sent
-    twice (``dedupe_key`` is unique) and nothing is lost while Redis or SMTP is down (the sweeper
-    re-queues pending rows).
+    A worker hands it to SMTP and marks it sent only once SMTP has accepted it. ``dedupe_key`` is
+    unique, so a decision makes one email. Nothing is lost while Redis, SMTP or a worker is down:
+    each pending row carries a lease (``claimed_until``) and the sweeper re-queues rows whose lease
+    has passed. A crash between "SMTP accepted" and "marked sent" can send one more copy, with the
+    same Message-ID.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
+        PARTLY_SENT = "partly", "Sent to some recipients"
         FAILED = "failed", "Failed"
 
     dedupe_key = models.CharField(
@@ -63,6 +74,17 @@ class OutboundEmail(TimeStampedModel):
     queued_at = models.DateTimeField(
         default=timezone.now, help_text="When the email was last handed to the task queue."
     )
+    claimed_until = models.DateTimeField(
+        "lease until",
+        null=True,
+        blank=True,
+        help_text="Until when the queue or a worker is responsible for sending it. "
+        "After that the sweeper hands it to the queue again.",
+    )
+    delivered_to = models.JSONField(default=list, blank=True, help_text="Recipients SMTP accepted.")
+    refused = models.JSONField(
+        default=dict, blank=True, help_text="Recipients SMTP refused, with its reply to each."
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = OutboundEmailQuerySet.as_manager()
@@ -72,10 +94,17 @@ class OutboundEmail(TimeStampedModel):
         verbose_name = "outbound email"
         indexes = [
             models.Index(fields=["status", "queued_at"], name="outboundemail_status_queued"),
+            # The sweeper's query: pending rows whose lease has passed.
+            models.Index(
+                fields=["claimed_until"],
+                condition=models.Q(status="pending"),
+                name="outboundemail_pending_lease",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status="sent", sent_at__isnull=False) | ~models.Q(status="sent"),
+                condition=models.Q(status__in=["sent", "partly"], sent_at__isnull=False)
+                | ~models.Q(status__in=["sent", "partly"]),
                 name="outboundemail_sent_has_sent_at",
             ),
         ]

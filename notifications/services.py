@@ -2,33 +2,45 @@
 
 ``queue_email`` is the only way the portal sends email: it writes an outbox row inside the
 caller's transaction and, once that transaction commits, hands the row to the task queue.
-``deliver_email`` (run by the worker) sends one row over SMTP at most once.
+``deliver_email`` (run by the worker) sends one row over SMTP; ``requeue_stuck_emails`` (the
+sweeper) hands rows whose lease has passed to the queue again.
+
+Guarantee: no email is lost, and at most one extra copy of an email is sent per crash (of a worker
+or of its database connection) that happens while it is being sent; every copy carries the same
+Message-ID (``sending.message_id``).
 """
 
 import logging
-import smtplib
+import time
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import sending
 from .models import OutboundEmail
+from .sending import is_transient_error, message_id
+
+__all__ = ["is_transient_error", "message_id"]  # part of this module's interface for callers and tests
 
 logger = logging.getLogger(__name__)
 
 # After this many failed tries the row is marked failed so it shows in the admin, instead of
 # being re-queued by the sweeper for ever (e.g. wrong SMTP credentials for days).
 MAX_DELIVERY_ATTEMPTS = 50
-# How many stuck rows one sweep hands back to the queue.
-SWEEP_BATCH_SIZE = 500
+# One sweep stops handing rows over after this long; the next one carries on.
+SWEEP_TIME_BUDGET_SECONDS = 40
 
 
 class TransientEmailError(Exception):
-    """SMTP could not take the email right now; trying again later may work."""
+    """SMTP could not take the email right now; trying again in ``retry_in`` seconds may work."""
+
+    def __init__(self, message: str, *, retry_in: int):
+        super().__init__(message)
+        self.retry_in = retry_in
 
 
 def _clean_recipients(to) -> list[str]:
@@ -68,6 +80,9 @@ def _outbox_row(
         topic=topic,
         organisation=organisation,
         queued_at=queued_at or timezone.now(),
+        # Hand-over to the broker is due as soon as the caller commits; if it fails the lease is
+        # cut short (hand_over), and if the process dies first the sweeper takes the row when it ends.
+        claimed_until=_lease(settings.OUTBOX_QUEUE_LEASE_SECONDS),
     )
 
 
@@ -141,139 +156,233 @@ def queue_emails(emails: list[dict]) -> int:
     return len(ids)
 
 
-def _enqueue_many(email_ids: list[int]) -> None:
-    for email_id in email_ids:
-        enqueue_email(email_id)
+def _enqueue_many(email_ids: list[int]) -> int:
+    return hand_over(email_ids)
 
 
 def enqueue_email(email_id: int) -> bool:
-    """Hand one outbox row to the task queue. Returns False (and logs) when the broker is down.
+    """Hand one outbox row to the task queue. Returns False (and logs) when the broker is down or hung.
 
-    The row stays pending either way, so the sweeper picks it up later.
+    The row stays pending either way; when the broker did not take it, the next sweep does.
+    """
+    return hand_over([email_id]) == 1
+
+
+def hand_over(email_ids: list[int]) -> int:
+    """Publish a send task for each row, in order; return how many the broker took.
+
+    Each publish gives up within seconds on a broken or hung broker (socket timeouts, one retry),
+    and the first failure stops the rest: a web request or a job never waits on the broker once
+    per email. Callers give the rows their queue lease beforehand; rows the broker did not take
+    get an expired lease instead, so the next sweep picks them up.
     """
     from .tasks import task_send_email
 
-    try:
-        task_send_email.apply_async(
-            kwargs={"email_id": email_id},
-            retry=True,
-            retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
+    published = 0
+    for email_id in email_ids:
+        try:
+            task_send_email.apply_async(
+                kwargs={"email_id": email_id},
+                retry=True,
+                retry_policy={
+                    "max_retries": 1,
+                    "interval_start": 0,
+                    "interval_step": 0.2,
+                    "interval_max": 0.2,
+                },
+            )
+        except Exception as error:
+            logger.warning(
+                "Could not queue outbound email %s (%s: %s); the outbox sweeper will retry it.",
+                email_id,
+                error.__class__.__name__,
+                error,
+            )
+            break
+        published += 1
+    if published < len(email_ids):
+        OutboundEmail.objects.pending().filter(pk__in=email_ids[published:]).update(
+            claimed_until=timezone.now()
         )
-    except Exception as error:
-        logger.warning(
-            "Could not queue outbound email %s (%s: %s); the outbox sweeper will retry it.",
-            email_id,
-            error.__class__.__name__,
-            error,
-        )
-        return False
-    return True
+    return published
 
 
-def _describe(error: BaseException) -> str:
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        refused = "; ".join(
-            f"{address}: {code} {_decode(message)}" for address, (code, message) in error.recipients.items()
-        )
-        return f"Recipients refused: {refused}"
-    if isinstance(error, smtplib.SMTPResponseException):
-        return f"{error.__class__.__name__}: {error.smtp_code} {_decode(error.smtp_error)}"
-    return f"{error.__class__.__name__}: {error}".strip().rstrip(":")
+def _lease(seconds: int):
+    return timezone.now() + timedelta(seconds=seconds)
 
 
-def _decode(message) -> str:
-    return message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
-
-
-def is_transient_error(error: BaseException) -> bool:
-    """True when retrying later may succeed: connection trouble, timeouts and 4xx replies."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in error.recipients.values()]
-        return bool(codes) and all(400 <= code < 500 for code in codes)
-    if isinstance(error, smtplib.SMTPAuthenticationError):
-        # Wrong credentials are our configuration, not the email's fault: once fixed, it sends.
-        return True
-    if isinstance(error, smtplib.SMTPResponseException):
-        return 400 <= error.smtp_code < 500
-    # Refused or reset connections, timeouts, TLS trouble, SMTPServerDisconnected, SMTPConnectError:
-    # all OSError. Anything else (a bad header, an unencodable address) will fail the same way again.
-    return isinstance(error, OSError)
-
-
-def _send(email: OutboundEmail) -> None:
-    message = EmailMessage(
-        subject=email.subject,
-        body=email.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=email.to,
-        headers={"X-CIS-Portal-Email": str(email.pk)},
-    )
-    message.send(fail_silently=False)
+# Emails SMTP accepted in this process whose outcome could not be saved (the database connection
+# went away in between). The task retries; the retry records the outcome instead of sending again.
+_accepted_unrecorded: dict[int, sending.Outcome] = {}
 
 
 def deliver_email(email_id: int) -> OutboundEmail:
     """Send one outbox row over SMTP, unless it is already sent, failed or being sent elsewhere.
 
-    Locks the row for the duration of the send, so two workers never send it twice; marks it
-    sent only after SMTP accepted it. A transient failure records the attempt and raises
-    ``TransientEmailError`` (the row stays pending); a permanent one marks the row failed.
-    Raises ``OutboundEmail.DoesNotExist`` for an unknown id. Safe to retry.
+    First takes the send lease (``OUTBOX_SEND_LEASE_SECONDS``) and counts the attempt, committed,
+    so a worker killed mid-send leaves a row the sweeper re-queues when the lease ends. Then locks
+    the row for the SMTP conversation, so two workers never send it at once, and records the
+    outcome: sent (every recipient accepted), partly sent (some refused for good), failed, or
+    pending with ``TransientEmailError`` (nothing accepted yet, or some recipients deferred: only
+    those are tried next time). Raises ``OutboundEmail.DoesNotExist`` for an unknown id and
+    database errors as they come. Safe to retry.
     """
-    transient = None
+    if not _claim(email_id):
+        return OutboundEmail.objects.get(pk=email_id)
     with transaction.atomic():
-        email = OutboundEmail.objects.select_for_update(skip_locked=True).filter(pk=email_id).first()
+        email = (
+            OutboundEmail.objects.select_for_update(skip_locked=True).pending().filter(pk=email_id).first()
+        )
         if email is None:
-            # Either gone, or another worker holds the lock and is sending it right now.
+            # Another worker took it between our claim and this lock, and sent it or is sending it.
             return OutboundEmail.objects.get(pk=email_id)
-        if email.status != OutboundEmail.Status.PENDING:
-            return email
-
-        email.attempts += 1
-        try:
-            _send(email)
-        except Exception as error:
-            email.last_error = _describe(error)[:2000]
-            if is_transient_error(error) and email.attempts < MAX_DELIVERY_ATTEMPTS:
-                transient = TransientEmailError(email.last_error)
-                logger.warning(
-                    "Email %s not sent yet (attempt %s): %s", email.pk, email.attempts, email.last_error
-                )
-            else:
-                if is_transient_error(error):
-                    email.last_error = f"Gave up after {email.attempts} attempts. {email.last_error}"
-                email.status = OutboundEmail.Status.FAILED
-                logger.error("Email %s failed: %s", email.pk, email.last_error)
-            email.save(update_fields=["attempts", "last_error", "status", "updated_at"])
-        else:
-            email.status = OutboundEmail.Status.SENT
-            email.sent_at = timezone.now()
-            email.save(update_fields=["attempts", "status", "sent_at", "updated_at"])
+        outcome, error = _accepted_unrecorded.get(email.pk), None
+        recipients = _recipients_left(email)
+        if outcome is None and not recipients:
+            outcome = sending.Outcome()
+        if outcome is None:
+            try:
+                outcome = sending.send(email, recipients)
+            except Exception as exception:  # includes Celery's SoftTimeLimitExceeded
+                error = exception
+        if outcome is not None and outcome.accepted:
+            _accepted_unrecorded[email.pk] = outcome
+        transient = _record(email, outcome, error)
+    _accepted_unrecorded.pop(email_id, None)
     if transient is not None:
         raise transient
     return email
 
 
-@transaction.atomic
-def requeue_stuck_emails(*, older_than: timedelta) -> int:
-    """Hand pending rows last queued more than ``older_than`` ago back to the task queue.
+def _claim(email_id: int) -> bool:
+    """Take the send lease and count the attempt; False when the row is gone, done or locked."""
+    with transaction.atomic():
+        email = (
+            OutboundEmail.objects.select_for_update(skip_locked=True).pending().filter(pk=email_id).first()
+        )
+        if email is None:
+            return False
+        email.attempts += 1
+        email.claimed_until = _lease(settings.OUTBOX_SEND_LEASE_SECONDS)
+        email.save(update_fields=["attempts", "claimed_until", "updated_at"])
+    return True
 
-    Picks up what a broker or SMTP outage left behind. Rows a worker is sending right now are
-    skipped. Returns how many rows were re-queued. Safe to run any number of times: delivery
-    skips rows that are already sent.
-    """
-    now = timezone.now()
-    ids = list(
-        OutboundEmail.objects.pending()
-        .queued_before(now - older_than)
-        .select_for_update(skip_locked=True)
-        .order_by("queued_at")
-        .values_list("pk", flat=True)[:SWEEP_BATCH_SIZE]
+
+def _recipients_left(email: OutboundEmail) -> list[str]:
+    """Recipients not yet accepted, leaving out those refused for good."""
+    return [
+        address
+        for address in email.to
+        if address not in email.delivered_to
+        and not (address in email.refused and not sending.reply_is_transient(email.refused[address]))
+    ]
+
+
+def _refusals(refused: dict[str, str]) -> str:
+    return "; ".join(f"{address}: {reply}" for address, reply in refused.items())
+
+
+def _record(email: OutboundEmail, outcome, error) -> TransientEmailError | None:
+    """Save what the attempt achieved; return the error to raise when it should be tried again."""
+    retry = False
+    if outcome is not None:
+        email.delivered_to = [*email.delivered_to, *outcome.accepted]
+        email.refused = {
+            a: r for a, r in email.refused.items() if a not in outcome.accepted
+        } | outcome.refused
+        deferred = {a: r for a, r in outcome.refused.items() if sending.reply_is_transient(r)}
+        if deferred:
+            email.last_error = f"Not delivered yet to {_refusals(deferred)}"
+            retry = True
+    else:
+        email.last_error = sending.describe(error)
+        retry = is_transient_error(error)
+    if retry and email.attempts < MAX_DELIVERY_ATTEMPTS:
+        delay = sending.retry_delay(email.attempts)
+        email.claimed_until = _lease(settings.OUTBOX_SEND_LEASE_SECONDS + delay)
+        logger.warning("Email %s not sent yet (attempt %s): %s", email.pk, email.attempts, email.last_error)
+        _save_delivery(email)
+        return TransientEmailError(email.last_error[:2000], retry_in=delay)
+    if email.refused:
+        email.last_error = f"Not delivered to {_refusals(email.refused)}"
+    if retry:
+        email.last_error = f"Gave up after {email.attempts} attempts. {email.last_error}"
+    if email.delivered_to:
+        email.status = OutboundEmail.Status.PARTLY_SENT if email.refused else OutboundEmail.Status.SENT
+        email.sent_at = timezone.now()
+        if not email.refused:
+            email.last_error = ""
+    else:
+        email.status = OutboundEmail.Status.FAILED
+    email.claimed_until = None
+    if email.status != OutboundEmail.Status.SENT:
+        logger.error("Email %s %s: %s", email.pk, email.get_status_display().lower(), email.last_error)
+    _save_delivery(email)
+    _flag_bouncing_addresses(email)
+    return None
+
+
+def _flag_bouncing_addresses(email: OutboundEmail) -> None:
+    """An address refused for good may be an RA provider's contact: the directory flags it, and
+    routing then sends that provider's requests elsewhere until its team gives a working address."""
+    refused_for_good = [a for a, reply in email.refused.items() if not sending.reply_is_transient(reply)]
+    if refused_for_good:
+        # Imported here: the directory's own emails go through this module.
+        from organisations.services.directory_entries import flag_bouncing_contacts
+
+        flag_bouncing_contacts(refused_for_good)
+
+
+def _save_delivery(email: OutboundEmail) -> None:
+    email.last_error = email.last_error[:2000]
+    email.save(
+        update_fields=[
+            "status",
+            "sent_at",
+            "last_error",
+            "delivered_to",
+            "refused",
+            "claimed_until",
+            "updated_at",
+        ]
     )
-    if not ids:
-        return 0
-    OutboundEmail.objects.filter(pk__in=ids).update(queued_at=now, updated_at=now)
-    transaction.on_commit(partial(_enqueue_many, ids))
-    return len(ids)
+
+
+def requeue_stuck_emails(*, all_pending: bool = False) -> int:
+    """Hand pending rows whose lease has passed back to the task queue, in batches until none is left.
+
+    That covers rows never handed to the broker (it was down or hung), rows whose worker died or
+    lost its database mid-send, and rows whose queued task the broker lost. Rows a worker or a
+    waiting retry holds are left alone; ``all_pending=True`` takes every pending row (an operator's
+    "send everything now" after fixing an outage). Stops early when the broker refuses a row or
+    after ``SWEEP_TIME_BUDGET_SECONDS``; the next sweep carries on. Returns how many rows the broker
+    took. Safe to run any number of times: delivery skips rows already sent or being sent.
+    """
+    started = time.monotonic()
+    now = timezone.now()
+    stuck = OutboundEmail.objects.pending() if all_pending else OutboundEmail.objects.lease_expired(now)
+    handed_over, last_pk = 0, 0
+    while time.monotonic() - started < SWEEP_TIME_BUDGET_SECONDS:
+        ids = list(
+            stuck.filter(pk__gt=last_pk)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: settings.OUTBOX_SWEEP_BATCH_SIZE]
+        )
+        if not ids:
+            break
+        last_pk = ids[-1]
+        # The lease first, and only where it is still ours to give: a worker that claimed a row in
+        # the meantime keeps its own.
+        stuck.filter(pk__in=ids).update(
+            queued_at=timezone.now(), claimed_until=_lease(settings.OUTBOX_QUEUE_LEASE_SECONDS)
+        )
+        published = hand_over(ids)
+        handed_over += published
+        if published < len(ids):
+            break
+    if handed_over:
+        logger.info("Outbox sweeper handed %s pending email(s) to the queue.", handed_over)
+    return handed_over
 
 
 @transaction.atomic
@@ -286,10 +395,22 @@ def retry_failed_email(email: OutboundEmail, *, acting_user) -> OutboundEmail:
         )
     email.status = OutboundEmail.Status.PENDING
     email.attempts = 0
+    email.refused = {}
     email.queued_at = timezone.now()
+    email.claimed_until = _lease(settings.OUTBOX_QUEUE_LEASE_SECONDS)
     actor = getattr(acting_user, "email", "") or str(acting_user)
     email.last_error = f"Retried by {actor}. Previous error: {email.last_error}"[:2000]
-    email.save(update_fields=["status", "attempts", "queued_at", "last_error", "updated_at"])
+    email.save(
+        update_fields=[
+            "status",
+            "attempts",
+            "refused",
+            "queued_at",
+            "claimed_until",
+            "last_error",
+            "updated_at",
+        ]
+    )
     logger.info("Email %s retried by %s", email.pk, actor)
     transaction.on_commit(partial(enqueue_email, email.pk))
     return email

@@ -1,47 +1,56 @@
 """Celery tasks for the outbox. Thin: each loads nothing itself and calls one service."""
 
 import logging
-from datetime import timedelta
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from celery.utils.time import get_exponential_backoff_interval
+from django.db import DatabaseError, connection
 
 from . import services
 from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 
-# Pending rows not handed to the queue for this long are re-queued by the sweeper.
-STUCK_AFTER = timedelta(minutes=10)
 
-
-@shared_task(bind=True, name="notifications.send_email", max_retries=6, acks_late=True)
+@shared_task(bind=True, name="notifications.send_email", max_retries=10, acks_late=True)
 def task_send_email(self, *, email_id: int) -> None:
-    """Send one outbox email. Transient SMTP errors retry with exponential backoff (about 5 minutes
-    in all); after that, or when running in-process without a broker, the row stays pending and
-    the sweeper re-queues it.
+    """Send one outbox email.
+
+    Transient SMTP errors retry after the delay the service chose (exponential, up to about
+    5 minutes); database errors and a time limit hit outside the SMTP conversation retry with a
+    short backoff instead of being acknowledged and dropped. After ``max_retries``, or when running
+    in-process without a broker, the row stays pending and the sweeper re-queues it when its lease
+    ends.
     """
     try:
         services.deliver_email(email_id)
     except OutboundEmail.DoesNotExist:
         logger.warning("Outbound email %s no longer exists; nothing to send.", email_id)
     except services.TransientEmailError as error:
-        if self.request.is_eager:
-            # In-process there is no queue to wait in: retrying here would block the request.
-            logger.warning("Email %s left pending for the sweeper: %s", email_id, error)
-            return
-        if self.request.retries >= self.max_retries:
-            logger.warning(
-                "Email %s left pending for the sweeper after %s retries.", email_id, self.max_retries
-            )
-            return
+        _retry_or_leave(self, email_id, error, countdown=error.retry_in)
+    except (DatabaseError, SoftTimeLimitExceeded) as error:
+        # The connection may be broken: drop it so the retry opens a fresh one.
+        connection.close()
         countdown = get_exponential_backoff_interval(
-            factor=5, retries=self.request.retries, maximum=300, full_jitter=True
+            factor=2, retries=self.request.retries, maximum=60, full_jitter=True
         )
-        raise self.retry(exc=error, countdown=max(countdown, 1)) from error
+        _retry_or_leave(self, email_id, error, countdown=max(countdown, 1))
+
+
+def _retry_or_leave(task, email_id: int, error: Exception, *, countdown: int) -> None:
+    if task.request.is_eager:
+        # In-process there is no queue to wait in: retrying here would block the request.
+        logger.warning("Email %s left pending for the sweeper: %s", email_id, error)
+        return
+    if task.request.retries >= task.max_retries:
+        logger.warning("Email %s left pending for the sweeper after %s retries.", email_id, task.max_retries)
+        return
+    logger.warning("Email %s: retrying in %ss after %s: %s", email_id, countdown, type(error).__name__, error)
+    raise task.retry(exc=error, countdown=countdown) from error
 
 
 @shared_task(name="notifications.sweep_outbox")
 def task_sweep_outbox() -> int:
-    """Re-queue outbox emails left pending by a broker or SMTP outage."""
-    return services.requeue_stuck_emails(older_than=STUCK_AFTER)
+    """Re-queue outbox emails whose lease has passed (broker, SMTP, worker or database trouble)."""
+    return services.requeue_stuck_emails()

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.fault_servers import TrickleServer
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -19,11 +21,16 @@ class ScriptedHandler:
 
     rcpt_reply: str = ""
     data_reply: str = ""
+    # Replies to RCPT for particular addresses, e.g. {"b@example.org": "550 5.1.1 No such user"}.
+    refuse: dict[str, str] = field(default_factory=dict)
     messages: list[bytes] = field(default_factory=list)
+    envelopes: list[list[str]] = field(default_factory=list)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.rcpt_reply:
             return self.rcpt_reply
+        if address in self.refuse:
+            return self.refuse[address]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -31,6 +38,7 @@ class ScriptedHandler:
         if self.data_reply:
             return self.data_reply
         self.messages.append(envelope.content)
+        self.envelopes.append(list(envelope.rcpt_tos))
         return "250 Message accepted for delivery"
 
 
@@ -60,3 +68,20 @@ def smtp_server(settings):
     use_smtp(settings, port)
     yield handler
     controller.stop()
+
+
+@pytest.fixture
+def hung_server():
+    """Accepts TCP connections and never answers; ``.port``."""
+    server = TrickleServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def slow_smtp(settings):
+    """An SMTP server whose banner arrives one byte every half second; Django's SMTP backend points at it."""
+    server = TrickleServer(b"220 slow.example.org ESMTP ready\r\n", pause=0.5)
+    use_smtp(settings, server.port)
+    yield server
+    server.stop()

@@ -145,7 +145,8 @@ def test_deliver_email_550_recipient_refused_marks_failed(smtp_server):
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.FAILED
     assert email.attempts == 1
-    assert email.last_error == "Recipients refused: ra.team@example.org: 550 5.1.1 No such user"
+    assert email.last_error == "Not delivered to ra.team@example.org: 550 5.1.1 No such user"
+    assert email.refused == {"ra.team@example.org": "550 5.1.1 No such user"}
     assert smtp_server.messages == []
 
 
@@ -174,18 +175,19 @@ def test_deliver_email_gives_up_after_max_attempts(smtp_closed_port):
     )
 
 
-def test_requeue_stuck_emails_sends_only_stuck_pending_rows(django_capture_on_commit_callbacks):
+def test_requeue_stuck_emails_sends_only_pending_rows_whose_lease_passed():
     long_ago = timezone.now() - timedelta(hours=1)
     stuck = queue("stuck", subject="Stuck")
     fresh = queue("fresh", subject="Fresh")
     sent = queue("sent", subject="Sent")
     failed = queue("failed", subject="Failed")
-    OutboundEmail.objects.filter(pk__in=[stuck.pk, sent.pk, failed.pk]).update(queued_at=long_ago)
+    OutboundEmail.objects.filter(pk__in=[stuck.pk, sent.pk, failed.pk]).update(
+        queued_at=long_ago, claimed_until=long_ago
+    )
     OutboundEmail.objects.filter(pk=sent.pk).update(status="sent", sent_at=long_ago)
     OutboundEmail.objects.filter(pk=failed.pk).update(status="failed", last_error="550 No such user")
 
-    with django_capture_on_commit_callbacks(execute=True):
-        count = services.requeue_stuck_emails(older_than=timedelta(minutes=10))
+    count = services.requeue_stuck_emails()
 
     assert count == 1
     assert [message.subject for message in mail.outbox] == ["Stuck"]
@@ -196,17 +198,22 @@ def test_requeue_stuck_emails_sends_only_stuck_pending_rows(django_capture_on_co
     assert fresh.status == OutboundEmail.Status.PENDING
 
 
-def test_requeue_stuck_emails_twice_sends_nothing_more(django_capture_on_commit_callbacks):
+def test_requeue_stuck_emails_twice_sends_nothing_more():
     email = queue()
-    OutboundEmail.objects.filter(pk=email.pk).update(queued_at=timezone.now() - timedelta(hours=1))
-    with django_capture_on_commit_callbacks(execute=True):
-        services.requeue_stuck_emails(older_than=timedelta(minutes=10))
+    OutboundEmail.objects.filter(pk=email.pk).update(claimed_until=timezone.now() - timedelta(hours=1))
+    services.requeue_stuck_emails()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        second = services.requeue_stuck_emails(older_than=timedelta(0))
+    second = services.requeue_stuck_emails(all_pending=True)
 
     assert second == 0
     assert len(mail.outbox) == 1
+
+
+def test_requeue_stuck_emails_row_written_without_a_lease_is_swept():
+    OutboundEmail.objects.create(dedupe_key="raw", to=["a@example.org"], subject="Raw", body="")
+
+    assert services.requeue_stuck_emails() == 1
+    assert [message.subject for message in mail.outbox] == ["Raw"]
 
 
 def test_retry_failed_email_queues_it_again(django_capture_on_commit_callbacks, national_admin):

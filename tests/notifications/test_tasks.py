@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from notifications import services
 from notifications.models import OutboundEmail
-from notifications.tasks import STUCK_AFTER, task_send_email, task_sweep_outbox
+from notifications.tasks import task_send_email, task_sweep_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -58,15 +58,11 @@ def test_task_send_email_transient_error_in_process_leaves_pending_without_retry
     )
 
 
-def test_task_sweep_outbox_sends_rows_pending_longer_than_stuck_after(django_capture_on_commit_callbacks):
+def test_task_sweep_outbox_sends_rows_whose_lease_has_passed(django_capture_on_commit_callbacks):
     stuck = queue("stuck", subject="Stuck")
-    recent = queue("recent", subject="Recent")
-    OutboundEmail.objects.filter(pk=stuck.pk).update(
-        queued_at=timezone.now() - STUCK_AFTER - timedelta(seconds=5)
-    )
-    OutboundEmail.objects.filter(pk=recent.pk).update(
-        queued_at=timezone.now() - STUCK_AFTER + timedelta(minutes=1)
-    )
+    leased = queue("leased", subject="Leased")
+    OutboundEmail.objects.filter(pk=stuck.pk).update(claimed_until=timezone.now() - timedelta(seconds=1))
+    OutboundEmail.objects.filter(pk=leased.pk).update(claimed_until=timezone.now() + timedelta(minutes=1))
 
     with django_capture_on_commit_callbacks(execute=True):
         count = task_sweep_outbox.apply().get()
@@ -76,14 +72,16 @@ def test_task_sweep_outbox_sends_rows_pending_longer_than_stuck_after(django_cap
 
 
 def test_sweep_outbox_command_sends_stuck_rows_and_reports(django_capture_on_commit_callbacks, capsys):
-    email = queue()
-    OutboundEmail.objects.filter(pk=email.pk).update(queued_at=timezone.now() - timedelta(seconds=30))
+    stuck = queue("stuck", subject="Stuck")
+    queue("leased", subject="Leased")
+    OutboundEmail.objects.filter(pk=stuck.pk).update(claimed_until=timezone.now() - timedelta(seconds=1))
 
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("sweep_outbox", "--older-than", "10")
-
+    call_command("sweep_outbox")
     assert capsys.readouterr().out == "Re-queued 1 pending email.\n"
-    assert len(mail.outbox) == 1
+    call_command("sweep_outbox", "--all-pending")
+    assert capsys.readouterr().out == "Re-queued 1 pending email.\n"
+
+    assert sorted(message.subject for message in mail.outbox) == ["Leased", "Stuck"]
 
 
 @pytest.fixture

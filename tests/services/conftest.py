@@ -261,10 +261,12 @@ def _database_url() -> str:
 class CeleryWorker:
     """A real ``celery -A cis_portal worker`` process against the test database and broker."""
 
-    def __init__(self, log_path: Path, env: dict[str, str], queue: str):
+    def __init__(self, log_path: Path, env: dict[str, str], queue: str, pool: str = "solo"):
         self.log_path = log_path
         self.env = env
         self.queue = queue
+        # prefork (one child) enforces time limits as production does; solo starts faster.
+        self.pool = pool
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -277,7 +279,7 @@ class CeleryWorker:
                     "-A",
                     "cis_portal",
                     "worker",
-                    "--pool=solo",
+                    f"--pool={self.pool}",
                     "--concurrency=1",
                     "-Q",
                     self.queue,

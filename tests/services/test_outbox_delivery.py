@@ -45,7 +45,7 @@ def all_sent(emails) -> bool:
 
 
 def sweep_now() -> None:
-    call_command("sweep_outbox", "--older-than", "0")
+    call_command("sweep_outbox", "--all-pending")
 
 
 def test_worker_delivers_each_queued_email_exactly_once(celery_worker, smtp_sink, wait_for):

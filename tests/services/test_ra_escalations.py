@@ -99,7 +99,7 @@ def test_escalations_reach_the_sink_exactly_once_even_across_an_smtp_outage(
     )
     assert OutboundEmail.objects.get(dedupe_key__contains=":national:").status == "pending"
     smtp_sink.start()
-    call_command("sweep_outbox", "--older-than", "0")
+    call_command("sweep_outbox", "--all-pending")
     task_run_escalations.delay()  # and the job once more: nothing new is due
 
     wait_for(lambda: OutboundEmail.objects.filter(topic=f"ra_request:{ra_request.pk}").sent().count() == 4)

@@ -1,26 +1,21 @@
-from datetime import timedelta
-
 from django.core.management.base import BaseCommand
 
 from notifications import services
-from notifications.tasks import STUCK_AFTER
 
 
 class Command(BaseCommand):
     help = (
-        "Re-queue outbox emails left pending by a broker or SMTP outage. Without a broker they are "
-        "sent right away, in this process."
+        "Re-queue pending outbox emails whose lease has passed (left by a broker, SMTP, worker or "
+        "database outage). Without a broker they are sent right away, in this process."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--older-than",
-            type=int,
-            default=int(STUCK_AFTER.total_seconds()),
-            metavar="SECONDS",
-            help="Only emails last queued at least this many seconds ago (default: %(default)s).",
+            "--all-pending",
+            action="store_true",
+            help="Re-queue every pending email now, leases or not (after fixing an outage).",
         )
 
     def handle(self, *args, **options):
-        count = services.requeue_stuck_emails(older_than=timedelta(seconds=options["older_than"]))
+        count = services.requeue_stuck_emails(all_pending=options["all_pending"])
         self.stdout.write(f"Re-queued {count} pending email{'' if count == 1 else 's'}.")
