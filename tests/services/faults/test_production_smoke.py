@@ -29,6 +29,7 @@ from .conftest import WORKER_SETTINGS, RedisServer, Sink
 
 PROVIDER_EMAIL = "ra.smoke-test@example.org"
 ADMIN_EMAIL = "jo.admin@smoke-surgery.example.org"
+ODS_CODE = "A82003"  # Ulverston Health Centre, in NHS Lancashire and South Cumbria ICB (QE1)
 PASSWORD = "Smoke-test-passphrase-2026"
 
 
@@ -258,16 +259,15 @@ def test_production_stack_signs_up_raises_an_ra_request_and_survives_redis_going
     status, _, body = browser.get("/healthz")
     assert (status, '"status": "ok"' in body) == (200, True), body
 
-    # Sign up an organisation through the real server.
+    # Sign up an organisation through the real server: a practice in the open ODS data, in the ICB it
+    # was published in, so it is set up as soon as the address is confirmed (no RA team approval).
     status, _, page = browser.submit(
         "/account/sign-up/",
         {
             "email": ADMIN_EMAIL,
             "first_name": "Jo",
             "last_name": "Admin",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "ods_code": "A81099",
+            "ods_code": ODS_CODE,
             "organisation_name": "Smoke Test Surgery",
             "organisation_type": "gp_practice",
         },
@@ -279,8 +279,11 @@ def test_production_stack_signs_up_raises_an_ra_request_and_survives_redis_going
         r"https?://[^\s]+/account/confirm-email/[^\s/]+/", confirmation[0].get_payload(decode=True).decode()
     )
     assert link, confirmation[0].get_payload()
-    status, _, _ = browser.submit(urlsplit(link.group(0)).path, {})
-    assert status == 302
+    # Whoever opens the link chooses the password.
+    status, _, page = browser.submit(
+        urlsplit(link.group(0)).path, {"password1": PASSWORD, "password2": PASSWORD}
+    )
+    assert status == 302, re.findall(r'nhsuk-error-message">(.*?)<', page, re.S) or page[:2000]
 
     # Redis goes away: health check says so, and raising a request still answers promptly.
     redis.stop()
@@ -290,9 +293,9 @@ def test_production_stack_signs_up_raises_an_ra_request_and_survives_redis_going
     needed_by = date.today() + timedelta(days=30)
     started = time.monotonic()
     status, _, page = browser.submit(
-        "/ra-requests/A81099/new/",
+        f"/ra-requests/{ODS_CODE}/new/",
         {
-            "help_needed": _first_box(browser, "/ra-requests/A81099/new/", "help_needed"),
+            "help_needed": _first_box(browser, f"/ra-requests/{ODS_CODE}/new/", "help_needed"),
             "staff_affected": "12",
             "needed_by_day": str(needed_by.day),
             "needed_by_month": str(needed_by.month),
