@@ -1,7 +1,12 @@
 """Forms for signing in, signing up, invitations and the team page."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordResetForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    BaseUserCreationForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.core.exceptions import ValidationError
 
@@ -257,3 +262,29 @@ class AdminUserChangeForm(DjangoUserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Django's set-password form in the portal's words, with a weak password's error on the new password
+    field (Django puts it on the confirmation field, away from the box that needs changing)."""
+
+    new_password1 = forms.CharField(
+        label="New password",
+        strip=False,
+        help_text=NEW_PASSWORDS_HINT,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a new password"},
+    )
+    new_password2 = forms.CharField(
+        label="Confirm your new password",
+        strip=False,
+        help_text="Enter the same password again, so we know it has no typing mistake.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter your new password again"},
+    )
+    error_messages = {"password_mismatch": "The passwords do not match. Enter the same password twice"}
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
