@@ -21,6 +21,8 @@ INTERNAL_WORDING = [
     "series 8 Oberthur, series 9 Idemia/PIV",
     "FIDO2, e.g. YubiKey",
     "is inferred, not stated by a source",
+    "not named on the CIS source page",
+    "supplier details not on the CIS source page",
 ]
 
 
