@@ -169,7 +169,7 @@ def test_detail_shows_the_routing_reason_and_a_timeline_with_emails_sent(
     assert "Email sent: RA support request from Riverside Surgery" in content
     assert "Email sent: Your RA support request: submitted" in content
     assert "Phoned the ICB smartcard line twice; no answer." in content
-    assert "aims to acknowledge it by" in content
+    assert "default target is for the RA team to acknowledge it by" in content
 
 
 def test_reply_while_waiting_restarts_the_clock(client, ra_request, organisation, org_admin, ra_team_member):
