@@ -28,6 +28,7 @@ class TrainingModuleForm(forms.ModelForm):
             "refresh_period_confidence",
             "notes",
             "applies_to_roles",
+            "audience_confidence",
             "is_active",
         ]
 
