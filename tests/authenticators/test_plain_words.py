@@ -112,3 +112,11 @@ def test_plan_csv_names_authenticators_plainly(client, planned_organisation, org
 
     names = {row[4] for row in csv.reader(io.StringIO(content)) if len(row) > 4 and row[4]}
     assert "TOTP" not in " ".join(names)
+
+
+@pytest.mark.parametrize("slug", ["passkey", "microsoft-authenticator"])
+def test_the_add_an_authenticator_app_is_marked_as_in_development(catalogue, slug):
+    notes = Authenticator.objects.get(slug=slug).notes
+
+    mention = notes.index("'Add an authenticator'")
+    assert "in development" in notes[mention : mention + 120]
