@@ -23,6 +23,10 @@ INTERNAL_WORDING = [
     "is inferred, not stated by a source",
     "not named on the CIS source page",
     "supplier details not on the CIS source page",
+    "per NHS developer forum",
+    "treat RA Agent as unconfirmed",
+    "not captured from an NHS source",
+    "CIM index page",
 ]
 
 
