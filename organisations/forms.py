@@ -1,6 +1,7 @@
 """Forms for signing in, signing up, invitations and the team page."""
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import (
     AuthenticationForm,
     BaseUserCreationForm,
@@ -284,7 +285,26 @@ class NewPasswordForm(SetPasswordForm):
     )
     error_messages = {"password_mismatch": "The passwords do not match. Enter the same password twice"}
 
+    # Django's validators' messages, by error code, in the portal's words.
+    WEAK_PASSWORD_MESSAGES = {
+        "password_too_short": "Your password must be at least 12 characters",
+        "password_too_common": "Choose a less common password: this one is often used",
+        "password_entirely_numeric": "Your password cannot be only numbers",
+        "password_too_similar": "Your password is too like your email address or name",
+    }
+
     def clean(self):
         self.validate_passwords("new_password1", "new_password2")
-        self.validate_password_for_user(self.user, "new_password1")
+        password = self.cleaned_data.get("new_password1")
+        if password:
+            try:
+                password_validation.validate_password(password, self.user)
+            except ValidationError as error:
+                self.add_error(
+                    "new_password1",
+                    [
+                        self.WEAK_PASSWORD_MESSAGES.get(item.code, item.messages[0])
+                        for item in error.error_list
+                    ],
+                )
         return forms.Form.clean(self)

@@ -90,3 +90,21 @@ def test_set_new_password_hints_are_the_portals_own(client, set_password_url):
     assert "Use at least 12 characters" in content
     assert 'id="id_new_password2-hint">Enter the same password again' in content
     assert "for verification" not in content
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short", "Your password must be at least 12 characters"),
+        (
+            "password12345",
+            "Choose a less common password: this one is often used",
+        ),
+        ("123456789012345", "Your password cannot be only numbers"),
+        ("asha@example.org1", "Your password is too like your email address or name"),
+    ],
+)
+def test_set_new_password_weak_password_errors_are_plain_english(client, set_password_url, password, message):
+    response = client.post(set_password_url, {"new_password1": password, "new_password2": password})
+
+    assert message in _field_error(response.content.decode(), "new_password1")
