@@ -27,6 +27,8 @@ INTERNAL_WORDING = [
     "treat RA Agent as unconfirmed",
     "not captured from an NHS source",
     "CIM index page",
+    "the sources imply but do not state",
+    "inferred from the sources",
 ]
 
 
