@@ -9,6 +9,7 @@ PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cis_bench
+PORT ?= 8000
 
 .PHONY: help run test ci worker beat lint format bench services migrate
 
@@ -28,12 +29,14 @@ migrate: $(INSTALLED) ## Apply database migrations
 
 # DEBUG is off unless asked for. Local development asks for it here (its prerequisite migrate too);
 # a DJANGO_DEBUG already in the environment wins. The tests ask for it in tests/settings.py.
-run: export DJANGO_DEBUG ?= true
+run bench: export DJANGO_DEBUG ?= true
+# Links in emails point at the port `make run` serves on, unless PORTAL_BASE_URL is already set.
+run: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 
-run: migrate ## Set up, load reference and demo data, serve on http://127.0.0.1:8000
+run: migrate ## Set up, load reference data and (first time only) demo data, serve on http://127.0.0.1:$PORT (8000)
 	$(PYTHON) manage.py load_reference_data
 	$(PYTHON) manage.py seed_demo
-	$(PYTHON) manage.py runserver 127.0.0.1:8000
+	$(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(INSTALLED) ## Run the whole test suite (exit code 5, no tests collected, is a failure too)
 	scripts/ensure_chromium

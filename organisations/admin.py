@@ -125,7 +125,7 @@ class RAProviderAdmin(SafeAutocompleteAdminMixin, RATeamScopedAdminMixin, Simple
         "ods_code",
         "kind",
         "region",
-        "status",
+        "status_column",
         "contact_email_column",
         "ra_support_provider",
     ]
@@ -151,6 +151,25 @@ class RAProviderAdmin(SafeAutocompleteAdminMixin, RATeamScopedAdminMixin, Simple
         ("Status", {"fields": ["status", "closed_on", "successors"]}),
         ("Source", {"fields": ["source_note", "created_at", "updated_at"]}),
     ]
+    CSU_STATUS_CAVEAT = "unconfirmed: CSUs are being closed, so check before relying on it"
+
+    @admin.display(description="Status", ordering="status")
+    def status_column(self, provider):
+        if provider.kind == RAProvider.Kind.CSU and provider.is_active:
+            return f"{provider.get_status_display()} ({self.CSU_STATUS_CAVEAT})"
+        return provider.get_status_display()
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.kind != RAProvider.Kind.CSU:
+            return fieldsets
+        caveat = (
+            "The government has said CSUs are being closed, so this status is unconfirmed: check it first."
+        )
+        return [
+            (name, {**options, "description": caveat}) if name == "Status" else (name, options)
+            for name, options in fieldsets
+        ]
 
     @admin.display(description="RA contact email", ordering="ra_contact_email")
     def contact_email_column(self, provider):

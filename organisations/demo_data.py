@@ -63,6 +63,32 @@ def _user(email: str, first_name: str, last_name: str) -> User:
     return user
 
 
+DEMO_LOGINS = [
+    # (email, role description); seed() makes each of them
+    ("admin@example.org", "Organisation admin, Riverside Medical Practice (demo)"),
+    ("itlead@example.org", "IT lead, Riverside Medical Practice (demo)"),
+    ("pharmacy.admin@example.org", "Organisation admin and IT lead, Harbour Pharmacy (demo)"),
+    ("ra.team@example.org", "RA team member, NHS Lancashire and South Cumbria ICB"),
+    ("national.admin@example.org", "National administrator (admin site)"),
+]
+
+
+def was_seeded() -> bool:
+    """Whether an earlier run made demo data: a demo organisation or a demo login is there."""
+    return (
+        Organisation.objects.filter(ods_code__in=[row[0] for row in DEMO_ORGANISATIONS]).exists()
+        or User.objects.filter(email__in=[email for email, _ in DEMO_LOGINS]).exists()
+    )
+
+
+def existing_logins() -> list[tuple[str, str]]:
+    """(role description, email) for the demo logins still there."""
+    present = set(
+        User.objects.filter(email__in=[email for email, _ in DEMO_LOGINS]).values_list("email", flat=True)
+    )
+    return [(description, email) for email, description in DEMO_LOGINS if email in present]
+
+
 @transaction.atomic
 def seed() -> list[tuple[str, str]]:
     """Returns (role description, email) for each demo login."""
@@ -96,10 +122,4 @@ def seed() -> list[tuple[str, str]]:
     national = _user("national.admin@example.org", "Priya", "Shah")
     services.make_national_admin(national)
 
-    return [
-        (f"Organisation admin, {riverside}", admin.email),
-        (f"IT lead, {riverside}", it_lead.email),
-        (f"Organisation admin and IT lead, {harbour}", other_admin.email),
-        ("RA team member, NHS Lancashire and South Cumbria ICB", ra_member.email),
-        ("National administrator (admin site)", national.email),
-    ]
+    return [(description, email) for email, description in DEMO_LOGINS]

@@ -1,7 +1,13 @@
 """Forms for signing in, signing up, invitations and the team page."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordResetForm
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    BaseUserCreationForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Value, When
@@ -266,3 +272,48 @@ class AdminUserChangeForm(DjangoUserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Django's set-password form in the portal's words, with a weak password's error on the new password
+    field (Django puts it on the confirmation field, away from the box that needs changing)."""
+
+    new_password1 = forms.CharField(
+        label="New password",
+        strip=False,
+        help_text=NEW_PASSWORDS_HINT,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a new password"},
+    )
+    new_password2 = forms.CharField(
+        label="Confirm your new password",
+        strip=False,
+        help_text="Enter the same password again, so we know it has no typing mistake.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter your new password again"},
+    )
+    error_messages = {"password_mismatch": "The passwords do not match. Enter the same password twice"}
+
+    # Django's validators' messages, by error code, in the portal's words.
+    WEAK_PASSWORD_MESSAGES = {
+        "password_too_short": "Your password must be at least 12 characters",
+        "password_too_common": "Choose a less common password: this one is often used",
+        "password_entirely_numeric": "Your password cannot be only numbers",
+        "password_too_similar": "Your password is too like your email address or name",
+    }
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        password = self.cleaned_data.get("new_password1")
+        if password:
+            try:
+                password_validation.validate_password(password, self.user)
+            except ValidationError as error:
+                self.add_error(
+                    "new_password1",
+                    [
+                        self.WEAK_PASSWORD_MESSAGES.get(item.code, item.messages[0])
+                        for item in error.error_list
+                    ],
+                )
+        return forms.Form.clean(self)

@@ -179,6 +179,13 @@ class RAProvider(TimeStampedModel):
         return self.status == self.Status.ACTIVE
 
     @property
+    def has_own_targets(self) -> bool:
+        """Whether its reply targets differ from the portal's defaults (2 and 10 working days), which no
+        RA team chose: pages then call them the portal's, not the provider's."""
+        fields = ("acknowledge_within_working_days", "resolve_within_working_days")
+        return any(getattr(self, name) != self._meta.get_field(name).default for name in fields)
+
+    @property
     def has_contact_email(self) -> bool:
         return bool(self.ra_contact_email)
 
@@ -365,6 +372,7 @@ class OrganisationClaim(TimeStampedModel):
     @property
     def is_awaiting_approval(self) -> bool:
         return self.status == self.Status.AWAITING_APPROVAL
+
 
 class KnownOrganisation(models.Model):
     """An organisation listed in an open ODS data file (reference_data/ods/): its name and ICB as published.

@@ -104,15 +104,9 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = forms.NewPasswordForm
     template_name = "organisations/password_reset_confirm.html"
     success_url = reverse_lazy("organisations:password_reset_complete")
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        form.fields["new_password1"].label = "New password"
-        form.fields["new_password1"].help_text = forms.NEW_PASSWORDS_HINT
-        form.fields["new_password2"].label = "Confirm your new password"
-        return form
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -10,6 +10,14 @@ NATIONAL_TEAM_GUIDANCE = (
     "already told us, to the national RA team."
 )
 
+# Only the self-service app needs the National Insurance number; that app is still marked in development.
+SELF_SERVICE_AUTHENTICATOR_GUIDANCE = (
+    "Staff who already have an authenticator can add a non-smartcard one themselves by signing in to "
+    "Care Identity Management. Staff without one can use the self-service 'Add an authenticator' "
+    "service, which NHS England still marks as in development: it needs their National Insurance "
+    "number on their Care Identity profile and a code sent to their email address."
+)
+
 DEFAULT_DECLINE_REASONS = [
     {
         "code": "outside_area",
@@ -40,11 +48,7 @@ DEFAULT_DECLINE_REASONS = [
         "code": "self_service_authenticator",
         "label": "Staff can add non-smartcard authenticators themselves",
         "next_step": "Add an authenticator yourself",
-        "next_step_guidance": (
-            "Staff can add a non-smartcard authenticator themselves with the 'Add an authenticator' "
-            "service, or by signing in to Care Identity Management with an authenticator they already "
-            "have. They need their National Insurance number on their profile."
-        ),
+        "next_step_guidance": SELF_SERVICE_AUTHENTICATOR_GUIDANCE,
         "offers_national_reroute": False,
     },
     {

@@ -6,7 +6,10 @@ from organisations.selectors import active_icbs
 class FinderSearchForm(forms.Form):
     q = forms.CharField(
         label="ODS code, practice name or postcode",
-        help_text="For example, A81001, Densham Surgery or TS18 1HU",
+        help_text=(
+            "Your ODS code is the code the NHS Organisation Data Service (ODS) gives each organisation. "
+            "For example, A81001, Densham Surgery or TS18 1HU"
+        ),
         max_length=100,
         error_messages={
             "required": "Enter an ODS code, a practice name or a postcode",

@@ -30,6 +30,7 @@ class TrainingModuleForm(forms.ModelForm):
             "refresh_period_confidence",
             "notes",
             "applies_to_roles",
+            "audience_confidence",
             "is_active",
         ]
 

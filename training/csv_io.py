@@ -26,6 +26,35 @@ class PreviewRow:
     def is_valid(self) -> bool:
         return not self.errors
 
+    @property
+    def role_label(self) -> str:
+        """The role's name for people; an unknown value is shown as given."""
+        return _label(StaffRole, self.values["role"])
+
+    @property
+    def employment_type_label(self) -> str:
+        return _label(EmploymentType, self.values["employment_type"])
+
+
+def _label(choices, value: str) -> str:
+    return choices(value).label if value in choices.values else value
+
+
+def _allowed(choices) -> str:
+    values = list(choices.values)
+    return ", ".join(values[:-1]) + " or " + values[-1]
+
+
+def _unknown_choice_message(what: str, choices, given: str) -> str:
+    if not given:
+        return f"The {what} is empty. Use {_allowed(choices)}"
+    return f'The {what} "{given}" is not one the portal knows. Use {_allowed(choices)}'
+
+
+def template_csv() -> str:
+    """The header row of an import file, for people to fill in."""
+    return tablib.Dataset(headers=COLUMNS).export("csv")
+
 
 def _lookup(choices, raw: str) -> str:
     text = (raw or "").strip().lower().replace("-", "_").replace(" ", "_")
@@ -80,7 +109,18 @@ def preview(organisation, rows: list[dict]) -> list[PreviewRow]:
         try:
             _clean_staff_fields(organisation, taken_emails=taken_emails, **row)
         except ValidationError as error:
-            item.errors = [message for messages in error.message_dict.values() for message in messages]
+            # The form's "Select the person's role" does not help with a file: say what it held instead.
+            plain_words = {
+                "role": _unknown_choice_message("role", StaffRole, row["role"]),
+                "employment_type": _unknown_choice_message(
+                    "employment type", EmploymentType, row["employment_type"]
+                ),
+            }
+            item.errors = [
+                plain_words.get(name, message)
+                for name, messages in error.message_dict.items()
+                for message in messages
+            ]
         email = row["email"]
         if email and email in first_line_for_email:
             item.errors.append(f"The email address is also on row {first_line_for_email[email]}")

@@ -47,6 +47,11 @@ class TrainingModule(TimeStampedModel):
         blank=True,
         help_text="Staff roles the module applies to. Empty means every member of staff.",
     )
+    audience_confidence = models.CharField(
+        max_length=10,
+        default="low",
+        help_text='"low" while who the module applies to is a proposal nobody has confirmed.',
+    )
     is_active = models.BooleanField(default=True, help_text="Retired modules drop out of compliance.")
 
     history = HistoricalRecords()
@@ -65,6 +70,10 @@ class TrainingModule(TimeStampedModel):
     @property
     def is_refresh_period_proposal(self) -> bool:
         return self.refresh_period_confidence == "low"
+
+    @property
+    def is_audience_proposal(self) -> bool:
+        return self.audience_confidence == "low"
 
     def applies_to(self, role: str) -> bool:
         return not self.applies_to_roles or role in self.applies_to_roles

@@ -13,12 +13,13 @@ from django.db import transaction
 
 from .models import StaffRole, TrainingModule
 
-# Which staff each module applies to, where not everyone. A proposal of ours, not from a source.
+# Which staff each module applies to, where not everyone. A proposal of ours, not from a source, so
+# loaded modules keep audience_confidence "low" and the pages show it as a proposal.
 APPLIES_TO = {
     "working-with-the-ra": [StaffRole.RA_FACING, StaffRole.SERVICE_DESK, StaffRole.IT_MANAGER],
     "network-browser-config": [StaffRole.INFRASTRUCTURE, StaffRole.DESKSIDE, StaffRole.IT_MANAGER],
 }
-PROPOSAL_NOTE = "UNCONFIRMED: the refresher period is a proposal, not an NHS requirement."
+PROPOSAL_NOTE = "Proposed for this portal: the refresher period is not an NHS requirement."
 
 
 @transaction.atomic

@@ -15,6 +15,11 @@ urlpatterns = [
         views.StaffImportConfirmView.as_view(),
         name="staff_import_confirm",
     ),
+    path(
+        "<str:ods_code>/staff/import/template.csv",
+        views.StaffImportTemplateView.as_view(),
+        name="staff_import_template",
+    ),
     path("<str:ods_code>/staff/export.csv", views.StaffExportView.as_view(), name="staff_export"),
     path("<str:ods_code>/staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff_detail"),
     path("<str:ods_code>/staff/<int:pk>/edit/", views.StaffUpdateView.as_view(), name="staff_edit"),

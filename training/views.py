@@ -296,6 +296,13 @@ class StaffImportConfirmView(TrainingMemberMixin, View):
         return redirect("training:staff_list", ods_code=self.organisation.ods_code)
 
 
+class StaffImportTemplateView(TrainingMemberMixin, View):
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(csv_io.template_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="staff-import-template.csv"'
+        return response
+
+
 class StaffExportView(TrainingMemberMixin, View):
     def get(self, request, *args, **kwargs):
         staff = selectors.staff_for_organisation(self.organisation, include_leavers=True)

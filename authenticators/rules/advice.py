@@ -111,8 +111,8 @@ def warnings_for(
         warnings.append(
             Warning(
                 "unconfirmed",
-                f"Unconfirmed: the CIS generation or assurance level of {_join(unconfirmed)} is inferred, "
-                "not stated by a source. Check with the supplier before you buy anything.",
+                f"Not confirmed: NHS England's pages suggest the CIS generation or assurance level of "
+                f"{_join(unconfirmed)} but do not say it. Check with the supplier before you buy anything.",
             )
         )
     missing = [names[s] for s in uncoverable if s in names]

@@ -30,9 +30,10 @@ def test_public_chooser_choose_applications_and_see_matrix_and_recommendation(pa
     passkey_cell = emis_row.get_by_role("cell").filter(has_text="Passkey with EMIS Web")
     assert smartcard_cell.inner_text().startswith("Can use")
     assert passkey_cell.inner_text().startswith("Cannot use")
-    assert passkey_cell.get_attribute("title") == (
-        "This application still uses CIS1, which accepts only smartcards over HSCN"
-    )
+    page.get_by_text("Why each authenticator can or cannot be used with EMIS Web").click()
+    assert page.get_by_text(
+        "Passkey: cannot use. This application still uses CIS1, which accepts only smartcards over HSCN"
+    ).is_visible()
     assert "EMIS Web still uses CIS1" in page.locator(".nhsuk-warning-callout").inner_text()
     recommended = page.locator(".nhsuk-card").first
     assert recommended.get_by_role("listitem").first.inner_text() == "NHS smartcard (AAL3)"

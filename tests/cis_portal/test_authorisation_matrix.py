@@ -77,6 +77,7 @@ training:modules                             GET   login 200   200   404   404  
 training:staff_list                          GET   login 200   200   404   404   404   404   404
 training:staff_add                           GET   login 200   200   404   404   404   404   404
 training:staff_import                        GET   login 200   200   404   404   404   404   404
+training:staff_import_template               GET   login 200   200   404   404   404   404   404
 training:staff_import_confirm                POST  login 302   302   404   404   404   404   404
 training:staff_export                        GET   login 200   200   404   404   404   404   404
 training:staff_detail                        GET   login 200   200   404   404   404   404   404

@@ -186,7 +186,7 @@ def test_check_answers_shows_the_plan_as_it_is_now_after_changes_elsewhere(clien
 
     html = response.content.decode()
     assert "NHS e-Referral Service (e-RS)" in html
-    assert "Security key (FIDO2, e.g. YubiKey)" in html
+    assert "Security key (such as a YubiKey)" in html
 
 
 def test_check_answers_offers_no_change_link_for_a_request_already_sent(

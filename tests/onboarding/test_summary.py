@@ -354,7 +354,7 @@ def test_summary_page_lists_each_staff_group_with_its_chosen_authenticators(
     response = client.get(reverse("onboarding:summary", args=[organisation.ods_code]))
 
     html = response.content.decode()
-    smartcard = "NHS smartcard (series 8 Oberthur, series 9 Idemia/PIV, series 10 Idemia)"
+    smartcard = "NHS smartcard"
     assert (
         '<th scope="row" class="nhsuk-table__header">Clinicians</th>\n'
         '          <td class="nhsuk-table__cell">5</td>\n'

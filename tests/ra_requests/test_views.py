@@ -169,7 +169,7 @@ def test_detail_shows_the_routing_reason_and_a_timeline_with_emails_sent(
     assert "Email sent: RA support request from Riverside Surgery" in content
     assert "Email sent: Your RA support request: submitted" in content
     assert "Phoned the ICB smartcard line twice; no answer." in content
-    assert "aims to acknowledge it by" in content
+    assert "default target is for the RA team to acknowledge it by" in content
 
 
 def test_reply_while_waiting_restarts_the_clock(client, ra_request, organisation, org_admin, ra_team_member):
@@ -391,8 +391,8 @@ def test_detail_and_admin_name_the_same_next_target_as_the_sla(
     after = client.get(detail).content.decode()
     admin_column = RARequestAdmin(Model, None).sla_due(ra_request)
 
-    assert "aims to acknowledge it by" in before
-    assert "aims to resolve it by" in after
+    assert "for the RA team to acknowledge it by" in before
+    assert "for the RA team to resolve it by" in after
     assert str(admin_column).startswith("Resolve by ")
     assert (ra_request.next_target, ra_request.sla_due_at()) == ("resolve", ra_request.resolve_due_at)
     services.resolve_ra_request(ra_request, acting_user=ra_team_member)

@@ -73,6 +73,7 @@ def test_module_admin_edit_keeps_history(admin_client_national, foundations, nat
             "covers": "What CIS is",
             "refresh_months": 18,
             "refresh_period_confidence": "low",
+            "audience_confidence": "low",
             "notes": "",
             "applies_to_roles": ["deskside", "service_desk"],
             "is_active": "on",

@@ -82,7 +82,8 @@ def test_import_bad_file_lists_each_rows_errors_and_imports_nothing(lead_client,
             3,
             [
                 "Enter an email address in the correct format, like name@example.org",
-                "Select the person's role",
+                'The role "astronaut" is not one the portal knows. '
+                "Use deskside, service_desk, ra_facing, infrastructure or it_manager",
                 "Enter the supplier's name for outsourced staff",
             ],
         ),

@@ -30,7 +30,7 @@ def test_load_reference_data_marks_refresher_periods_as_unconfirmed_proposals():
         "low",
         True,
     )
-    assert build.notes.startswith("UNCONFIRMED: the refresher period is a proposal, not an NHS requirement.")
+    assert build.notes.startswith("Proposed for this portal: the refresher period is not an NHS requirement.")
     assert "Oberthur middleware" in build.covers
     assert TrainingModule.objects.get(slug="working-with-the-ra").applies_to_roles == [
         "ra_facing",

@@ -7,7 +7,23 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Create demo organisations, one demo login per role and demo data for each part. Idempotent."
+    help = (
+        "Create the demo organisations, one demo login per role and demo data for each part, once: "
+        "when demo data from an earlier run is there, leave it as it is. With --restore, put back "
+        "the demo rows that were removed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--restore",
+            action="store_true",
+            help=(
+                "Seed again over existing demo data: re-creates removed demo organisations, logins and "
+                "memberships, staff groups, training staff and completions, and RA requests of an "
+                "organisation that has none; resets Riverside's applications and estate answers to "
+                "the demo ones. Other changes are kept."
+            ),
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -19,6 +35,14 @@ class Command(BaseCommand):
 
         from organisations import demo_data
         from organisations.demo_data import DEMO_PASSWORD
+
+        if demo_data.was_seeded() and not options["restore"]:
+            self.stdout.write(
+                "Demo data from an earlier run is left as it is, with any changes you made. "
+                "To put back demo rows you removed: DJANGO_DEBUG=true python manage.py seed_demo --restore"
+            )
+            self._write_logins(demo_data.existing_logins(), DEMO_PASSWORD)
+            return
 
         logins = demo_data.seed()
         for app_config in apps.get_app_configs():
@@ -34,6 +58,9 @@ class Command(BaseCommand):
             if summary:
                 self.stdout.write(summary)
 
-        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
+        self._write_logins(logins, DEMO_PASSWORD)
+
+    def _write_logins(self, logins, password):
+        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {password})"))
         for description, email in logins:
             self.stdout.write(f"  {email:<32} {description}")
