@@ -8,7 +8,7 @@ Each test prints a ``FAULT-TABLE`` line (queued, delivered, lost, duplicated) fo
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from notifications import services
 from notifications.models import OutboundEmail
@@ -194,3 +194,51 @@ def test_database_connection_dropped_mid_batch_loses_no_task(rig, wait_for):
 def database_error_hit_a_task(rig) -> bool:
     log = rig.logs()
     return "OperationalError" in log or "InterfaceError" in log
+
+
+class DropDatabaseOnData:
+    """An SMTP server that, while taking a message, terminates the sender's PostgreSQL backend: the
+    email is accepted but the sender cannot record it (a database failover at the worst moment)."""
+
+    def __init__(self, backend_pid: int):
+        self.backend_pid = backend_pid
+        self.messages: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import psycopg2
+
+        from ..conftest import _database_url
+
+        with psycopg2.connect(_database_url()) as other, other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [self.backend_pid])
+        self.messages.append(envelope.content)
+        return "250 Message accepted for delivery"
+
+
+def test_database_lost_after_smtp_accepted_the_retry_records_it_without_a_second_copy(
+    transactional_db, settings
+):
+    from aiosmtpd.controller import Controller
+
+    from ..conftest import free_port as pick_port
+
+    email = OutboundEmail.objects.create(dedupe_key="failover", to=["a@example.org"], subject="Hi", body="")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        handler = DropDatabaseOnData(cursor.fetchone()[0])
+    port = pick_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    try:
+        with pytest.raises(DatabaseError):
+            services.deliver_email(email.pk)
+        connection.close()
+        services.deliver_email(email.pk)  # what the task's retry does
+    finally:
+        controller.stop()
+
+    assert len(handler.messages) == 1
+    email.refresh_from_db()
+    assert (email.status, email.delivered_to) == ("sent", ["a@example.org"])
