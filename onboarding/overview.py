@@ -1,4 +1,8 @@
-"""The ICB overview: readiness of every organisation an RA provider supports, read in bulk.
+"""The ICB and national overviews, and the live bulk computation behind them.
+
+The overviews read ``ReadinessRecord`` rows (one per organisation, indexed by ICB, status and
+name), so a page costs the same few queries for 10 organisations or 80,000. The rows are written
+from ``readiness_of_organisations``, the live computation below.
 
 Each part's per-organisation selector runs a few queries, which for 2,000 organisations would be
 thousands. Each part also has a bulk selector that gives the same answer for many organisations
@@ -10,15 +14,15 @@ their answers into states with the same functions as the per-organisation readin
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from organisations.models import Organisation, RAProvider
 
-from . import readiness, selectors
-from .models import ReadinessStatus
+from . import readiness, selectors, sources
+from .models import ReadinessRecord, ReadinessStatus
 
 
 @dataclass(frozen=True)
@@ -31,29 +35,15 @@ class OrganisationReadiness:
     cis1_state: str
     ra_detail: str
     percent_trained: float | None
+    active_staff: int
+    fully_compliant_staff: int
+    open_request_provider_id: int | None
     cis1_applications: tuple[str, ...]
     uncovered_applications: tuple[str, ...]
 
     @property
     def status_label(self) -> str:
         return ReadinessStatus(self.status).label
-
-
-@dataclass(frozen=True)
-class ICBOverview:
-    provider: RAProvider
-    rows: tuple[OrganisationReadiness, ...]
-
-    @property
-    def counts(self) -> list[tuple[str, str, int]]:
-        """(status, label, count) for every status, including those with none."""
-        tally = defaultdict(int)
-        for row in self.rows:
-            tally[row.status] += 1
-        return [(status.value, status.label, tally[status.value]) for status in ReadinessStatus]
-
-    def rows_with_status(self, status: str) -> list[OrganisationReadiness]:
-        return [row for row in self.rows if row.status == status]
 
 
 def _ra_detail(*, has_own_support: bool, ra_status) -> str:
@@ -71,19 +61,15 @@ def readiness_of_organisations(
     organisations, *, today: datetime.date | None = None
 ) -> list[OrganisationReadiness]:
     """Readiness of each organisation in the ``organisations`` QuerySet, in a fixed number of queries."""
-    from authenticators.selectors import plan_summaries_for_organisations
-    from ra_requests.selectors import ra_statuses_for_organisations
-    from training.selectors import compliance_for_organisations
-
     today = today or timezone.localdate()
     org_list = list(organisations.select_related("icb").order_by("name"))
     # A subquery rather than a list, so thousands of organisations never become thousands of parameters.
     ids = Organisation.objects.filter(pk__in=organisations.values("pk")).values_list("pk", flat=True)
 
     own_support = selectors.organisations_with_own_ra_support(ids)
-    ra_statuses = ra_statuses_for_organisations(ids)
-    plans = plan_summaries_for_organisations(ids)
-    training = compliance_for_organisations(ids, today=today)
+    ra_statuses = sources.ra_support_for_organisations(ids)
+    plans = sources.plan_coverage_for_organisations(ids)
+    training = sources.training_figures_for_organisations(ids, today=today)
 
     rows = []
     for organisation in org_list:
@@ -106,6 +92,9 @@ def readiness_of_organisations(
                 cis1_state=cis1_state,
                 ra_detail=_ra_detail(has_own_support=has_own, ra_status=ra_status),
                 percent_trained=compliance.percent_trained,
+                active_staff=compliance.active_staff,
+                fully_compliant_staff=compliance.fully_compliant_staff,
+                open_request_provider_id=ra_status.provider.pk if ra_status.has_open_request else None,
                 cis1_applications=plan.cis1_applications,
                 uncovered_applications=tuple(
                     sorted({*plan.uncovered_applications, *plan.unassigned_applications})
@@ -115,14 +104,56 @@ def readiness_of_organisations(
     return rows
 
 
-def icb_overview(
-    provider: RAProvider, *, organisation_type: str = "", today: datetime.date | None = None
-) -> ICBOverview:
-    """Readiness of every organisation ``provider`` supports, in a fixed number of queries."""
-    from ra_requests.selectors import organisations_supported_by
+# --- Reading the stored rows --------------------------------------------------------------------
 
-    organisations = organisations_supported_by(provider)
+
+@dataclass(frozen=True)
+class Overview:
+    """The stored readiness rows one viewer may see, filtered; ``records`` is not yet evaluated."""
+
+    provider: RAProvider | None  # None for the national overview
+    records: QuerySet
+    counts: tuple[tuple[str, str, int], ...]  # (status, label, count) for every status
+
+    @property
+    def total(self) -> int:
+        return sum(count for _, _, count in self.counts)
+
+    def records_with_status(self, status: str) -> QuerySet:
+        return self.records.filter(status=status) if status else self.records
+
+
+def _overview(records: QuerySet, provider: RAProvider | None, organisation_type: str) -> Overview:
     if organisation_type:
-        organisations = organisations.filter(organisation_type=organisation_type)
-    rows = readiness_of_organisations(organisations, today=today)
-    return ICBOverview(provider=provider, rows=tuple(rows))
+        records = records.filter(organisation_type=organisation_type)
+    tally = dict(records.order_by().values_list("status").annotate(count=Count("pk")))
+    counts = tuple((status.value, status.label, tally.get(status.value, 0)) for status in ReadinessStatus)
+    return Overview(provider=provider, records=records.select_related("icb"), counts=counts)
+
+
+def icb_overview(provider: RAProvider, *, organisation_type: str = "") -> Overview:
+    """Stored readiness of every organisation ``provider`` supports: those in the ICBs whose requests
+    route to it, and any whose latest open RA request is with it. Both through indexes of one table."""
+    routed = sources.icb_ids_routed_to(provider)
+    records = ReadinessRecord.objects.filter(Q(icb_id__in=routed) | Q(open_request_provider=provider))
+    return _overview(records, provider, organisation_type)
+
+
+def national_overview(*, region: str = "", organisation_type: str = "") -> Overview:
+    """Stored readiness of every organisation in England, or those in one NHS England region's ICBs."""
+    records = ReadinessRecord.objects.all()
+    if region:
+        icbs = RAProvider.objects.icbs().filter(region=region).values_list("pk", flat=True)
+        records = records.filter(icb_id__in=list(icbs))
+    return _overview(records, None, organisation_type)
+
+
+def regions() -> list[str]:
+    """NHS England regions that have at least one ICB, for the national filter."""
+    return list(
+        RAProvider.objects.icbs()
+        .exclude(region="")
+        .order_by("region")
+        .values_list("region", flat=True)
+        .distinct()
+    )

@@ -12,7 +12,7 @@ from organisations.models import Organisation
 from organisations.timeline import TimelineEvent
 
 from . import readiness
-from .models import ReadinessEvent, ReadinessJourney, ReadinessStatus
+from .models import ReadinessEvent, ReadinessJourney, ReadinessRecord, ReadinessStatus
 
 
 def journey_for_organisation(organisation: Organisation) -> ReadinessJourney:
@@ -274,6 +274,27 @@ def readiness_summary(organisation: Organisation, *, today: datetime.date | None
         days_to_cis1_retirement=readiness.days_until_cis1_retirement(today),
         computed_at=timezone.now(),
     )
+
+
+# --- For RA teams and national administrators ------------------------------------------------
+
+
+def organisation_for_overview_viewer(ods_code: str, *, provider) -> Organisation | None:
+    """The organisation with ``ods_code`` if ``provider`` supports it today (any, when ``provider`` is
+    None: a national administrator); None otherwise."""
+    from organisations.validators import normalise_ods_code
+
+    from . import sources
+
+    code = normalise_ods_code(ods_code)
+    organisations = (
+        Organisation.objects.all() if provider is None else sources.organisations_supported_by(provider)
+    )
+    return organisations.select_related("icb").filter(ods_code=code).first()
+
+
+def stored_readiness(organisation: Organisation) -> ReadinessRecord | None:
+    return ReadinessRecord.objects.filter(organisation=organisation).first()
 
 
 # --- Organisation timeline ----------------------------------------------------------------------

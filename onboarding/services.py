@@ -13,7 +13,7 @@ from django.utils import timezone
 from organisations.models import Organisation
 
 from . import readiness, step_effects, steps
-from .models import ReadinessEvent, ReadinessJourney, ReadinessStatus, StepState
+from .models import ReadinessEvent, ReadinessJourney, ReadinessRecord, ReadinessStatus, StepState
 
 STALE_VERSION_MESSAGE = (
     "Someone else in your organisation changed these answers after you opened this page. "
@@ -69,6 +69,7 @@ def save_step(
         actor=acting_user,
         occurred_at=timezone.now(),
     )
+    refresh_readiness_record(organisation)
     return journey
 
 
@@ -94,6 +95,7 @@ def submit_journey(organisation: Organisation, *, expected_version: int, acting_
         actor=acting_user,
         occurred_at=journey.submitted_at,
     )
+    refresh_readiness_record(organisation)
     return journey
 
 
@@ -124,13 +126,98 @@ def record_readiness_status(
     )
 
 
-def record_readiness_statuses(*, today=None, batch_size: int = 2000) -> int:
-    """Put every organisation's change of overall readiness status on its timeline.
+_RECORD_FIELDS = (
+    "name",
+    "ods_code",
+    "organisation_type",
+    "icb_id",
+    "open_request_provider_id",
+    "status",
+    "ra_state",
+    "plan_state",
+    "training_state",
+    "cis1_state",
+    "ra_detail",
+    "active_staff",
+    "fully_compliant_staff",
+    "percent_trained",
+    "cis1_applications",
+    "cis1_count",
+    "uncovered_applications",
+)
 
-    Works out the live status of all organisations in batches (a fixed number of queries per
-    batch, through the same bulk selectors as the ICB overview) and adds a status-change event
-    where it differs from the last one recorded. Returns how many events were added. Idempotent:
-    a second run with nothing changed adds nothing. Run by Celery beat and by the
+
+def _record_from(row, now) -> ReadinessRecord:
+    organisation = row.organisation
+    return ReadinessRecord(
+        organisation=organisation,
+        name=organisation.name,
+        ods_code=organisation.ods_code,
+        organisation_type=organisation.organisation_type,
+        icb_id=organisation.icb_id,
+        open_request_provider_id=row.open_request_provider_id,
+        status=row.status,
+        ra_state=row.ra_state,
+        plan_state=row.plan_state,
+        training_state=row.training_state,
+        cis1_state=row.cis1_state,
+        ra_detail=row.ra_detail[:300],
+        active_staff=row.active_staff,
+        fully_compliant_staff=row.fully_compliant_staff,
+        percent_trained=row.percent_trained,
+        cis1_applications=list(row.cis1_applications),
+        cis1_count=len(row.cis1_applications),
+        uncovered_applications=list(row.uncovered_applications),
+        changed_at=now,
+        refreshed_at=now,
+    )
+
+
+def _store_readiness(rows, *, now) -> None:
+    """Write each live row to its organisation's ``ReadinessRecord`` (caller holds the transaction).
+
+    ``changed_at`` moves only when a value differs; ``refreshed_at`` always. Two queries per
+    1,000 organisations: read what is stored, then one insert-or-update.
+    """
+    fresh = [_record_from(row, now) for row in rows]
+    stored = ReadinessRecord.objects.in_bulk([record.pk for record in fresh])
+    for record in fresh:
+        old = stored.get(record.pk)
+        if old is not None and all(getattr(old, field) == getattr(record, field) for field in _RECORD_FIELDS):
+            record.changed_at = old.changed_at
+    ReadinessRecord.objects.bulk_create(
+        fresh,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["organisation"],
+        update_fields=[*_RECORD_FIELDS, "changed_at", "refreshed_at"],
+    )
+
+
+@transaction.atomic
+def refresh_readiness_record(organisation: Organisation, *, today=None) -> ReadinessRecord:
+    """Work out ``organisation``'s readiness now and store it; called inside the wizard's own writes.
+
+    Safe to repeat: it stores the live value, whatever was there.
+    """
+    from .overview import readiness_of_organisations
+
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    _store_readiness(
+        readiness_of_organisations(Organisation.objects.filter(pk=organisation.pk), today=today),
+        now=timezone.now(),
+    )
+    return ReadinessRecord.objects.get(pk=organisation.pk)
+
+
+def record_readiness_statuses(*, today=None, batch_size: int = 2000) -> int:
+    """Refresh every organisation's stored readiness and put changes of status on its timeline.
+
+    Works out the live readiness of all organisations in batches (a fixed number of queries per
+    batch, through the same bulk selectors as the readiness summary) and, in one transaction per
+    batch, writes each organisation's ``ReadinessRecord`` and adds a status-change event where the
+    status differs from the last one recorded. Returns how many events were added. Idempotent:
+    a second run with nothing changed adds nothing. Run hourly by Celery beat and by the
     ``record_readiness_statuses`` management command, so the pages never write on a GET.
     """
     from .overview import readiness_of_organisations
@@ -151,6 +238,8 @@ def record_readiness_statuses(*, today=None, batch_size: int = 2000) -> int:
             ):
                 last_status.setdefault(organisation_id, status)
             now = timezone.now()
+            rows = readiness_of_organisations(Organisation.objects.filter(pk__in=batch), today=today)
+            _store_readiness(rows, now=now)
             new_events = [
                 ReadinessEvent(
                     organisation=row.organisation,
@@ -162,7 +251,7 @@ def record_readiness_statuses(*, today=None, batch_size: int = 2000) -> int:
                     ),
                     occurred_at=now,
                 )
-                for row in readiness_of_organisations(Organisation.objects.filter(pk__in=batch), today=today)
+                for row in rows
                 if last_status.get(row.organisation.pk) != row.status
             ]
             ReadinessEvent.objects.bulk_create(new_events)

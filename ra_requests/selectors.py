@@ -133,8 +133,8 @@ def ra_statuses_for_organisations(organisation_ids: Iterable[int]) -> dict[int, 
     return statuses
 
 
-def organisations_supported_by(provider: RAProvider):
-    """Organisations whose requests route to ``provider`` today, plus any with an open request there."""
+def icb_ids_routed_to(provider: RAProvider) -> list[int]:
+    """Ids of the ICBs (with organisations) whose organisations' requests route to ``provider`` today."""
     from organisations.selectors import national_ra_team
 
     from .routing import route_for_icb
@@ -147,14 +147,18 @@ def organisations_supported_by(provider: RAProvider):
         .select_related("ra_support_provider")
         .prefetch_related("successors__ra_support_provider")
     )
-    routed_icb_ids = [
+    return [
         icb.pk
         for icb in icbs
         if (route := route_for_icb(icb, national=national)).provider is not None
         and route.provider.pk == provider.pk
     ]
+
+
+def organisations_supported_by(provider: RAProvider):
+    """Organisations whose requests route to ``provider`` today, plus any with an open request there."""
     return Organisation.objects.filter(
-        Q(icb_id__in=routed_icb_ids)
+        Q(icb_id__in=icb_ids_routed_to(provider))
         | Q(ra_requests__provider=provider, ra_requests__status__in=OPEN_STATUSES)
     ).distinct()
 

@@ -1,0 +1,25 @@
+"""The one place onboarding asks the other parts for the figures readiness is built from.
+
+Every readiness read — the live summary, the ICB overview's bulk computation and the stored
+``ReadinessRecord`` refresh — gets "RA support arranged", "plan covers every application" and
+"training figure" through these names, so pointing them at another function changes every page,
+export and stored row at once (one line each below).
+"""
+
+from authenticators.selectors import plan_summaries_for_organisations as plan_coverage_for_organisations
+from authenticators.selectors import plan_summary
+from ra_requests.selectors import icb_ids_routed_to, organisations_supported_by, ra_requests_for_organisation
+from ra_requests.selectors import ra_statuses_for_organisations as ra_support_for_organisations
+from training.selectors import compliance_for_organisations as training_figures_for_organisations
+from training.selectors import compliance_summary
+
+__all__ = [
+    "compliance_summary",
+    "icb_ids_routed_to",
+    "organisations_supported_by",
+    "plan_coverage_for_organisations",
+    "plan_summary",
+    "ra_requests_for_organisation",
+    "ra_support_for_organisations",
+    "training_figures_for_organisations",
+]
