@@ -11,7 +11,7 @@ from django.utils import timezone
 from organisations.models import Organisation
 from organisations.timeline import TimelineEvent
 
-from . import readiness
+from . import readiness, sources
 from .models import ReadinessEvent, ReadinessJourney, ReadinessRecord, ReadinessStatus
 
 
@@ -127,10 +127,8 @@ def training_check_state(*, active_staff: int, fully_compliant_staff: int) -> st
 
 
 def _ra_item(organisation, journey) -> readiness.ReadinessItem:
-    from ra_requests.selectors import ra_statuses_for_organisations
-
     answers = journey.answers_for("ra-support")
-    status = ra_statuses_for_organisations([organisation.pk])[organisation.pk]
+    status = sources.ra_support_for_organisations([organisation.pk])[organisation.pk]
     resolved = status.last_resolved
     has_own = has_own_ra_support(answers)
     state = ra_check_state(has_own_support=has_own, ra_status=status)
@@ -171,9 +169,7 @@ def _ra_item(organisation, journey) -> readiness.ReadinessItem:
 
 
 def _plan_items(organisation, today) -> tuple[list[readiness.ReadinessItem], object | None, tuple[str, ...]]:
-    from authenticators.selectors import plan_summary
-
-    plan = plan_summary(organisation)
+    plan = sources.plan_summary(organisation)
     plan_url = reverse("authenticators:plan", args=[organisation.ods_code])
     state, cis1_state = plan_check_states(plan.coverage, today=today)
     if not plan.has_plan:
@@ -222,10 +218,8 @@ def _plan_items(organisation, today) -> tuple[list[readiness.ReadinessItem], obj
 
 
 def _training_item(organisation, today) -> readiness.ReadinessItem:
-    from training.selectors import compliance_summary
-
     title = "Technical support staff trained and in date"
-    compliance = compliance_summary(organisation, today=today)
+    compliance = sources.compliance_summary(organisation, today=today)
     percent = percent_of(compliance.fully_compliant_staff, compliance.active_staff)
     state = training_check_state(
         active_staff=compliance.active_staff, fully_compliant_staff=compliance.fully_compliant_staff
@@ -283,8 +277,6 @@ def organisation_for_overview_viewer(ods_code: str, *, provider) -> Organisation
     """The organisation with ``ods_code`` if ``provider`` supports it today (any, when ``provider`` is
     None: a national administrator); None otherwise."""
     from organisations.validators import normalise_ods_code
-
-    from . import sources
 
     code = normalise_ods_code(ods_code)
     organisations = (
