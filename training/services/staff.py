@@ -14,6 +14,7 @@ from ..models import (
     StaffMember,
     StaffRole,
 )
+from .records_stamp import mark_training_records_changed
 
 
 def _clean_staff_fields(
@@ -95,6 +96,7 @@ def add_staff_member(
     staff = StaffMember(organisation=organisation, **fields)
     staff._history_user = acting_user
     staff.save()
+    mark_training_records_changed(organisation.pk)
     return staff
 
 
@@ -122,6 +124,7 @@ def update_staff_member(
         setattr(staff, name, value)
     staff._history_user = acting_user
     staff.save()
+    mark_training_records_changed(staff.organisation_id)
     return staff
 
 
@@ -133,6 +136,7 @@ def mark_staff_member_left(staff: StaffMember, *, left_on: datetime.date, acting
     staff.left_on = left_on
     staff._history_user = acting_user
     staff.save(update_fields=["left_on", "updated_at"])
+    mark_training_records_changed(staff.organisation_id)
     return staff
 
 
@@ -141,6 +145,7 @@ def reinstate_staff_member(staff: StaffMember, *, acting_user) -> StaffMember:
     staff.left_on = None
     staff._history_user = acting_user
     staff.save(update_fields=["left_on", "updated_at"])
+    mark_training_records_changed(staff.organisation_id)
     return staff
 
 
