@@ -2,7 +2,8 @@
 for the national overview over all of them (about 42,000 organisations in one database).
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/cis_perf_bench .venv/bin/python bench/icb_overview.py
-(``BENCH_ICB_SIZES=10,2000`` for a quicker run, e.g. on SQLite).
+(``BENCH_ICB_SIZES=10,2000`` for a quicker run, e.g. on SQLite; ``BENCH_KEEPDB=1`` keeps the seeded
+database for the next run, which then skips seeding.)
 
 Each organisation gets a realistic record: two applications (one on CIS1), a staff group with
 chosen authenticators, estate facts, two technical staff (one trained), and every fifth an open
@@ -138,7 +139,7 @@ def build(icb_code: str, size: int):
 
 
 def main() -> None:
-    with django_test_database():
+    with django_test_database(keepdb=os.environ.get("BENCH_KEEPDB") == "1"):
         from django.conf import settings
         from django.test import Client
         from django.urls import reverse
@@ -149,12 +150,18 @@ def main() -> None:
         from organisations.models import User
         from training import reference_data as training_reference_data
 
-        authenticator_reference_data.load(settings.REFERENCE_DATA_DIR)
-        training_reference_data.load(settings.REFERENCE_DATA_DIR)
+        seeded = User.objects.filter(email__startswith="ra.qb").exists()
+        if seeded:
+            User.objects.filter(email__startswith="ra.qb").delete()
+            User.objects.filter(email="national@example.org").delete()
+        else:
+            authenticator_reference_data.load(settings.REFERENCE_DATA_DIR)
+            training_reference_data.load(settings.REFERENCE_DATA_DIR)
         icbs = []
         for size, code in zip(SIZES, CODES, strict=False):
-            _, seconds = timed(lambda size=size, code=code: build(code, size))
-            print(f"Seeded {size:,} organisations in {seconds:.1f} s", flush=True)
+            if not seeded:
+                _, seconds = timed(lambda size=size, code=code: build(code, size))
+                print(f"Seeded {size:,} organisations in {seconds:.1f} s", flush=True)
             icbs.append((size, code, seeded_icb(code)))
         events, job_seconds = timed(record_readiness_statuses)
         total = sum(SIZES)
