@@ -164,3 +164,34 @@ class ReadinessRecord(models.Model):
     @property
     def status_label(self) -> str:
         return ReadinessStatus(self.status).label
+
+
+class ReadinessSupport(models.Model):
+    """One row for each RA provider that supports an organisation: the provider its ICB's requests
+    route to, and the provider holding its latest open request if that is another one.
+
+    Written with the organisation's ``ReadinessRecord`` and carrying copies of the fields an
+    overview filters and sorts on, so "organisations this provider supports" is one index range
+    (provider, then name), however large the national tables grow.
+    """
+
+    provider = models.ForeignKey("organisations.RAProvider", on_delete=models.CASCADE, related_name="+")
+    record = models.ForeignKey(ReadinessRecord, on_delete=models.CASCADE, related_name="supports")
+    name = models.CharField(max_length=200)
+    organisation_type = models.CharField(max_length=30, choices=Organisation.OrganisationType.choices)
+    status = models.CharField(max_length=20, choices=ReadinessStatus.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "record"], name="readinesssupport_once_per_provider")
+        ]
+        indexes = [
+            models.Index(fields=["provider", "name", "record"], name="support_provider_name"),
+            models.Index(fields=["provider", "status", "name", "record"], name="support_provider_status"),
+            models.Index(
+                fields=["provider", "organisation_type", "name", "record"], name="support_provider_type"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} supported by provider {self.provider_id}"

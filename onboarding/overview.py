@@ -14,15 +14,16 @@ their answers into states with the same functions as the per-organisation readin
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from organisations.models import Organisation, RAProvider
 
 from . import readiness, selectors, sources
-from .models import ReadinessRecord, ReadinessStatus
+from .models import ReadinessRecord, ReadinessStatus, ReadinessSupport
 
 
 @dataclass(frozen=True)
@@ -109,34 +110,50 @@ def readiness_of_organisations(
 
 @dataclass(frozen=True)
 class Overview:
-    """The stored readiness rows one viewer may see, filtered; ``records`` is not yet evaluated."""
+    """The stored readiness rows one viewer may see, filtered, with a count for every status."""
 
     provider: RAProvider | None  # None for the national overview
-    records: QuerySet
     counts: tuple[tuple[str, str, int], ...]  # (status, label, count) for every status
+    select: Callable[[str], QuerySet]  # status ("" for all) -> ordered ReadinessRecord QuerySet
 
     @property
     def total(self) -> int:
         return sum(count for _, _, count in self.counts)
 
+    @property
+    def records(self) -> QuerySet:
+        return self.select("")
+
     def records_with_status(self, status: str) -> QuerySet:
-        return self.records.filter(status=status) if status else self.records
+        return self.select(status)
 
 
-def _overview(records: QuerySet, provider: RAProvider | None, organisation_type: str) -> Overview:
-    if organisation_type:
-        records = records.filter(organisation_type=organisation_type)
-    tally = dict(records.order_by().values_list("status").annotate(count=Count("pk")))
-    counts = tuple((status.value, status.label, tally.get(status.value, 0)) for status in ReadinessStatus)
-    return Overview(provider=provider, records=records.select_related("icb"), counts=counts)
+def _counts(rows: QuerySet) -> tuple[tuple[str, str, int], ...]:
+    tally = dict(rows.order_by().values_list("status").annotate(count=Count("pk")))
+    return tuple((status.value, status.label, tally.get(status.value, 0)) for status in ReadinessStatus)
 
 
 def icb_overview(provider: RAProvider, *, organisation_type: str = "") -> Overview:
-    """Stored readiness of every organisation ``provider`` supports: those in the ICBs whose requests
-    route to it, and any whose latest open RA request is with it. Both through indexes of one table."""
-    routed = sources.icb_ids_routed_to(provider)
-    records = ReadinessRecord.objects.filter(Q(icb_id__in=routed) | Q(open_request_provider=provider))
-    return _overview(records, provider, organisation_type)
+    """Stored readiness of every organisation ``provider`` supports (its ICBs' organisations, and any
+    whose open RA request is with it), read through ``ReadinessSupport``'s (provider, ...) indexes."""
+    support = {"provider": provider}
+    if organisation_type:
+        support["organisation_type"] = organisation_type
+
+    def select(status: str) -> QuerySet:
+        # One filter() call, so the ordering and every condition share one join to the support rows.
+        conditions = {f"supports__{key}": value for key, value in support.items()}
+        if status:
+            conditions["supports__status"] = status
+        return (
+            ReadinessRecord.objects.filter(**conditions)
+            .order_by("supports__name", "supports__record_id")
+            .select_related("icb")
+        )
+
+    return Overview(
+        provider=provider, counts=_counts(ReadinessSupport.objects.filter(**support)), select=select
+    )
 
 
 def national_overview(*, region: str = "", organisation_type: str = "") -> Overview:
@@ -145,7 +162,14 @@ def national_overview(*, region: str = "", organisation_type: str = "") -> Overv
     if region:
         icbs = RAProvider.objects.icbs().filter(region=region).values_list("pk", flat=True)
         records = records.filter(icb_id__in=list(icbs))
-    return _overview(records, None, organisation_type)
+    if organisation_type:
+        records = records.filter(organisation_type=organisation_type)
+
+    def select(status: str) -> QuerySet:
+        chosen = records.filter(status=status) if status else records
+        return chosen.order_by("name", "organisation_id").select_related("icb")
+
+    return Overview(provider=None, counts=_counts(records), select=select)
 
 
 def regions() -> list[str]:

@@ -12,8 +12,15 @@ from django.utils import timezone
 
 from organisations.models import Organisation
 
-from . import readiness, step_effects, steps
-from .models import ReadinessEvent, ReadinessJourney, ReadinessRecord, ReadinessStatus, StepState
+from . import readiness, sources, step_effects, steps
+from .models import (
+    ReadinessEvent,
+    ReadinessJourney,
+    ReadinessRecord,
+    ReadinessStatus,
+    ReadinessSupport,
+    StepState,
+)
 
 STALE_VERSION_MESSAGE = (
     "Someone else in your organisation changed these answers after you opened this page. "
@@ -176,8 +183,9 @@ def _record_from(row, now) -> ReadinessRecord:
 def _store_readiness(rows, *, now) -> None:
     """Write each live row to its organisation's ``ReadinessRecord`` (caller holds the transaction).
 
-    ``changed_at`` moves only when a value differs; ``refreshed_at`` always. Two queries per
-    1,000 organisations: read what is stored, then one insert-or-update.
+    ``changed_at`` moves only when a value differs; ``refreshed_at`` always. Also rewrites the
+    organisations' ``ReadinessSupport`` rows (which providers support each). A fixed number of
+    queries per 1,000 organisations.
     """
     fresh = [_record_from(row, now) for row in rows]
     stored = ReadinessRecord.objects.in_bulk([record.pk for record in fresh])
@@ -191,6 +199,22 @@ def _store_readiness(rows, *, now) -> None:
         update_conflicts=True,
         unique_fields=["organisation"],
         update_fields=[*_RECORD_FIELDS, "changed_at", "refreshed_at"],
+    )
+    routed = sources.routed_provider_ids_by_icb()
+    ReadinessSupport.objects.filter(record__in=[record.pk for record in fresh]).delete()
+    ReadinessSupport.objects.bulk_create(
+        [
+            ReadinessSupport(
+                provider_id=provider_id,
+                record_id=record.pk,
+                name=record.name,
+                organisation_type=record.organisation_type,
+                status=record.status,
+            )
+            for record in fresh
+            for provider_id in {routed.get(record.icb_id), record.open_request_provider_id} - {None}
+        ],
+        batch_size=2000,
     )
 
 

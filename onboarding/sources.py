@@ -8,7 +8,12 @@ export and stored row at once (one line each below).
 
 from authenticators.selectors import plan_summaries_for_organisations as plan_coverage_for_organisations
 from authenticators.selectors import plan_summary
-from ra_requests.selectors import icb_ids_routed_to, organisations_supported_by, ra_requests_for_organisation
+from ra_requests.selectors import (
+    icb_ids_routed_to,
+    organisations_supported_by,
+    ra_requests_for_organisation,
+    routed_provider_ids_by_icb,
+)
 from ra_requests.selectors import ra_statuses_for_organisations as ra_support_for_organisations
 from training.selectors import compliance_for_organisations as training_figures_for_organisations
 from training.selectors import compliance_summary
@@ -21,5 +26,6 @@ __all__ = [
     "plan_summary",
     "ra_requests_for_organisation",
     "ra_support_for_organisations",
+    "routed_provider_ids_by_icb",
     "training_figures_for_organisations",
 ]

@@ -261,3 +261,24 @@ def test_icb_overview_ignores_malformed_query_parameters(client, icb, ra_team_me
     assert response.context["status"] == ""
     assert response.context["organisation_type"] == ""
     assert len(list(csv.reader(io.StringIO(export.content.decode())))) == 4  # header and three rows
+
+
+def test_icb_overview_includes_an_organisation_elsewhere_while_its_request_is_open_here(
+    client, icb, other_icb, organisation, org_admin, other_ra_team_member, other_organisation
+):
+    from ra_requests.models import RARequest
+
+    request = submit_request(organisation, org_admin)
+    RARequest.objects.filter(pk=request.pk).update(provider=other_icb)  # as if re-routed
+    refresh()
+    client.force_login(other_ra_team_member)
+
+    while_open = client.get(reverse("onboarding:icb_overview"))
+    RARequest.objects.filter(pk=request.pk).update(status="declined", decline_reason="duplicate")
+    refresh()
+    after = client.get(reverse("onboarding:icb_overview"))
+
+    assert [row.ods_code for row in while_open.context["page"].object_list] == ["B82002", "A81001"]
+    assert while_open.context["overview"].total == 2
+    assert [row.ods_code for row in after.context["page"].object_list] == ["B82002"]
+    assert after.context["overview"].total == 1
