@@ -147,10 +147,10 @@ def main() -> None:
         from authenticators import reference_data as authenticator_reference_data
         from onboarding.services import record_readiness_statuses
         from organisations import services
-        from organisations.models import User
+        from organisations.models import RAProvider, User
         from training import reference_data as training_reference_data
 
-        seeded = User.objects.filter(email__startswith="ra.qb").exists()
+        seeded = RAProvider.objects.filter(ods_code=CODES[0]).exists()
         if seeded:
             User.objects.filter(email__startswith="ra.qb").delete()
             User.objects.filter(email="national@example.org").delete()
