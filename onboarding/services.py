@@ -200,19 +200,33 @@ def _store_readiness(rows, *, now) -> None:
         unique_fields=["organisation"],
         update_fields=[*_RECORD_FIELDS, "changed_at", "refreshed_at"],
     )
+    _store_support(fresh)
+
+
+def _store_support(records: list[ReadinessRecord]) -> None:
+    """Make the ``ReadinessSupport`` rows of ``records`` match them, touching only rows that differ
+    (most hours nothing changes, so the hourly job leaves the table and its indexes alone)."""
     routed = sources.routed_provider_ids_by_icb()
-    ReadinessSupport.objects.filter(record__in=[record.pk for record in fresh]).delete()
+    wanted = {
+        (record.pk, provider_id): (record.name, record.organisation_type, record.status)
+        for record in records
+        for provider_id in {routed.get(record.icb_id), record.open_request_provider_id} - {None}
+    }
+    stored = {
+        (record_id, provider_id): (pk, (name, organisation_type, status))
+        for pk, record_id, provider_id, name, organisation_type, status in ReadinessSupport.objects.filter(
+            record__in=[record.pk for record in records]
+        ).values_list("pk", "record_id", "provider_id", "name", "organisation_type", "status")
+    }
+    stale = [pk for key, (pk, values) in stored.items() if wanted.get(key) != values]
+    ReadinessSupport.objects.filter(pk__in=stale).delete()
     ReadinessSupport.objects.bulk_create(
         [
             ReadinessSupport(
-                provider_id=provider_id,
-                record_id=record.pk,
-                name=record.name,
-                organisation_type=record.organisation_type,
-                status=record.status,
+                record_id=record_id, provider_id=provider_id, name=name, organisation_type=kind, status=status
             )
-            for record in fresh
-            for provider_id in {routed.get(record.icb_id), record.open_request_provider_id} - {None}
+            for (record_id, provider_id), (name, kind, status) in wanted.items()
+            if stored.get((record_id, provider_id), (None, None))[1] != (name, kind, status)
         ],
         batch_size=2000,
     )

@@ -193,6 +193,14 @@ def test_stored_readiness_catches_up_with_changes_made_outside_the_wizard_at_the
     assert ReadinessRecord.objects.get(pk=untouched.pk).changed_at == untouched.changed_at
     for pk, row in live.items():
         assert as_compared(stored[pk]) == as_compared(row)
+    # The provider's indexed rows follow the change too: its counts and status filter agree.
+    overview = icb_overview(mixed_organisations[0].icb)
+    live_tally = dict.fromkeys(("ready", "nearly_ready", "not_ready"), 0)
+    for row in live.values():
+        live_tally[row.status] += 1
+    assert {status: count for status, _, count in overview.counts} == live_tally
+    for status, count in live_tally.items():
+        assert overview.records_with_status(status).count() == count
 
 
 def test_stored_readiness_is_written_in_the_same_transaction_as_a_wizard_step(icb, organisation, save):
