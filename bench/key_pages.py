@@ -27,6 +27,9 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
 CONCURRENCY = 2
 CHEAPEST = "accessibility statement"
+# The sessions made here must be readable by gunicorn's workers: both sign with this key.
+SECRET_KEY = "bench-only-not-secret"
+os.environ["DJANGO_SECRET_KEY"] = SECRET_KEY
 TARGET_SHARE = 0.5
 
 
@@ -122,7 +125,7 @@ def start_gunicorn(port: int) -> subprocess.Popen:
             **db, host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432
         ),
         "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "bench-only-not-secret",
+        "DJANGO_SECRET_KEY": SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_CONN_MAX_AGE": "60",
