@@ -282,3 +282,19 @@ def test_icb_overview_includes_an_organisation_elsewhere_while_its_request_is_op
     assert while_open.context["overview"].total == 2
     assert [row.ods_code for row in after.context["page"].object_list] == ["B82002"]
     assert after.context["overview"].total == 1
+
+
+def test_overview_csv_runs_the_same_queries_for_10_and_500_organisations(client, icb, ra_team_member):
+    add_organisations(icb, 10)
+    refresh()
+    client.force_login(ra_team_member)
+    with CaptureQueriesContext(connection) as small:
+        small_rows = client.get(reverse("onboarding:icb_overview_csv")).content.decode().count("\n")
+    add_organisations(icb, 490, start=10)
+    refresh()
+
+    with CaptureQueriesContext(connection) as large:
+        large_rows = client.get(reverse("onboarding:icb_overview_csv")).content.decode().count("\n")
+
+    assert (small_rows, large_rows) == (11, 501)  # a header and one line per organisation
+    assert len(small.captured_queries) == len(large.captured_queries)
