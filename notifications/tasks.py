@@ -45,3 +45,12 @@ def task_send_email(self, *, email_id: int) -> None:
 def task_sweep_outbox() -> int:
     """Re-queue outbox emails left pending by a broker or SMTP outage."""
     return services.requeue_stuck_emails(older_than=STUCK_AFTER)
+
+
+@shared_task(name="notifications.enqueue_emails")
+def task_enqueue_emails(*, email_ids: list[int]) -> int:
+    """Hand each of a batch of outbox rows to ``task_send_email`` (fan-out of ``queue_emails``).
+
+    Safe to run twice: sending skips a row already sent. Returns how many were handed over.
+    """
+    return sum(1 for email_id in email_ids if services.enqueue_email(email_id))
