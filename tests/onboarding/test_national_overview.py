@@ -96,7 +96,10 @@ def test_ra_organisation_page_shows_requests_readiness_and_contacts(
     assert "Riverside Surgery (A81001)</h1>" in html
     assert f">{request.reference}</a>" in html
     assert reverse("admin:ra_requests_rarequest_change", args=[request.pk]) in html
-    assert f"{request.reference}: Submitted" in html  # the stored RA detail
+    assert f"{request.reference}: Submitted, waiting for the RA team" in html  # the stored RA detail
+    requests_table = html.split('id="ra-requests"', 1)[1].split("</table>", 1)[0]
+    assert '<th scope="col" class="nhsuk-table__header">Waiting for</th>' in requests_table
+    assert '<td class="nhsuk-table__cell">The RA team</td>' in requests_table
     assert 'href="mailto:admin@riverside.example.org"' in html
     assert "<form" not in html.split('id="maincontent"')[-1]  # read-only: nothing to submit
 
