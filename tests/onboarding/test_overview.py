@@ -284,6 +284,26 @@ def test_icb_overview_includes_an_organisation_elsewhere_while_its_request_is_op
     assert after.context["overview"].total == 1
 
 
+def test_every_provider_holding_one_of_an_organisations_open_requests_sees_it(
+    client, icb, other_icb, organisation, org_admin, other_ra_team_member, other_organisation
+):
+    """Not only the provider of the newest open request: an older request still open elsewhere
+    keeps the organisation on that provider's overview."""
+    from ra_requests.models import RARequest
+
+    older = submit_request(organisation, org_admin)
+    RARequest.objects.filter(pk=older.pk).update(provider=other_icb)  # as if re-routed
+    newer = submit_request(organisation, org_admin)
+    refresh()
+    client.force_login(other_ra_team_member)
+
+    response = client.get(reverse("onboarding:icb_overview"))
+
+    assert newer.provider == icb
+    assert [row.ods_code for row in response.context["page"].object_list] == ["B82002", "A81001"]
+    assert icb_overview(icb).records.filter(ods_code="A81001").exists()
+
+
 def test_overview_csv_runs_the_same_queries_for_10_and_500_organisations(client, icb, ra_team_member):
     add_organisations(icb, 10)
     refresh()
