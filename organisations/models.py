@@ -366,6 +366,7 @@ class OrganisationClaim(TimeStampedModel):
     def is_awaiting_approval(self) -> bool:
         return self.status == self.Status.AWAITING_APPROVAL
 
+
 class KnownOrganisation(models.Model):
     """An organisation listed in an open ODS data file (reference_data/ods/): its name and ICB as published.
 

@@ -139,6 +139,7 @@ def decline_reasons(request):
     if not DeclineReason.objects.exists():
         install_default_decline_reasons(DeclineReason)
 
+
 PRACTICES = """ods_code,name,postcode,icb_code_2025,sub_icb_code,successor_hint
 A81001,THE DENSHAM SURGERY,TS18 1HU,QHM,16C,
 A81002,QUEENS PARK MEDICAL CENTRE,TS18 2AW,QHM,16C,
