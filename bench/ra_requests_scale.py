@@ -12,7 +12,8 @@ Needs PostgreSQL and Redis (127.0.0.1:6379, database 13 by default; BENCH_BROKER
    2,500 outbox rows handed to Redis), twice: the second run must find and send nothing.
 4. Starts a real Celery worker (prefork, 2 processes) against Redis and a local SMTP sink, and
    measures emails per second until all 2,500 are delivered.
-5. Times the changelist again at 250,000 rows. Targets: scan under 3 s; changelist within 1.5x.
+5. Times the changelist again at 250,000 rows. Targets: the whole escalation job under 1.5 s;
+   changelist within 1.5x.
 """
 
 import csv
@@ -356,7 +357,7 @@ def main() -> None:
         title="GET /admin/ra_requests/rarequest/ (median of 9)",
     )
     print(
-        f"Targets: scan under 3,000 ms ({scan.median_ms:.1f}); changelist within 1.5x "
+        f"Targets: escalation job under 1.5 s ({job_seconds:.2f} s); changelist within 1.5x "
         f"({', '.join(f'{r:.2f}x' for r in ratios.values())})"
     )
     save_results(

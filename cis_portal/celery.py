@@ -31,8 +31,9 @@ app.conf.beat_schedule = {
         "task": "training.send_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
-    # Put each organisation's change of readiness status (ready / nearly / not ready) on its
-    # timeline (python manage.py record_readiness_statuses).
+    # Refresh each organisation's stored readiness (what the ICB and national overviews read) and put
+    # its change of status (ready / nearly / not ready) on its timeline
+    # (python manage.py record_readiness_statuses).
     "record-readiness-statuses": {
         "task": "onboarding.record_readiness_statuses",
         "schedule": crontab(minute=45),

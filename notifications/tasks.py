@@ -54,3 +54,12 @@ def _retry_or_leave(task, email_id: int, error: Exception, *, countdown: int) ->
 def task_sweep_outbox() -> int:
     """Re-queue outbox emails whose lease has passed (broker, SMTP, worker or database trouble)."""
     return services.requeue_stuck_emails()
+
+
+@shared_task(name="notifications.enqueue_emails")
+def task_enqueue_emails(*, email_ids: list[int]) -> int:
+    """Publish a send task for each of a batch of outbox rows (the fan-out of ``queue_emails``).
+
+    Safe to run twice: sending skips a row already sent. Returns how many were handed over.
+    """
+    return services.hand_over(email_ids)

@@ -10,7 +10,14 @@ DEMO_ADMIN = "admin@example.org"
 
 
 def seed() -> str:
-    """Idempotent: leaves any journey that already exists alone."""
+    """Idempotent: leaves any journey that already exists alone. Then stores every organisation's
+    readiness (as the hourly job does) so the ICB and national overviews show the demo data."""
+    message = _start_journey()
+    services.record_readiness_statuses()
+    return message + "; readiness stored for the overviews"
+
+
+def _start_journey() -> str:
     organisation = Organisation.objects.filter(ods_code=DEMO_ODS_CODE).first()
     admin = User.objects.filter(email=DEMO_ADMIN).first()
     if organisation is None or admin is None:

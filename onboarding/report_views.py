@@ -8,16 +8,22 @@ from urllib.parse import urlencode
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from organisations.access import REPORT_ROLES, OrganisationMemberMixin, ra_provider_for_user
+from organisations.access import (
+    REPORT_ROLES,
+    OrganisationMemberMixin,
+    is_national_admin,
+    ra_provider_for_user,
+)
 from organisations.models import Organisation
+from organisations.selectors import team_members
 
-from . import overview, readiness, selectors
+from . import overview, readiness, selectors, sources
 from .models import ReadinessStatus
 
 
@@ -82,13 +88,19 @@ class TimelineView(OrganisationMemberMixin, TemplateView):
         return context
 
 
-class RATeamMixin(LoginRequiredMixin):
+class OverviewAccessMixin(LoginRequiredMixin):
+    """RA team members see the organisations their provider supports; national administrators
+    every organisation in England, with a region filter. Anyone else is refused."""
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.provider = ra_provider_for_user(request.user)
-        if self.provider is None:
-            raise PermissionDenied("Only RA team members can see the ICB overview")
+        self.is_national = self.provider is None and is_national_admin(request.user)
+        if self.provider is None and not self.is_national:
+            raise PermissionDenied(
+                "Only RA team members and national administrators can see the ICB overview"
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def organisation_type(self) -> str:
@@ -99,19 +111,37 @@ class RATeamMixin(LoginRequiredMixin):
         value = self.request.GET.get("status", "")
         return value if value in ReadinessStatus.values else ""
 
+    def region(self) -> str:
+        if not self.is_national:
+            return ""
+        value = self.request.GET.get("region", "")
+        return value if value in self.regions() else ""
+
+    def regions(self) -> list[str]:
+        if not hasattr(self, "_regions"):
+            self._regions = overview.regions()
+        return self._regions
+
     def filters(self) -> dict:
         return {
             key: value
-            for key, value in (("organisation_type", self.organisation_type()), ("status", self.status()))
+            for key, value in (
+                ("region", self.region()),
+                ("organisation_type", self.organisation_type()),
+                ("status", self.status()),
+            )
             if value
         }
 
-    def rows(self, result) -> list:
-        status = self.status()
-        return result.rows_with_status(status) if status else list(result.rows)
+    def overview(self) -> overview.Overview:
+        if self.is_national:
+            return overview.national_overview(
+                region=self.region(), organisation_type=self.organisation_type()
+            )
+        return overview.icb_overview(self.provider, organisation_type=self.organisation_type())
 
 
-class ICBOverviewView(RATeamMixin, TemplateView):
+class ICBOverviewView(OverviewAccessMixin, TemplateView):
     """Counts over every organisation; the list itself a page of ``paginate_by`` at a time."""
 
     template_name = "onboarding/icb_overview.html"
@@ -119,23 +149,33 @@ class ICBOverviewView(RATeamMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        organisation_type = self.organisation_type()
-        result = overview.icb_overview(self.provider, organisation_type=organisation_type)
-        page = Paginator(self.rows(result), self.paginate_by).get_page(self.request.GET.get("page"))
+        result = self.overview()
+        status = self.status()
+        records = result.records_with_status(status)
+        count = {value: n for value, _, n in result.counts}[status] if status else result.total
+        paginator = Paginator(records, self.paginate_by)
+        paginator.count = count  # already counted by status; saves a COUNT over the same rows
+        page = paginator.get_page(self.request.GET.get("page"))
         query = self.filters()
+        without_status = {key: value for key, value in query.items() if key != "status"}
+        organisation_type = self.organisation_type()
         context.update(
             overview=result,
+            is_national=self.is_national,
             page=page,
-            status=self.status(),
-            status_label=ReadinessStatus(self.status()).label if self.status() else "",
+            status=status,
+            status_label=ReadinessStatus(status).label if status else "",
             status_links=[
-                (value, label, count, "?" + urlencode({**query, "status": value}))
-                for value, label, count in result.counts
+                (value, label, n, "?" + urlencode({**without_status, "status": value}))
+                for value, label, n in result.counts
             ],
+            all_statuses_query="?" + urlencode(without_status),
             csv_query=f"?{urlencode(query)}" if query else "",
             organisation_types=Organisation.OrganisationType.choices,
             organisation_type=organisation_type,
             organisation_type_label=dict(Organisation.OrganisationType.choices).get(organisation_type, ""),
+            regions=self.regions() if self.is_national else [],
+            region=self.region(),
             statuses=ReadinessStatus,
         )
         return context
@@ -158,39 +198,85 @@ CSV_HEADER = [
     "Technical support staff in date for every module that applies to them (%)",
     "CIS1 applications",
     "Applications without a way to sign in",
+    "Last changed",
 ]
 
+PLAN_LABELS = {
+    readiness.ItemState.MET: "Covers every application",
+    readiness.ItemState.PARTLY_MET: "Leaves applications uncovered",
+    readiness.ItemState.MISSING: "No plan",
+}
 
-class ICBOverviewCSVView(RATeamMixin, View):
+
+class ICBOverviewCSVView(OverviewAccessMixin, View):
     def get(self, request, *args, **kwargs):
-        result = overview.icb_overview(self.provider, organisation_type=self.organisation_type())
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        filename = f"cis-readiness-{self.provider.ods_code}-{timezone.localdate():%Y-%m-%d}.csv"
+        result = self.overview()
+        scope = self.provider.ods_code if self.provider else "england"
+        # Written row by row from a database cursor, so 80,000 rows never sit in memory as model objects.
+        response = HttpResponse(
+            self._lines(result.records_with_status(self.status())), content_type="text/csv; charset=utf-8"
+        )
+        filename = f"cis-readiness-{scope}-{timezone.localdate():%Y-%m-%d}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        writer = csv.writer(response)
-        writer.writerow(CSV_HEADER)
-        plan_labels = {
-            readiness.ItemState.MET: "Covers every application",
-            readiness.ItemState.PARTLY_MET: "Leaves applications uncovered",
-            readiness.ItemState.MISSING: "No plan",
-        }
-        for row in self.rows(result):
-            organisation = row.organisation
-            writer.writerow(
+        return response
+
+    def _lines(self, records):
+        buffer = _LineBuffer()
+        writer = csv.writer(buffer)
+        yield writer.writerow(CSV_HEADER)
+        for record in records.iterator(chunk_size=2000):
+            yield writer.writerow(
                 [
                     _safe_cell(value)
                     for value in (
-                        organisation.ods_code,
-                        organisation.name,
-                        organisation.get_organisation_type_display(),
-                        organisation.icb.name,
-                        row.status_label,
-                        row.ra_detail,
-                        plan_labels[row.plan_state],
-                        row.trained_staff.percent_text.rstrip("%"),
-                        "; ".join(row.cis1_applications),
-                        "; ".join(row.uncovered_applications),
+                        record.ods_code,
+                        record.name,
+                        record.get_organisation_type_display(),
+                        record.icb.name,
+                        record.status_label,
+                        record.ra_detail,
+                        PLAN_LABELS[record.plan_state],
+                        record.trained_staff.percent_text.rstrip("%"),
+                        "; ".join(record.cis1_applications),
+                        "; ".join(record.uncovered_applications),
+                        f"{timezone.localtime(record.changed_at):%Y-%m-%d %H:%M}",
                     )
                 ]
             )
-        return response
+
+
+class _LineBuffer:
+    """csv.writer target that hands each written line back instead of storing it."""
+
+    def write(self, value):
+        return value
+
+
+class RAOrganisationView(OverviewAccessMixin, TemplateView):
+    """Read-only view of one organisation for its RA provider's team (or a national administrator):
+    its readiness, its RA requests to that provider, and who to contact. 404 for any organisation the
+    viewer's provider does not support, the same as for a code that does not exist."""
+
+    template_name = "onboarding/ra_organisation.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        organisation = selectors.organisation_for_overview_viewer(
+            self.kwargs["ods_code"], provider=self.provider
+        )
+        if organisation is None:
+            raise Http404("No such organisation")
+        requests = sources.ra_requests_for_organisation(organisation)
+        if self.provider is not None:
+            requests = requests.filter(provider=self.provider)
+        context.update(
+            organisation=organisation,
+            record=selectors.stored_readiness(organisation),
+            ra_requests=list(requests),
+            can_open_requests=self.request.user.has_perm("ra_requests.view_rarequest"),
+            people=team_members(organisation),
+            is_national=self.is_national,
+            plan_labels=PLAN_LABELS,
+            item_labels=readiness.ItemState.LABELS,
+        )
+        return context

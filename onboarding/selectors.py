@@ -11,8 +11,8 @@ from django.utils import timezone
 from organisations.models import Organisation
 from organisations.timeline import ActorNames, TimelineEvent
 
-from . import readiness
-from .models import ReadinessEvent, ReadinessJourney, ReadinessStatus
+from . import readiness, sources
+from .models import ReadinessEvent, ReadinessJourney, ReadinessRecord, ReadinessStatus
 
 
 def journey_for_organisation(organisation: Organisation) -> ReadinessJourney:
@@ -129,19 +129,17 @@ def ra_support_for_organisation(organisation: Organisation, journey: ReadinessJo
     The wizard's RA step, the readiness summary and its action plan read RA support through this;
     the ICB overview through ``ra_support_for_organisations``; the rule is the same.
     """
-    from ra_requests.selectors import ra_support_status
-
     journey = journey or journey_for_organisation(organisation)
-    return ra_support_status(
+    return sources.ra_support_status(
         organisation, declared_provider=declared_ra_provider(journey.answers_for("ra-support"))
     )
 
 
 def ra_support_for_organisations(organisation_ids) -> dict:
     """{organisation id: RASupportStatus}, as ``ra_support_for_organisation`` gives, in two queries."""
-    from ra_requests.selectors import ra_support_statuses
-
-    return ra_support_statuses(organisation_ids, declared_providers=declared_ra_providers(organisation_ids))
+    return sources.ra_support_statuses(
+        organisation_ids, declared_providers=declared_ra_providers(organisation_ids)
+    )
 
 
 def plan_check_states(coverage, *, today: datetime.date) -> tuple[str, str]:
@@ -229,9 +227,7 @@ def _describe_open_request(request) -> str:
 
 
 def _plan_items(organisation, today) -> tuple[list[readiness.ReadinessItem], object | None, tuple[str, ...]]:
-    from authenticators.selectors import plan_summary
-
-    plan = plan_summary(organisation)
+    plan = sources.plan_summary(organisation)
     plan_url = reverse("authenticators:plan", args=[organisation.ods_code])
     state, cis1_state = plan_check_states(plan.coverage, today=today)
     if not plan.has_plan:
@@ -280,10 +276,8 @@ def _plan_items(organisation, today) -> tuple[list[readiness.ReadinessItem], obj
 
 
 def _training_item(organisation, today) -> readiness.ReadinessItem:
-    from training.selectors import compliance_summary
-
     title = "Technical support staff trained and in date"
-    compliance = compliance_summary(organisation, today=today)
+    compliance = sources.compliance_summary(organisation, today=today)
     trained = compliance.trained_staff
     state = training_check_state(trained)
     dashboard = reverse("training:dashboard", args=[organisation.ods_code])
@@ -323,6 +317,25 @@ def readiness_summary(organisation: Organisation, *, today: datetime.date | None
         days_to_cis1_retirement=readiness.days_until_cis1_retirement(today),
         computed_at=timezone.now(),
     )
+
+
+# --- For RA teams and national administrators ------------------------------------------------
+
+
+def organisation_for_overview_viewer(ods_code: str, *, provider) -> Organisation | None:
+    """The organisation with ``ods_code`` if ``provider`` supports it today (any, when ``provider`` is
+    None: a national administrator); None otherwise."""
+    from organisations.validators import normalise_ods_code
+
+    code = normalise_ods_code(ods_code)
+    organisations = (
+        Organisation.objects.all() if provider is None else sources.organisations_supported_by(provider)
+    )
+    return organisations.select_related("icb").filter(ods_code=code).first()
+
+
+def stored_readiness(organisation: Organisation) -> ReadinessRecord | None:
+    return ReadinessRecord.objects.filter(organisation=organisation).first()
 
 
 # --- Organisation timeline ----------------------------------------------------------------------

@@ -12,8 +12,15 @@ from django.utils import timezone
 
 from organisations.models import Organisation
 
-from . import readiness, step_effects, steps
-from .models import ReadinessEvent, ReadinessJourney, ReadinessStatus, StepState
+from . import readiness, sources, step_effects, steps
+from .models import (
+    ReadinessEvent,
+    ReadinessJourney,
+    ReadinessRecord,
+    ReadinessStatus,
+    ReadinessSupport,
+    StepState,
+)
 
 STALE_VERSION_MESSAGE = (
     "Someone else in your organisation changed these answers after you opened this page. "
@@ -69,6 +76,7 @@ def save_step(
         actor=acting_user,
         occurred_at=timezone.now(),
     )
+    refresh_readiness_record(organisation)
     return journey
 
 
@@ -94,6 +102,7 @@ def submit_journey(organisation: Organisation, *, expected_version: int, acting_
         actor=acting_user,
         occurred_at=journey.submitted_at,
     )
+    refresh_readiness_record(organisation)
     return journey
 
 
@@ -179,13 +188,134 @@ def record_readiness_status(
     )
 
 
-def record_readiness_statuses(*, today=None, batch_size: int = 2000) -> int:
-    """Put every organisation's change of overall readiness status on its timeline.
+_RECORD_FIELDS = (
+    "name",
+    "ods_code",
+    "organisation_type",
+    "icb_id",
+    "open_request_provider_id",
+    "status",
+    "ra_state",
+    "plan_state",
+    "training_state",
+    "cis1_state",
+    "ra_detail",
+    "active_staff",
+    "fully_compliant_staff",
+    "percent_trained",
+    "cis1_applications",
+    "cis1_count",
+    "uncovered_applications",
+)
 
-    Works out the live status of all organisations in batches (a fixed number of queries per
-    batch, through the same bulk selectors as the ICB overview) and adds a status-change event
-    where it differs from the last one recorded. Returns how many events were added. Idempotent:
-    a second run with nothing changed adds nothing. Run by Celery beat and by the
+
+def _record_from(row, now) -> ReadinessRecord:
+    organisation = row.organisation
+    return ReadinessRecord(
+        organisation=organisation,
+        name=organisation.name,
+        ods_code=organisation.ods_code,
+        organisation_type=organisation.organisation_type,
+        icb_id=organisation.icb_id,
+        open_request_provider_id=row.open_request_provider_id,
+        status=row.status,
+        ra_state=row.ra_state,
+        plan_state=row.plan_state,
+        training_state=row.training_state,
+        cis1_state=row.cis1_state,
+        ra_detail=row.ra_detail,
+        active_staff=row.trained_staff.staff,
+        fully_compliant_staff=row.trained_staff.trained,
+        percent_trained=row.trained_staff.percent,
+        cis1_applications=list(row.cis1_applications),
+        cis1_count=len(row.cis1_applications),
+        uncovered_applications=list(row.uncovered_applications),
+        changed_at=now,
+        refreshed_at=now,
+    )
+
+
+def _store_readiness(rows, *, now) -> None:
+    """Write each live row to its organisation's ``ReadinessRecord`` (caller holds the transaction).
+
+    ``changed_at`` moves only when a value differs; ``refreshed_at`` always. Also rewrites the
+    organisations' ``ReadinessSupport`` rows (which providers support each). A fixed number of
+    queries per 1,000 organisations.
+    """
+    rows = list(rows)
+    fresh = [_record_from(row, now) for row in rows]
+    stored = ReadinessRecord.objects.in_bulk([record.pk for record in fresh])
+    for record in fresh:
+        old = stored.get(record.pk)
+        if old is not None and all(getattr(old, field) == getattr(record, field) for field in _RECORD_FIELDS):
+            record.changed_at = old.changed_at
+    ReadinessRecord.objects.bulk_create(
+        fresh,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["organisation"],
+        update_fields=[*_RECORD_FIELDS, "changed_at", "refreshed_at"],
+    )
+    _store_support(fresh, {row.organisation.pk: row.open_request_provider_ids for row in rows})
+
+
+def _store_support(
+    records: list[ReadinessRecord], open_request_provider_ids: dict[int, tuple[int, ...]]
+) -> None:
+    """Make the ``ReadinessSupport`` rows of ``records`` match them, touching only rows that differ
+    (most hours nothing changes, so the hourly job leaves the table and its indexes alone).
+
+    ``open_request_provider_ids``: {organisation id: the providers holding its open RA requests}."""
+    routed = sources.routed_provider_ids_by_icb()
+    wanted = {
+        (record.pk, provider_id): (record.name, record.organisation_type, record.status)
+        for record in records
+        for provider_id in {routed.get(record.icb_id), *open_request_provider_ids.get(record.pk, ())} - {None}
+    }
+    stored = {
+        (record_id, provider_id): (pk, (name, organisation_type, status))
+        for pk, record_id, provider_id, name, organisation_type, status in ReadinessSupport.objects.filter(
+            record__in=[record.pk for record in records]
+        ).values_list("pk", "record_id", "provider_id", "name", "organisation_type", "status")
+    }
+    stale = [pk for key, (pk, values) in stored.items() if wanted.get(key) != values]
+    ReadinessSupport.objects.filter(pk__in=stale).delete()
+    ReadinessSupport.objects.bulk_create(
+        [
+            ReadinessSupport(
+                record_id=record_id, provider_id=provider_id, name=name, organisation_type=kind, status=status
+            )
+            for (record_id, provider_id), (name, kind, status) in wanted.items()
+            if stored.get((record_id, provider_id), (None, None))[1] != (name, kind, status)
+        ],
+        batch_size=2000,
+    )
+
+
+@transaction.atomic
+def refresh_readiness_record(organisation: Organisation, *, today=None) -> ReadinessRecord:
+    """Work out ``organisation``'s readiness now and store it; called inside the wizard's own writes.
+
+    Safe to repeat: it stores the live value, whatever was there.
+    """
+    from .overview import readiness_of_organisations
+
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    _store_readiness(
+        readiness_of_organisations(Organisation.objects.filter(pk=organisation.pk), today=today),
+        now=timezone.now(),
+    )
+    return ReadinessRecord.objects.get(pk=organisation.pk)
+
+
+def record_readiness_statuses(*, today=None, batch_size: int = 2000) -> int:
+    """Refresh every organisation's stored readiness and put changes of status on its timeline.
+
+    Works out the live readiness of all organisations in batches (a fixed number of queries per
+    batch, through the same bulk selectors as the readiness summary) and, in one transaction per
+    batch, writes each organisation's ``ReadinessRecord`` and adds a status-change event where the
+    status differs from the last one recorded. Returns how many events were added. Idempotent:
+    a second run with nothing changed adds nothing. Run hourly by Celery beat and by the
     ``record_readiness_statuses`` management command, so the pages never write on a GET.
     """
     from .overview import readiness_of_organisations
@@ -206,6 +336,8 @@ def record_readiness_statuses(*, today=None, batch_size: int = 2000) -> int:
             ):
                 last_status.setdefault(organisation_id, status)
             now = timezone.now()
+            rows = readiness_of_organisations(Organisation.objects.filter(pk__in=batch), today=today)
+            _store_readiness(rows, now=now)
             new_events = [
                 ReadinessEvent(
                     organisation=row.organisation,
@@ -217,7 +349,7 @@ def record_readiness_statuses(*, today=None, batch_size: int = 2000) -> int:
                     ),
                     occurred_at=now,
                 )
-                for row in readiness_of_organisations(Organisation.objects.filter(pk__in=batch), today=today)
+                for row in rows
                 if last_status.get(row.organisation.pk) != row.status
             ]
             ReadinessEvent.objects.bulk_create(new_events)

@@ -75,6 +75,7 @@ class OrganisationScopedAdminMixin(RATeamScopedAdminMixin):
     def scope_to_provider(self, queryset, provider):
         return queryset.filter(supported_organisations(provider, via=f"{self.organisation_lookup}__"))
 
+
 class RegionFilter(admin.SimpleListFilter):
     """NHS England region, with a named choice for providers whose region is blank (Django's own
     filter offered those as a link with no text)."""

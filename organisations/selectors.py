@@ -86,6 +86,7 @@ def claims_awaiting_approval(user) -> list:
         .order_by("-created_at")
     )
 
+
 @dataclass(frozen=True)
 class OdsLookup:
     """What the open ODS data says about a code, for filling in sign-up: name, type and current ICB."""

@@ -111,8 +111,9 @@ _STANDING_FIELDS = (
 )
 
 
-def organisations_supported_by(provider: RAProvider):
-    """Organisations whose requests route to ``provider`` today, plus any with an open request there."""
+def routed_provider_ids_by_icb() -> dict[int, int | None]:
+    """{ICB id: id of the provider its organisations' requests route to today (None if none)}, for
+    every ICB with organisations, in three queries."""
     from organisations.selectors import national_ra_team
 
     from .routing import route_for_icb
@@ -125,14 +126,19 @@ def organisations_supported_by(provider: RAProvider):
         .select_related("ra_support_provider")
         .prefetch_related("successors__ra_support_provider")
     )
-    routed_icb_ids = [
-        icb.pk
-        for icb in icbs
-        if (route := route_for_icb(icb, national=national)).provider is not None
-        and route.provider.pk == provider.pk
-    ]
+    routes = {icb.pk: route_for_icb(icb, national=national).provider for icb in icbs}
+    return {icb_id: provider.pk if provider else None for icb_id, provider in routes.items()}
+
+
+def icb_ids_routed_to(provider: RAProvider) -> list[int]:
+    """Ids of the ICBs (with organisations) whose organisations' requests route to ``provider`` today."""
+    return [icb_id for icb_id, routed in routed_provider_ids_by_icb().items() if routed == provider.pk]
+
+
+def organisations_supported_by(provider: RAProvider):
+    """Organisations whose requests route to ``provider`` today, plus any with an open request there."""
     return Organisation.objects.filter(
-        Q(icb_id__in=routed_icb_ids)
+        Q(icb_id__in=icb_ids_routed_to(provider))
         | Q(ra_requests__provider=provider, ra_requests__status__in=OPEN_STATUSES)
     ).distinct()
 

@@ -42,17 +42,21 @@ def add_working_time(start: datetime.datetime, amount: datetime.timedelta) -> da
     remaining = amount
     moment = start.astimezone(LONDON)
     day = moment.date()
+    if is_working_day(day):
+        opens, closes = _window(day)
+        begin = max(moment, opens)
+        if begin < closes:
+            available = closes - begin
+            if remaining <= available:
+                return begin + remaining
+            remaining -= available
+    # Every later working day offers a whole WORKING_DAY: step over dates, not datetimes.
     while True:
-        if is_working_day(day):
-            opens, closes = _window(day)
-            begin = max(moment, opens)
-            if begin < closes:
-                available = closes - begin
-                if remaining <= available:
-                    return begin + remaining
-                remaining -= available
         day += datetime.timedelta(days=1)
-        moment = datetime.datetime.combine(day, datetime.time(0, 0), tzinfo=LONDON)
+        if is_working_day(day):
+            if remaining <= WORKING_DAY:
+                return datetime.datetime.combine(day, DAY_STARTS, tzinfo=LONDON) + remaining
+            remaining -= WORKING_DAY
 
 
 def working_time_between(start: datetime.datetime, end: datetime.datetime) -> datetime.timedelta:

@@ -68,6 +68,7 @@ class RequestStanding:
     is_overdue: bool
     next_step_label: str = ""
     next_step_guidance: str = ""
+    provider_id: int | None = None
 
     @property
     def is_open(self) -> bool:
@@ -101,6 +102,7 @@ class RequestStanding:
             is_overdue=request.is_overdue(now),
             next_step_label=request.next_step,
             next_step_guidance=request.next_step_guidance,
+            provider_id=request.provider_id,
         )
 
 

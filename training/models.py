@@ -194,3 +194,17 @@ class Completion(TimeStampedModel):
 
     def __str__(self):
         return f"{self.staff} completed {self.module_version} on {self.completed_on:%-d %B %Y}"
+
+
+class RecordsStamp(models.Model):
+    """Changes (a new random ``token``) in the same transaction as every write to an organisation's
+    staff or completions, so a cached compliance summary is checked with one primary-key read."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, primary_key=True, related_name="training_records_stamp"
+    )
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Training records of {self.organisation_id} last changed {self.changed_at:%Y-%m-%d %H:%M:%S}"

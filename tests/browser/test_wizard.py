@@ -225,6 +225,7 @@ def test_wizard_icb_overview_and_timeline_pages_pass_axe(page, base_url):
         icb=organisation.icb,
         organisation_type="community_pharmacy",
     )
+    onboarding_services.record_readiness_statuses()  # the hourly job stores what the overview reads
 
     sign_in(page, base_url, ra_member.email, TEST_PASSWORD)
     with page.expect_navigation():
@@ -237,6 +238,25 @@ def test_wizard_icb_overview_and_timeline_pages_pass_axe(page, base_url):
         page.get_by_role("button", name="Filter").click()
     assert page.locator("[data-status=not_ready]").inner_text() == "1"
     assert "Riverside Surgery" not in page.locator("main").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Harbour Pharmacy (FZZ91)").click()
+    assert heading(page) == "Harbour Pharmacy (FZZ91)"
+    assert "Not ready" in page.locator("#readiness").inner_text()
+    assert_no_serious_axe_violations(page)
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+    national = UserFactory(email="national@example.org")
+    services.make_national_admin(national)
+    sign_in(page, base_url, national.email, TEST_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Readiness of organisations in England").click()
+    assert heading(page) == "Readiness of organisations in England"
+    page.get_by_label("NHS England region").select_option(organisation.icb.region)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Filter").click()
+    assert page.locator("[data-status=not_ready]").inner_text() == "2"
+    assert_no_serious_axe_violations(page)
 
     with page.expect_navigation():
         page.get_by_role("button", name="Sign out").click()

@@ -4,6 +4,8 @@ The patterns come from the URLconf, so a new URL without a row here fails
 ``test_every_url_pattern_has_a_row``. Pages under an organisation are tried with organisation A's
 ODS code, which makes organisation B's admin and provider 2's RA team "someone else"; object
 pages are also tried with A's code and B's object id ("[B's-id]"), which must be 404 for everyone.
+The RA teams' read-only organisation page is also tried with B's code ("[B's-org]"): only B's RA team
+and national staff may see it.
 
 Outcomes: ``200``; ``login`` (302 to the portal's or the admin's sign-in page); ``302`` (a redirect
 elsewhere: a form's next page, or the admin's short object URL); ``gone`` (the admin's "does not
@@ -93,6 +95,8 @@ training:completion_evidence                 GET   login 200   200   404   404  
 training:completion_evidence[B's-id]         GET   login 404   404   404   404   404   404   404
 onboarding:icb_overview                      GET   login 403   403   403   200   200   200   200
 onboarding:icb_overview_csv                  GET   login 403   403   403   200   200   200   200
+onboarding:ra_organisation                   GET   login 403   403   403   200   404   200   200
+onboarding:ra_organisation[B's-org]          GET   login 403   403   403   404   200   200   200
 onboarding:task_list                         GET   login 200   404   404   404   404   404   404
 onboarding:step                              GET   login 200   404   404   404   404   404   404
 onboarding:check_answers                     GET   login 200   404   404   404   404   404   404
@@ -202,12 +206,7 @@ authenticators.planevent                     national -     superuser vacd
 
 # Cells whose fix is another branch's item: the table above says what they must be; these say why
 # they do not pass yet. The coordinator drops each line once that branch is merged.
-PENDING = {
-    ("onboarding:icb_overview", NATIONAL): "issue 12 item 5, branch perf",
-    ("onboarding:icb_overview", SUPERUSER): "issue 12 item 5, branch perf",
-    ("onboarding:icb_overview_csv", NATIONAL): "issue 12 item 5, branch perf",
-    ("onboarding:icb_overview_csv", SUPERUSER): "issue 12 item 5, branch perf",
-}
+PENDING: dict[tuple[str, str], str] = {}
 
 ADMIN_ACTIONS = ("changelist", "add", "change", "history", "simple_history", "delete", "redirect")
 
@@ -333,6 +332,8 @@ def build_url(world, name: str) -> str:
         kwargs = {"pk": world.claim.pk}
     elif url_name == "finder:icb":
         kwargs = {"ods_code": a.provider.ods_code}
+    elif url_name == "onboarding:ra_organisation":
+        kwargs = {"ods_code": object_side.organisation.ods_code}
     elif url_name == "onboarding:step":
         kwargs = {"ods_code": a.organisation.ods_code, "slug": "organisation-details"}
     elif "<str:ods_code>" in dict(url_patterns()).get(url_name, ""):

@@ -1,7 +1,7 @@
 import pytest
 
 from onboarding import demo_data
-from onboarding.models import ReadinessJourney
+from onboarding.models import ReadinessJourney, ReadinessRecord
 from organisations.models import Role
 from organisations.services import add_membership
 from tests.factories import OrganisationFactory, UserFactory
@@ -20,8 +20,12 @@ def test_seed_starts_the_demo_journey_once():
     journey = ReadinessJourney.objects.get(organisation=organisation)
     assert first == (
         "onboarding: Riverside Medical Practice (demo)'s readiness wizard started "
-        "(organisation details saved)"
+        "(organisation details saved); readiness stored for the overviews"
     )
-    assert second == "onboarding: Riverside Medical Practice (demo) already has a readiness journey"
+    assert second == (
+        "onboarding: Riverside Medical Practice (demo) already has a readiness journey; "
+        "readiness stored for the overviews"
+    )
+    assert ReadinessRecord.objects.filter(organisation=organisation).exists()
     assert journey.answers["organisation-details"]["contact_name"] == "Asha Patel"
     assert journey.version == 2

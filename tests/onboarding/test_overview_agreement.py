@@ -1,4 +1,5 @@
-"""The ICB overview (bulk selectors) and the readiness summary (per organisation) agree."""
+"""The ICB overview (stored rows, written from the bulk selectors) and the readiness summary
+(per organisation, live) agree."""
 
 import datetime
 
@@ -7,8 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from authenticators import services as authenticator_services
-from onboarding.overview import icb_overview
+from onboarding.models import ReadinessRecord
+from onboarding.overview import icb_overview, readiness_of_organisations
 from onboarding.selectors import readiness_summary
+from onboarding.services import record_readiness_statuses
+from organisations.models import Organisation
 from ra_requests import services as ra_services
 from tests.factories import OrganisationFactory
 from training import selectors as training_selectors
@@ -89,8 +93,9 @@ def mixed_organisations(icb, organisation, org_admin, ra_team_member, save, cata
 
 def test_icb_overview_gives_each_organisation_the_status_of_its_readiness_summary(icb, mixed_organisations):
     today = timezone.localdate()
+    record_readiness_statuses(today=today)
 
-    rows = {row.organisation.pk: row for row in icb_overview(icb, today=today).rows}
+    rows = {row.organisation_id: row for row in icb_overview(icb).records}
 
     overview = {}
     summaries = {}
@@ -156,15 +161,13 @@ def test_wizard_summary_and_icb_overview_agree_on_ra_support_plan_and_training(
     client, icb, org_admin, more_organisations
 ):
     """The wizard's own pages (RA support step, authenticators step, technical support step) show
-    the same three statuses as the readiness summary and the ICB overview, organisation by organisation."""
+    the same three statuses as the readiness summary and the ICB overview's stored rows, organisation
+    by organisation."""
     from onboarding import readiness
     from onboarding.models import ReadinessJourney, StepState
     from organisations.services import add_membership
 
     today = timezone.localdate()
-    rows = {row.organisation.pk: row for row in icb_overview(icb, today=today).rows}
-    client.force_login(org_admin)
-    wizard, summary, overview = {}, {}, {}
     for organisation in more_organisations:
         if organisation.pk != more_organisations[0].pk:
             add_membership(organisation, user=org_admin, role="org_admin")
@@ -176,6 +179,12 @@ def test_wizard_summary_and_icb_overview_agree_on_ra_support_plan_and_training(
             "staff-groups": StepState.COMPLETED,
         }
         journey.save()
+    # The overview reads the stored rows: what the hourly job wrote from the same sources.
+    record_readiness_statuses(today=today)
+    rows = {row.organisation_id: row for row in icb_overview(icb).records}
+    client.force_login(org_admin)
+    wizard, summary, overview = {}, {}, {}
+    for organisation in more_organisations:
 
         def page(slug, organisation=organisation):
             return client.get(reverse("onboarding:step", args=[organisation.ods_code, slug])).content.decode()
@@ -214,3 +223,89 @@ def test_wizard_summary_and_icb_overview_agree_on_ra_support_plan_and_training(
     ]
     assert {wizard[o.name][1] for o in more_organisations} == {"yes", "no", "no plan"}
     assert {wizard[o.name][2] for o in more_organisations} >= {"0%", "50%", "100%", ""}
+
+
+def stored_and_live(organisations, today):
+    live = {
+        row.organisation.pk: row
+        for row in readiness_of_organisations(
+            Organisation.objects.filter(pk__in=[o.pk for o in organisations]), today=today
+        )
+    }
+    stored = ReadinessRecord.objects.in_bulk([o.pk for o in organisations])
+    return stored, live
+
+
+def as_compared(record):
+    return (
+        record.status,
+        record.ra_state,
+        record.plan_state,
+        record.training_state,
+        record.cis1_state,
+        record.ra_detail,
+        record.percent_trained,
+        record.trained_staff,
+        tuple(record.cis1_applications),
+        tuple(record.uncovered_applications),
+        record.open_request_provider_id,
+    )
+
+
+def test_stored_readiness_equals_the_live_computation_for_organisations_in_every_state(mixed_organisations):
+    today = timezone.localdate()
+
+    record_readiness_statuses(today=today)
+
+    stored, live = stored_and_live(mixed_organisations, today)
+    assert set(stored) == set(live) == {o.pk for o in mixed_organisations}
+    for pk, row in live.items():
+        assert as_compared(stored[pk]) == as_compared(row)
+        assert stored[pk].cis1_count == len(row.cis1_applications)
+    # Every state of each check appears, so the comparison covers them all.
+    assert {r.status for r in stored.values()} == {"ready", "nearly_ready", "not_ready"}
+    assert {r.ra_state for r in stored.values()} == {"met", "partly_met", "missing"}
+    assert {r.plan_state for r in stored.values()} == {"met", "partly_met", "missing"}
+    assert {r.training_state for r in stored.values()} == {"met", "partly_met", "missing"}
+    assert {r.cis1_state for r in stored.values()} == {"met", "partly_met", "missing"}
+
+
+def test_stored_readiness_catches_up_with_changes_made_outside_the_wizard_at_the_next_run(
+    mixed_organisations, org_admin, ra_team_member
+):
+    today = timezone.localdate()
+    record_readiness_statuses(today=today)
+    riverside = mixed_organisations[0]
+    before = ReadinessRecord.objects.get(pk=riverside.pk)
+    untouched = ReadinessRecord.objects.get(pk=mixed_organisations[1].pk)
+
+    open_request = riverside.ra_requests.get()
+    ra_services.start_work_on_ra_request(open_request, acting_user=ra_team_member)
+    ra_services.resolve_ra_request(open_request, acting_user=ra_team_member)
+    record_readiness_statuses(today=today)
+
+    after = ReadinessRecord.objects.get(pk=riverside.pk)
+    stored, live = stored_and_live(mixed_organisations, today)
+    assert (before.ra_state, after.ra_state) == ("partly_met", "met")
+    assert after.open_request_provider_id is None
+    assert after.changed_at > before.changed_at
+    assert ReadinessRecord.objects.get(pk=untouched.pk).changed_at == untouched.changed_at
+    for pk, row in live.items():
+        assert as_compared(stored[pk]) == as_compared(row)
+    # The provider's indexed rows follow the change too: its counts and status filter agree.
+    overview = icb_overview(mixed_organisations[0].icb)
+    live_tally = dict.fromkeys(("ready", "nearly_ready", "not_ready"), 0)
+    for row in live.values():
+        live_tally[row.status] += 1
+    assert {status: count for status, _, count in overview.counts} == live_tally
+    for status, count in live_tally.items():
+        assert overview.records_with_status(status).count() == count
+
+
+def test_stored_readiness_is_written_in_the_same_transaction_as_a_wizard_step(icb, organisation, save):
+    assert not ReadinessRecord.objects.filter(pk=organisation.pk).exists()
+
+    save("ra-support", {"has_ra_support": "yes", "provider_name": "Own team"})
+
+    record = ReadinessRecord.objects.get(pk=organisation.pk)
+    assert (record.ra_state, record.ra_detail, record.icb_id) == ("met", "Arranged with Own team", icb.pk)

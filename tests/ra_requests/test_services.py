@@ -440,6 +440,7 @@ def test_add_note_refuses_an_empty_note(ra_request, ra_team_member):
     assert error.value.message_dict == {"comment": ["Write the note to the organisation"]}
     assert ra_request.events.count() == 1
 
+
 def test_request_email_quotes_what_the_organisation_typed_and_makes_no_link_of_it(
     organisation, org_admin, national_team, submit, icb
 ):

@@ -74,3 +74,34 @@ def test_add_then_measure_round_trips():
 
     assert due == london(2027, 12, 30, 14, 10)  # 25-28 Dec are weekend or bank holidays
     assert working_time_between(start, due) == working_days(3)
+
+
+def _add_working_time_day_by_day(start, amount):
+    """Reference: walk every calendar day's 09:00-17:00 window (the rule as first written)."""
+    from ra_requests.sla import _window
+
+    remaining, moment = amount, start.astimezone(LONDON)
+    day = moment.date()
+    while True:
+        if is_working_day(day):
+            opens, closes = _window(day)
+            begin = max(moment, opens)
+            if begin < closes:
+                if remaining <= closes - begin:
+                    return begin + remaining
+                remaining -= closes - begin
+        day += datetime.timedelta(days=1)
+        moment = datetime.datetime.combine(day, datetime.time(0, 0), tzinfo=LONDON)
+
+
+def test_add_working_time_agrees_with_a_day_by_day_walk_across_weekends_holidays_and_clock_changes():
+    import random
+
+    rng = random.Random(14)
+    first = datetime.datetime(2026, 3, 20, tzinfo=LONDON)  # spans the March clock change and Easter
+    for _ in range(500):
+        start = first + datetime.timedelta(minutes=rng.randrange(0, 60 * 24 * 300))
+        amount = datetime.timedelta(
+            minutes=rng.choice([0, 1, 30, 240, 480, 481, 960]) + rng.randrange(0, 9600)
+        )
+        assert add_working_time(start, amount) == _add_working_time_day_by_day(start, amount), (start, amount)

@@ -349,6 +349,7 @@ def test_create_key_of_another_organisation_does_not_show_its_request(
     assert response["Location"] == reverse("ra_requests:detail", args=[organisation.ods_code, own.pk])
     assert RARequest.objects.count() == 2
 
+
 def test_create_form_starts_with_the_contact_the_portal_already_has(
     client, organisation, org_admin, national_team, submit
 ):

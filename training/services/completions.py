@@ -12,6 +12,7 @@ from ..models import (
     ModuleVersion,
     StaffMember,
 )
+from .records_stamp import mark_training_records_changed
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
 
@@ -95,7 +96,9 @@ def record_completions(
             completion.evidence_file.save(evidence_file.name, evidence_file, save=False)
             stored_evidence = completion.evidence_file.name
         completions.append(completion)
-    return Completion.objects.bulk_create(completions)
+    created = Completion.objects.bulk_create(completions)
+    mark_training_records_changed(staff_members[0].organisation_id)
+    return created
 
 
 def record_completion(staff: StaffMember, **kwargs) -> Completion:

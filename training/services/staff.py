@@ -15,6 +15,7 @@ from ..models import (
     StaffMember,
     StaffRole,
 )
+from .records_stamp import mark_training_records_changed
 
 
 def _clean_staff_fields(
@@ -99,6 +100,7 @@ def add_staff_member(
     staff = StaffMember(organisation=organisation, **fields)
     staff._history_user = acting_user
     staff.save()
+    mark_training_records_changed(organisation.pk)
     return staff
 
 
@@ -126,6 +128,7 @@ def update_staff_member(
         setattr(staff, name, value)
     staff._history_user = acting_user
     staff.save()
+    mark_training_records_changed(staff.organisation_id)
     return staff
 
 
@@ -137,6 +140,7 @@ def mark_staff_member_left(staff: StaffMember, *, left_on: datetime.date, acting
     staff.left_on = left_on
     staff._history_user = acting_user
     staff.save(update_fields=["left_on", "updated_at"])
+    mark_training_records_changed(staff.organisation_id)
     return staff
 
 
@@ -145,6 +149,7 @@ def reinstate_staff_member(staff: StaffMember, *, acting_user) -> StaffMember:
     staff.left_on = None
     staff._history_user = acting_user
     staff.save(update_fields=["left_on", "updated_at"])
+    mark_training_records_changed(staff.organisation_id)
     return staff
 
 

@@ -4,7 +4,10 @@ from onboarding import services
 
 
 class Command(BaseCommand):
-    help = "Put each organisation's change of overall readiness status on its timeline. Safe to re-run."
+    help = (
+        "Refresh each organisation's stored readiness and put changes of overall status on its "
+        "timeline. Safe to re-run."
+    )
 
     def handle(self, *args, **options):
         recorded = services.record_readiness_statuses()
