@@ -9,6 +9,7 @@ Idempotent and bulk: one upsert per 2,000 rows; rows a source no longer lists ar
 """
 
 import csv
+import functools
 import json
 from pathlib import Path
 
@@ -31,7 +32,9 @@ _UPDATED_FIELDS = [
 ]
 
 
+@functools.lru_cache(maxsize=4)
 def ods_attribution(source_dir: Path) -> str:
+    """The licence line the pages showing the data carry; read once per process."""
     return _read_manifest(source_dir)["attribution"]
 
 
