@@ -1,4 +1,4 @@
-"""An IT lead, in a real browser, follows every link they are shown from their home page.
+"""Organisation admins and IT leads, in a real browser, follow every link they are shown from their home page.
 
 Each link is fetched with the page's session first: it must answer 200 (no 403, 404 or trip to the
 sign-in page); HTML pages are then opened in the browser and checked with axe-core, once per view.
@@ -6,9 +6,10 @@ sign-in page); HTML pages are then opened in the browser and checked with axe-co
 
 from urllib.parse import urljoin, urlsplit
 
+import pytest
 from django.urls import resolve
 
-from tests.cis_portal.authz_world import IT_LEAD_A, build_world
+from tests.cis_portal.authz_world import ADMIN_A, IT_LEAD_A, build_world
 from tests.factories import TEST_PASSWORD
 
 from .helpers import assert_no_serious_axe_violations, sign_in
@@ -17,10 +18,33 @@ MAX_PAGES = 60
 LINKS = "Array.from(document.querySelectorAll('a[href]'), a => a.getAttribute('href'))"
 
 
-def test_it_lead_follows_every_link_from_home_and_each_page_is_accessible(page, base_url, settings, tmp_path):
+# Views each role must have reached (and checked with axe) by following links alone.
+MUST_REACH = {
+    ADMIN_A: {
+        "onboarding:task_list",
+        "onboarding:summary",
+        "onboarding:timeline",
+        "ra_requests:list",
+        "authenticators:plan",
+        "training:dashboard",
+        "organisations:team",
+    },
+    IT_LEAD_A: {
+        "onboarding:summary",
+        "onboarding:timeline",
+        "authenticators:inventory",
+        "training:dashboard",
+    },
+}
+
+
+@pytest.mark.parametrize("role", [ADMIN_A, IT_LEAD_A])
+def test_role_follows_every_link_from_home_and_each_page_is_accessible(
+    page, base_url, settings, tmp_path, role
+):
     settings.MEDIA_ROOT = tmp_path
     world = build_world()
-    sign_in(page, base_url, world.users[IT_LEAD_A].email, TEST_PASSWORD)
+    sign_in(page, base_url, world.users[role].email, TEST_PASSWORD)
 
     seen, queue, checked_views, problems = {"/"}, ["/"], set(), []
     while queue and len(seen) < MAX_PAGES:
@@ -47,9 +71,4 @@ def test_it_lead_follows_every_link_from_home_and_each_page_is_accessible(page, 
                 queue.append(url.path)
 
     assert problems == []
-    assert {
-        "onboarding:summary",
-        "onboarding:timeline",
-        "authenticators:inventory",
-        "training:dashboard",
-    } <= (checked_views)
+    assert MUST_REACH[role] <= checked_views
