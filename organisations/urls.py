@@ -1,19 +1,23 @@
 from django.urls import path
 
-from . import directory_views, views
+from . import directory_views, signup_views, views
 
 app_name = "organisations"
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
-    path("sign-up/", views.SignUpView.as_view(), name="signup"),
-    path("organisations/new/", views.RegisterOrganisationView.as_view(), name="register_organisation"),
-    path("organisations/claims/<int:pk>/", views.ClaimView.as_view(), name="claim"),
-    path("organisations/claims/<int:pk>/withdraw/", views.WithdrawClaimView.as_view(), name="withdraw_claim"),
-    path("sign-up/check-your-email/", views.SignUpDoneView.as_view(), name="signup_done"),
-    path("confirm-email/resend/", views.ResendConfirmationView.as_view(), name="resend_confirmation"),
-    path("confirm-email/<str:token>/", views.ConfirmEmailView.as_view(), name="confirm_email"),
+    path("sign-up/", signup_views.SignUpView.as_view(), name="signup"),
+    path("organisations/new/", signup_views.RegisterOrganisationView.as_view(), name="register_organisation"),
+    path("organisations/claims/<int:pk>/", signup_views.ClaimView.as_view(), name="claim"),
+    path(
+        "organisations/claims/<int:pk>/withdraw/",
+        signup_views.WithdrawClaimView.as_view(),
+        name="withdraw_claim",
+    ),
+    path("sign-up/check-your-email/", signup_views.SignUpDoneView.as_view(), name="signup_done"),
+    path("confirm-email/resend/", signup_views.ResendConfirmationView.as_view(), name="resend_confirmation"),
+    path("confirm-email/<str:token>/", signup_views.ConfirmEmailView.as_view(), name="confirm_email"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
