@@ -35,7 +35,10 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 DEVELOPMENT_SECRET_KEY = "local-development-only-not-secret"  # noqa: S105
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not DEBUG and not SECRET_KEY:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. "
+        "On your own machine, set DJANGO_DEBUG=true instead (make run does)."
+    )
 if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY must be a secret of your own when DJANGO_DEBUG is off, not the development key."
