@@ -113,32 +113,6 @@ def access_for_ods_code(user, ods_code: str, allowed_roles) -> OrganisationAcces
     return access
 
 
-def organisations_for_user(user, roles=None):
-    """The organisations ``user`` belongs to, optionally only those where they hold one of ``roles``."""
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    memberships = {"memberships__user": user}
-    if roles:
-        memberships["memberships__role__in"] = list(roles)
-    return Organisation.objects.filter(**memberships).distinct()
-
-
-def get_organisation_for_user(user, ods_code: str, roles=None) -> Organisation:
-    """The organisation with ``ods_code`` if ``user`` holds one of ``roles`` in it; 404 otherwise.
-
-    Another organisation's code gives the same 404 as a code that does not exist, so a tampered
-    URL tells nothing about what exists.
-    """
-    organisation = organisations_for_user(user, roles).filter(ods_code=normalise_ods_code(ods_code)).first()
-    if organisation is None:
-        raise Http404("No such organisation")
-    return organisation
-
-
-def is_org_admin(user, organisation: Organisation) -> bool:
-    return organisation.memberships.filter(user=user, role=Role.ORG_ADMIN).exists()
-
-
 def ra_provider_for_user(user) -> RAProvider | None:
     if not user.is_authenticated:
         return None

@@ -5,14 +5,14 @@ record first, then the open ODS data), follows ICB closures the way routing does
 provider (the ICB, or the CSU or national team it names as its RA support) with its directory entry.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Q
 
-from organisations.directory_entries import EntryStatus, entry_status
-from organisations.models import KnownOrganisation, Organisation, RAProvider
+from organisations.directory_entries import EntryState, EntryStatus, entry_status
+from organisations.models import KnownOrganisation, RAProvider
 from organisations.selectors import active_icb, national_ra_team
-from organisations.validators import ODS_CODE_PATTERN, normalise_ods_code
+from organisations.validators import is_ods_code, normalise_ods_code
 
 from .routing import NOT_GIVEN
 
@@ -42,7 +42,11 @@ class RASupport:
 
     @property
     def has_usable_contact(self) -> bool:
-        return self.entry is not None and self.entry.state in {"confirmed", "unconfirmed", "stale"}
+        return self.entry is not None and self.entry.state in {
+            EntryState.CONFIRMED,
+            EntryState.UNCONFIRMED,
+            EntryState.STALE,
+        }
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,6 @@ class OrganisationAnswer:
     postcode: str
     support: RASupport | None
     likely_icb: RAProvider | None = None
-    from_open_data: bool = True
-    icb_choices: list[RAProvider] = field(default_factory=list)
 
 
 def ra_support_for_icb(icb: RAProvider, *, national=NOT_GIVEN) -> RASupport:
@@ -84,7 +86,7 @@ def ra_support_for_icb(icb: RAProvider, *, national=NOT_GIVEN) -> RASupport:
 
 
 def answer_for_ods_code(ods_code: str) -> OrganisationAnswer | None:
-    """The answer for a code, or None when neither the portal nor the open data knows it."""
+    """The answer for a code, or None when the open data does not list it."""
     code = normalise_ods_code(ods_code)
     known = KnownOrganisation.objects.select_related("icb", "likely_icb").filter(ods_code=code).first()
     if known is None:
@@ -99,13 +101,9 @@ def answer_for_ods_code(ods_code: str) -> OrganisationAnswer | None:
     )
 
 
-def answer_for_organisation(organisation: Organisation) -> RASupport:
-    """For a registered organisation: its own ICB on record wins over the published one."""
-    return ra_support_for_icb(organisation.icb)
-
-
 def looks_like_ods_code(text: str) -> bool:
-    return bool(ODS_CODE_PATTERN.match(normalise_ods_code(text))) and any(c.isdigit() for c in text)
+    """An ODS code rather than a name: three-letter words such as "ASH" have the shape of one too."""
+    return is_ods_code(text) and any(c.isdigit() for c in text)
 
 
 def search_known_organisations(text: str):
