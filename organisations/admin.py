@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
@@ -223,18 +224,25 @@ class OrganisationAdmin(SafeAutocompleteAdminMixin, RATeamScopedAdminMixin, Simp
         if formset.model is not Membership:
             return super().save_formset(request, form, formset, change)
         memberships = formset.save(commit=False)
+        changed = {membership.pk: fields for membership, fields in formset.changed_objects}
         # New and changed roles first, removals last, so replacing one admin with another in one
-        # save never passes through "no admin". The services refuse a last admin's removal.
+        # save never passes through "no admin". The services refuse a last admin's removal. A row
+        # given another person is that person's new membership and the old one's removal.
+        # All or nothing: a refusal part-way leaves every row as it was.
         try:
-            for membership in memberships:
-                if membership.pk is None:
-                    services.add_membership(
-                        membership.organisation, user=membership.user, role=membership.role
-                    )
-                else:
-                    services.change_membership_role(membership, role=membership.role)
-            for membership in formset.deleted_objects:
-                services.delete_membership(membership)
+            with transaction.atomic():
+                removals = list(formset.deleted_objects)
+                for membership in memberships:
+                    if membership.pk is None or "user" in changed.get(membership.pk, ()):
+                        services.add_membership(
+                            membership.organisation, user=membership.user, role=membership.role
+                        )
+                        if membership.pk is not None:
+                            removals.append(Membership.objects.get(pk=membership.pk))
+                    else:
+                        services.change_membership_role(membership, role=membership.role)
+                for membership in removals:
+                    services.delete_membership(membership)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), level=messages.ERROR)
         return None

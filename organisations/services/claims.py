@@ -126,7 +126,8 @@ def submit_claim(
             claim.save()
     except IntegrityError as error:
         raise _duplicate_claim(ods_code) from error
-    if claimant.email_confirmed_at is not None:
+    # An unconfirmed sign-up is the inactive account; anyone signed in is active and goes on now.
+    if claimant.is_active:
         _forward(claim, now=now)
     return claim
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .. import emails, roles
-from ..models import Invitation, Membership, Organisation, Role, User
+from ..models import Invitation, Membership, Organisation, OrganisationClaim, Role, User
 from ..validators import validate_single_line
 from .links import INVITATION_SALT, LINK_INVALID, _normalise_email, _unsign, make_invitation_token
 
@@ -141,6 +141,9 @@ def accept_invitation(
             # address (it may have been someone else): the invitation is all they accept here.
             for unconfirmed_membership in user.memberships.all():
                 delete_membership(unconfirmed_membership)
+            user.organisation_claims.filter(status=OrganisationClaim.Status.UNCONFIRMED).update(
+                status=OrganisationClaim.Status.EXPIRED
+            )
         user = set_password_of_address_owner(
             user or User(email=invitation.email),
             password=password,

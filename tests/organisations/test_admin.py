@@ -250,3 +250,20 @@ def test_admin_changing_an_organisations_code_to_an_ra_provider_code_is_a_form_e
     assert "X24 is an RA provider&#x27;s ODS code, not an organisation&#x27;s" in response.content.decode()
     organisation.refresh_from_db()
     assert organisation.ods_code == "A81001"
+
+
+def test_admin_giving_a_membership_row_another_person_moves_the_role_to_them(
+    admin_client, role_groups, organisation, org_admin, it_lead
+):
+    newcomer = UserFactory(email="newcomer@riverside.example.org")
+    url = f"/admin/organisations/organisation/{organisation.pk}/change/"
+    data = _change_form_data(admin_client.get(url))
+    data[_membership_row(data, it_lead) + "-user"] = newcomer.pk
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    assert sorted(organisation.memberships.values_list("user__email", "role")) == [
+        (org_admin.email, Role.ORG_ADMIN),
+        (newcomer.email, Role.IT_LEAD),
+    ]

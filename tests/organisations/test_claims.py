@@ -400,3 +400,30 @@ def test_bulk_approve_in_the_admin_approves_only_waiting_claims_of_the_team(
     ]
     theirs.refresh_from_db()
     assert theirs.status == Status.AWAITING_APPROVAL
+
+
+def test_a_signed_in_user_never_confirmed_by_sign_up_has_their_claim_sent_on(icb, ra_team_member):
+    # Accounts made by a national administrator or createsuperuser are active but carry no
+    # confirmation time: their claims must not wait for a confirmation link they will never get.
+    user = UserFactory(email="made.by.admin@example.org", email_confirmed_at=None)
+
+    claim = claim_for(user, icb)
+
+    assert claim.status == Status.AWAITING_APPROVAL
+    assert claim.reviewing_provider == icb
+
+
+def test_accepting_an_invitation_ends_the_unconfirmed_sign_ups_claims(client, icb, organisation, org_admin):
+    client.post("/account/sign-up/", signup_data(icb, email="nia@example.org"))
+    invitation = services.invite_member(
+        organisation, email="nia@example.org", role=Role.IT_LEAD, invited_by=org_admin
+    )
+    [email] = [m for m in emails_to("nia@example.org") if "/account/invitation/" in m.body]
+
+    client.post(
+        link_path(email, "/account/invitation/"),
+        {"first_name": "Nia", "last_name": "Lead", "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+    assert invitation.organisation.memberships.filter(user__email="nia@example.org").exists()
+    assert list(OrganisationClaim.objects.values_list("status", flat=True)) == [Status.EXPIRED]
