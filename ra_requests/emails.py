@@ -159,8 +159,8 @@ def queue_note_to_organisation(request: RARequest, event: RARequestEvent) -> Non
     """A note the RA team added without changing the status: the organisation's contact gets it."""
     body = "\n\n".join(
         [
-            f"{request.provider.name} added a note to your request for RA support:",
-            event.comment,
+            f"{request.provider.name} added a note to your request for RA support, as they wrote it:",
+            quoted_block(event.comment),
             f"The request's status has not changed: it is {request.get_status_display().lower()}.",
             f"See the request and its timeline: {_portal_link(request)}",
         ]
@@ -177,9 +177,10 @@ def queue_note_to_organisation(request: RARequest, event: RARequestEvent) -> Non
 def queue_assigned_to_member(request: RARequest, event: RARequestEvent) -> None:
     """Tells an RA team member that a colleague assigned a request to them."""
     assignee = request.assigned_to
+    assigned_by = one_line(event.actor.display_name) if event.actor else "Someone"
     body = "\n\n".join(
         [
-            f"{event.actor.display_name if event.actor else 'Someone'} assigned this request for RA "
+            f"{assigned_by} assigned this request for RA "
             f"support to you. It is {request.get_status_display().lower()}"
             + (f"; its target is {_when(request.sla_due_at())}." if request.sla_due_at() else "."),
             request_details(request),
@@ -190,7 +191,7 @@ def queue_assigned_to_member(request: RARequest, event: RARequestEvent) -> None:
         request,
         dedupe_key=f"ra_request:{request.pk}:assigned:{event.pk}",
         to=assignee.email,
-        subject=f"Assigned to you: RA support request from {request.organisation.name}",
+        subject=f"Assigned to you: RA support request from {one_line(request.organisation.name)}",
         body=body,
     )
 
