@@ -12,7 +12,16 @@ from cis_portal.admin_autocomplete import SafeAutocompleteAdminMixin
 from . import services
 from .access import can_manage_account, is_national_admin, ra_provider_for_user
 from .forms import AdminUserChangeForm, AdminUserCreationForm
-from .models import Invitation, Membership, Organisation, RAProvider, RATeamMembership, Role, User
+from .models import (
+    ContactSource,
+    Invitation,
+    Membership,
+    Organisation,
+    RAProvider,
+    RATeamMembership,
+    Role,
+    User,
+)
 
 
 class HistoryVersionGuardMixin:
@@ -154,6 +163,20 @@ class RAProviderAdmin(SafeAutocompleteAdminMixin, RATeamScopedAdminMixin, Simple
         ("Source", {"fields": ["source_note", "created_at", "updated_at"]}),
     ]
     CSU_STATUS_CAVEAT = "unconfirmed: CSUs are being closed, so check before relying on it"
+
+    def save_model(self, request, obj, form, change):
+        """A contact address typed here goes through the directory service, so the entry shows as
+        unconfirmed (given by an administrator) and a bouncing flag on the old address goes."""
+        if "ra_contact_email" not in form.changed_data:
+            return super().save_model(request, obj, form, change)
+        new_email = obj.ra_contact_email
+        obj.ra_contact_email = form.initial.get("ra_contact_email", "")
+        super().save_model(request, obj, form, change)
+        services.record_contact_from_national_team(
+            obj, email=new_email, acting_user=request.user, given_by=ContactSource.ADMINISTRATOR
+        )
+        obj.refresh_from_db()
+        return None
 
     @admin.display(description="Status", ordering="status")
     def status_column(self, provider):

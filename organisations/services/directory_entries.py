@@ -82,12 +82,16 @@ def confirm_directory_entry(provider: RAProvider, *, acting_user) -> RAProvider:
 
 
 @transaction.atomic
-def record_contact_from_national_team(provider: RAProvider, *, email: str, acting_user) -> RAProvider:
-    """The national team records a local provider's address (unconfirmed until the RA team confirms it)."""
+def record_contact_from_national_team(
+    provider: RAProvider, *, email: str, acting_user, given_by: str = ContactSource.NATIONAL_TEAM
+) -> RAProvider:
+    """Someone other than the provider's RA team records its address (the national team forwarding
+    a request, or a national administrator in the admin): unconfirmed until the RA team confirms it.
+    A new address, or none, drops the old confirmation and any bouncing flag."""
     provider = RAProvider.objects.select_for_update().get(pk=provider.pk)
     if provider.ra_contact_email.lower() != email.strip().lower():
         provider.ra_contact_email = email.strip()
-        provider.contact_given_by = ContactSource.NATIONAL_TEAM
+        provider.contact_given_by = given_by if provider.ra_contact_email else ""
         provider.contact_confirmed_at = None
         provider.contact_confirmed_by = None
         provider.contact_bouncing_since = None

@@ -14,6 +14,7 @@ from organisations.directory_entries import EntryState, entry_status
 from organisations.models import RAProvider
 from organisations.services import directory_entries
 from tests.factories import NationalRATeamFactory, RAProviderFactory
+from tests.organisations.test_admin import _change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +217,21 @@ def test_demo_data_has_a_directory_entry_in_each_state():
         "QOX": EntryState.NO_CONTACT,
     }
     assert RAProvider.objects.get(ods_code="QE1").contact_confirmed_by.email == "ra.team@example.org"
+
+
+def test_a_contact_address_changed_in_the_admin_is_unconfirmed_and_no_longer_bouncing(
+    admin_client, role_groups, icb
+):
+    RAProvider.objects.filter(pk=icb.pk).update(
+        contact_confirmed_at=timezone.now(), contact_given_by="ra_team", contact_bouncing_since=timezone.now()
+    )
+    url = f"/admin/organisations/raprovider/{icb.pk}/change/"
+    data = _change_form_data(admin_client.get(url))
+    data["ra_contact_email"] = "new.address@lsc.example.org"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    icb.refresh_from_db()
+    assert (icb.ra_contact_email, icb.contact_given_by) == ("new.address@lsc.example.org", "administrator")
+    assert entry_status(icb).state == EntryState.UNCONFIRMED
