@@ -12,7 +12,7 @@ from organisations.models import Organisation
 from organisations.timeline import ActorNames, TimelineEvent
 
 from . import readiness, sources
-from .models import ReadinessEvent, ReadinessJourney, ReadinessRecord, ReadinessStatus
+from .models import ReadinessEvent, ReadinessJourney, ReadinessRecord, ReadinessStatus, ReadinessSupport
 
 
 def journey_for_organisation(organisation: Organisation) -> ReadinessJourney:
@@ -323,15 +323,23 @@ def readiness_summary(organisation: Organisation, *, today: datetime.date | None
 
 
 def organisation_for_overview_viewer(ods_code: str, *, provider) -> Organisation | None:
-    """The organisation with ``ods_code`` if ``provider`` supports it today (any, when ``provider`` is
-    None: a national administrator); None otherwise."""
+    """The organisation with ``ods_code`` if ``provider`` supports it (any, when ``provider`` is None:
+    a national administrator); None otherwise.
+
+    "Supports" is what the overview lists (the stored rows, up to an hour old) or what routing says
+    today, so every row the overview links to opens, and a newly routed organisation does too.
+    """
     from organisations.validators import normalise_ods_code
 
-    code = normalise_ods_code(ods_code)
-    organisations = (
-        Organisation.objects.all() if provider is None else sources.organisations_supported_by(provider)
+    organisation = (
+        Organisation.objects.select_related("icb").filter(ods_code=normalise_ods_code(ods_code)).first()
     )
-    return organisations.select_related("icb").filter(ods_code=code).first()
+    if organisation is None or provider is None:
+        return organisation
+    listed = ReadinessSupport.objects.filter(provider=provider, record__organisation=organisation).exists()
+    if listed or sources.organisations_supported_by(provider).filter(pk=organisation.pk).exists():
+        return organisation
+    return None
 
 
 def stored_readiness(organisation: Organisation) -> ReadinessRecord | None:

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from onboarding.services import record_readiness_statuses as refresh
 from organisations.models import RAProvider
+from ra_requests import services as ra_services
 from tests.factories import OrganisationFactory, UserFactory
 
 from .test_summary import submit_request
@@ -164,3 +165,19 @@ def test_someone_with_no_role_is_refused(client):
     client.force_login(UserFactory(email="nobody@example.org"))
 
     assert client.get(reverse("onboarding:ra_organisation", args=["A81001"])).status_code == 403
+
+
+def test_every_row_the_overview_lists_opens_until_the_next_hourly_run(
+    client, other_icb, other_ra_team_member, national_admin, organisation, org_admin
+):
+    request = submit_request(organisation, org_admin)
+    ra_services.change_route(request, provider=other_icb, reason="Covering", acting_user=national_admin)
+    refresh()
+    ra_services.decline_ra_request(request, reason="outside_area", acting_user=other_ra_team_member)
+    client.force_login(other_ra_team_member)
+
+    overview = client.get(reverse("onboarding:icb_overview")).content.decode()
+    page = client.get(reverse("onboarding:ra_organisation", args=[organisation.ods_code]))
+
+    assert reverse("onboarding:ra_organisation", args=[organisation.ods_code]) in overview
+    assert page.status_code == 200
