@@ -14,7 +14,7 @@ from organisations.models import KnownOrganisation, RAProvider
 from organisations.selectors import active_icb, national_ra_team
 from organisations.validators import is_ods_code, normalise_ods_code
 
-from .routing import NOT_GIVEN
+from .routing import NOT_GIVEN, route_for_icb
 
 
 class SupportKind:
@@ -35,6 +35,9 @@ class RASupport:
     kind: str
     entry: EntryStatus | None
     national: RAProvider | None
+    # Where a request sent through the portal goes today (routing): the provider above unless it
+    # cannot take requests by email, then the ICB or the national team.
+    routes_to: RAProvider | None = None
 
     @property
     def icb_changed(self) -> bool:
@@ -82,6 +85,7 @@ def ra_support_for_icb(icb: RAProvider, *, national=NOT_GIVEN) -> RASupport:
         kind=kind,
         entry=entry_status(provider) if provider is not None else None,
         national=national,
+        routes_to=route_for_icb(icb, national=national).provider,
     )
 
 

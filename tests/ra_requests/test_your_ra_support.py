@@ -76,3 +76,25 @@ def test_a_stale_contact_says_it_is_old(client, org_admin, organisation, icb, na
     client.force_login(org_admin)
 
     assert ", more than 6 months ago." in client.get("/").content.decode()
+
+
+def test_when_the_support_provider_cannot_take_email_the_page_names_where_requests_go_as_routing_does(
+    client, org_admin, organisation, icb, national_team
+):
+    csu = RAProvider.objects.create(
+        ods_code="0DE",
+        name="NHS Arden and GEM CSU",
+        kind=RAProvider.Kind.CSU,
+        ra_contact_email="ra@csu.example.org",
+        contact_bouncing_since=timezone.now(),
+    )
+    icb.ra_support_provider = csu
+    icb.save()
+    client.force_login(org_admin)
+
+    home = client.get("/").content.decode()
+    form = client.get(f"/ra-requests/{organisation.ods_code}/new/").content.decode()
+
+    assert f"requests you send here go to {icb.name}." in home
+    assert "go to the national RA team" not in home
+    assert f"Your request will go to <strong>{icb.name}</strong>" in form
