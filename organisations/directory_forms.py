@@ -1,11 +1,9 @@
 from django import forms
-from django.core.validators import RegexValidator
 
 from cis_portal.nhsuk_forms import TelInput
 
 from .models import RAProvider
-
-single_line = RegexValidator(r"^[^\x00-\x1f\x7f]*$", "Enter this on one line, without special characters")
+from .validators import validate_single_line
 
 
 class DirectoryEntryForm(forms.ModelForm):
@@ -70,4 +68,4 @@ class DirectoryEntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["ra_contact_email"].required = True
         for name in ("ra_contact_phone", "ra_opening_hours"):
-            self.fields[name].validators.append(single_line)
+            self.fields[name].validators.append(validate_single_line)

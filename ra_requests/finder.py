@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from organisations.directory_entries import EntryState, EntryStatus, entry_status
 from organisations.models import KnownOrganisation, RAProvider
-from organisations.selectors import active_icb, national_ra_team
+from organisations.selectors import active_icb, national_ra_team, ods_lookup
 from organisations.validators import is_ods_code, normalise_ods_code
 
 from .routing import NOT_GIVEN, route_for_icb
@@ -91,18 +91,21 @@ def ra_support_for_icb(icb: RAProvider, *, national=NOT_GIVEN) -> RASupport:
 
 def answer_for_ods_code(ods_code: str) -> OrganisationAnswer | None:
     """The answer for a code, or None when the open data does not list it."""
-    code = normalise_ods_code(ods_code)
-    known = KnownOrganisation.objects.select_related("icb", "likely_icb").filter(ods_code=code).first()
-    if known is None:
+    lookup = ods_lookup(ods_code)
+    if not lookup.is_known:
         return None
-    support = ra_support_for_icb(known.icb) if known.icb is not None else None
+    known = lookup.known
     return OrganisationAnswer(
         ods_code=known.ods_code,
         name=known.name,
         postcode=known.postcode,
-        support=support,
-        likely_icb=known.likely_icb,
+        support=ra_support_for_icb(known.icb) if known.icb is not None else None,
+        likely_icb=lookup.likely_icb,
     )
+
+
+def is_known_ods_code(text: str) -> bool:
+    return KnownOrganisation.objects.filter(ods_code=normalise_ods_code(text)).exists()
 
 
 def looks_like_ods_code(text: str) -> bool:

@@ -33,7 +33,7 @@ def search(request):
     page = None
     if form.is_bound and form.is_valid():
         text = form.cleaned_data["q"]
-        if finder.looks_like_ods_code(text) and finder.answer_for_ods_code(text) is not None:
+        if finder.looks_like_ods_code(text) and finder.is_known_ods_code(text):
             return redirect("finder:organisation", normalise_ods_code(text))
         page = Paginator(finder.search_known_organisations(text), RESULTS_PER_PAGE).get_page(
             request.GET.get("page")

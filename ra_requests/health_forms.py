@@ -1,7 +1,7 @@
 from django import forms
 
+from cis_portal.nhsuk_forms import SingleLineCharField
 from organisations.directory_entries import EntryState
-from organisations.directory_forms import single_line
 from organisations.models import RAProvider
 
 
@@ -27,13 +27,10 @@ class InviteRATeamMemberForm(forms.Form):
             "invalid_choice": "Choose an RA provider from the list",
         },
     )
-    first_name = forms.CharField(
-        label="First name",
-        max_length=150,
-        validators=[single_line],
-        error_messages={"required": "Enter their first name"},
+    first_name = SingleLineCharField(
+        label="First name", max_length=150, error_messages={"required": "Enter their first name"}
     )
-    last_name = forms.CharField(
+    last_name = SingleLineCharField(
         label="Last name", max_length=150, error_messages={"required": "Enter their last name"}
     )
     email = forms.EmailField(

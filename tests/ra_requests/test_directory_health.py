@@ -165,3 +165,20 @@ def test_home_page_links_each_role_to_its_directory_pages(client, national_admin
     assert 'href="/account/ra-team/directory-entry/"' not in client.get("/").content.decode()
     client.logout()
     assert 'href="/directory/"' in client.get("/").content.decode()
+
+
+def test_invite_form_rejects_a_last_name_with_a_line_break(client, national_admin, providers):
+    client.force_login(national_admin)
+
+    response = client.post(
+        "/directory/health/",
+        {
+            "provider": providers["stale"].pk,
+            "first_name": "A",
+            "last_name": "B\nhttp://x",
+            "email": "a@b.org",
+        },
+    )
+
+    assert "Enter this on one line" in response.content.decode()
+    assert not User.objects.filter(email="a@b.org").exists()
