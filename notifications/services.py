@@ -285,11 +285,13 @@ def requeue_stuck_emails(*, all_pending: bool = False) -> int:
 
 @transaction.atomic
 def retry_failed_email(email: OutboundEmail, *, acting_user) -> OutboundEmail:
-    """Put a failed email back in the outbox and queue it (an administrator fixed the cause)."""
+    """Put a failed or partly sent email back in the outbox and queue it (an administrator fixed the
+    cause). Recipients who already have it are not sent it again."""
     email = OutboundEmail.objects.select_for_update().get(pk=email.pk)
-    if email.status != OutboundEmail.Status.FAILED:
+    if email.status not in {OutboundEmail.Status.FAILED, OutboundEmail.Status.PARTLY_SENT}:
         raise ValidationError(
-            f"Only failed emails can be retried; this one is {email.get_status_display().lower()}."
+            "Only failed or partly sent emails can be retried; "
+            f"this one is {email.get_status_display().lower()}."
         )
     email.status = OutboundEmail.Status.PENDING
     email.attempts = 0

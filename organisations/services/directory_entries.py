@@ -8,6 +8,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -103,18 +104,19 @@ def record_contact_from_national_team(
 @transaction.atomic
 def flag_bouncing_contacts(addresses: list[str]) -> int:
     """Mark every provider whose RA contact address is among ``addresses`` as bouncing. Safe to repeat."""
-    lowered = {address.strip().lower() for address in addresses if address}
-    flagged = 0
-    for provider in (
-        RAProvider.objects.select_for_update()
-        .exclude(ra_contact_email="")
-        .filter(contact_bouncing_since__isnull=True)
-    ):
-        if provider.ra_contact_email.lower() in lowered:
-            provider.contact_bouncing_since = timezone.now()
-            provider.save(update_fields=["contact_bouncing_since", "updated_at"])
-            flagged += 1
-    return flagged
+    matching = Q()
+    for address in {address.strip() for address in addresses if address.strip()}:
+        matching |= Q(ra_contact_email__iexact=address)
+    if not matching:
+        return 0
+    # Only the matching providers are locked: this runs while an outbox row is held.
+    providers = list(
+        RAProvider.objects.select_for_update().filter(matching, contact_bouncing_since__isnull=True)
+    )
+    for provider in providers:
+        provider.contact_bouncing_since = timezone.now()
+        provider.save(update_fields=["contact_bouncing_since", "updated_at"])
+    return len(providers)
 
 
 def _tell_national_team_of_new_address(provider: RAProvider, *, old_email: str, acting_user) -> None:

@@ -68,7 +68,7 @@ def test_admin_retry_sending_action_sends_the_failed_email(
     messages = [str(message) for message in response.context["messages"]]
     assert messages == [
         "Queued 1 email to send again.",
-        "Request acknowledged: Only failed emails can be retried; this one is sent.",
+        "Request acknowledged: Only failed or partly sent emails can be retried; this one is sent.",
     ]
     emails["failed"].refresh_from_db()
     assert emails["failed"].status == OutboundEmail.Status.SENT

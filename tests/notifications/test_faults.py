@@ -290,3 +290,18 @@ def test_requeue_stuck_emails_all_pending_ignores_leases():
     assert services.requeue_stuck_emails() == 0
     assert services.requeue_stuck_emails(all_pending=True) == 1
     assert len(mail.outbox) == 1
+
+
+def test_a_partly_sent_email_can_be_retried_for_the_recipients_still_missing_it(smtp_server, admin_user):
+    smtp_server.refuse = {"b@example.org": "550 5.1.1 No such user"}
+    email = queue(to=["a@example.org", "b@example.org"])
+    services.deliver_email(email.pk)
+    smtp_server.refuse = {}
+
+    services.retry_failed_email(email, acting_user=admin_user)
+    services.deliver_email(email.pk)
+
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    assert email.delivered_to == ["a@example.org", "b@example.org"]
+    assert smtp_server.envelopes == [["a@example.org"], ["b@example.org"]]

@@ -239,7 +239,7 @@ def test_retry_failed_email_refuses_a_sent_email(national_admin):
     with pytest.raises(ValidationError) as error:
         services.retry_failed_email(email, acting_user=national_admin)
 
-    assert error.value.messages == ["Only failed emails can be retried; this one is sent."]
+    assert error.value.messages == ["Only failed or partly sent emails can be retried; this one is sent."]
     assert len(mail.outbox) == 1
 
 
