@@ -170,33 +170,9 @@ def _enqueue_many(email_ids: list[int]) -> int:
 
     if len(email_ids) <= 1 or current_app.conf.task_always_eager:
         return hand_over(email_ids)
-    handed_over = 0
-    for start in range(0, len(email_ids), ENQUEUE_CHUNK):
-        chunk = email_ids[start : start + ENQUEUE_CHUNK]
-        try:
-            task_enqueue_emails.apply_async(
-                kwargs={"email_ids": chunk},
-                retry=True,
-                retry_policy={
-                    "max_retries": 1,
-                    "interval_start": 0,
-                    "interval_step": 0.2,
-                    "interval_max": 0.2,
-                },
-            )
-        except Exception as error:
-            logger.warning(
-                "Could not queue %s outbound emails (%s: %s); the outbox sweeper will retry them.",
-                len(email_ids) - start,
-                error.__class__.__name__,
-                error,
-            )
-            OutboundEmail.objects.pending().filter(pk__in=email_ids[start:]).update(
-                claimed_until=timezone.now()
-            )
-            break
-        handed_over += len(chunk)
-    return handed_over
+    chunks = [email_ids[start : start + ENQUEUE_CHUNK] for start in range(0, len(email_ids), ENQUEUE_CHUNK)]
+    taken = _publish_each(task_enqueue_emails, chunks, lambda chunk: {"email_ids": chunk})
+    return sum(len(chunk) for chunk in chunks[:taken])
 
 
 def enqueue_email(email_id: int) -> bool:
@@ -217,11 +193,16 @@ def hand_over(email_ids: list[int]) -> int:
     """
     from .tasks import task_send_email
 
-    published = 0
-    for email_id in email_ids:
+    return _publish_each(task_send_email, [[pk] for pk in email_ids], lambda batch: {"email_id": batch[0]})
+
+
+def _publish_each(task, batches: list[list[int]], kwargs_for) -> int:
+    """Publish ``task`` once per batch of outbox ids, in order, stopping at the first failure; returns
+    how many batches the broker took. Rows of the batches it did not take get an expired lease."""
+    for published, batch in enumerate(batches):
         try:
-            task_send_email.apply_async(
-                kwargs={"email_id": email_id},
+            task.apply_async(
+                kwargs=kwargs_for(batch),
                 retry=True,
                 retry_policy={
                     "max_retries": 1,
@@ -231,19 +212,16 @@ def hand_over(email_ids: list[int]) -> int:
                 },
             )
         except Exception as error:
+            left = [pk for rest in batches[published:] for pk in rest]
             logger.warning(
                 "Could not queue outbound email %s (%s: %s); the outbox sweeper will retry it.",
-                email_id,
+                ", ".join(map(str, left)) if len(left) <= 5 else f"{left[0]} and {len(left) - 1} more",
                 error.__class__.__name__,
                 error,
             )
-            break
-        published += 1
-    if published < len(email_ids):
-        OutboundEmail.objects.pending().filter(pk__in=email_ids[published:]).update(
-            claimed_until=timezone.now()
-        )
-    return published
+            OutboundEmail.objects.pending().filter(pk__in=left).update(claimed_until=timezone.now())
+            return published
+    return len(batches)
 
 
 def requeue_stuck_emails(*, all_pending: bool = False) -> int:
