@@ -100,18 +100,10 @@ class ReadinessEvent(models.Model):
         return self.title
 
 
-class ReadinessRecordQuerySet(models.QuerySet):
-    def in_icbs(self, icb_ids):
-        return self.filter(icb_id__in=icb_ids)
-
-    def with_open_request_at(self, provider):
-        return self.filter(open_request_provider=provider)
-
-
 class ReadinessRecord(models.Model):
     """One organisation's readiness as last worked out, so lists of thousands read rows, not compute.
 
-    Written only by ``services.refresh_readiness_records`` (the hourly job, and the wizard's own
+    Written only by ``services.refresh_readiness_record`` and ``record_readiness_statuses`` (the wizard's own
     writes for the organisation concerned), always from ``overview.readiness_of_organisations`` —
     the live computation the readiness summary uses — so it can lag the live figure by at most one
     run of the job and never holds anything the live rule would not give. ``name``, ``ods_code``,
@@ -148,8 +140,6 @@ class ReadinessRecord(models.Model):
     changed_at = models.DateTimeField(help_text="When any of these values last changed.")
     refreshed_at = models.DateTimeField(help_text="When the values were last worked out.")
 
-    objects = ReadinessRecordQuerySet.as_manager()
-
     class Meta:
         ordering = ["name", "organisation_id"]
         indexes = [
@@ -171,6 +161,16 @@ class ReadinessRecord(models.Model):
         from .readiness import TAG_CLASSES
 
         return TAG_CLASSES[self.status]
+
+    @property
+    def plan_label(self) -> str:
+        """The plan column's words, the same on the overview, the organisation page and the CSV."""
+        if self.plan_state == "met":
+            return "Covers every application"
+        if self.plan_state == "partly_met":
+            count = len(self.uncovered_applications)
+            return f"Leaves {count} application{'s' if count != 1 else ''} without a way to sign in"
+        return "No plan"
 
     @property
     def trained_staff(self):

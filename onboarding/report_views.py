@@ -201,12 +201,6 @@ CSV_HEADER = [
     "Last changed",
 ]
 
-PLAN_LABELS = {
-    readiness.ItemState.MET: "Covers every application",
-    readiness.ItemState.PARTLY_MET: "Leaves applications uncovered",
-    readiness.ItemState.MISSING: "No plan",
-}
-
 
 class ICBOverviewCSVView(OverviewAccessMixin, View):
     def get(self, request, *args, **kwargs):
@@ -235,7 +229,7 @@ class ICBOverviewCSVView(OverviewAccessMixin, View):
                         record.icb.name,
                         record.status_label,
                         record.ra_detail,
-                        PLAN_LABELS[record.plan_state],
+                        record.plan_label,
                         record.trained_staff.percent_text.rstrip("%"),
                         "; ".join(record.cis1_applications),
                         "; ".join(record.uncovered_applications),
@@ -276,7 +270,5 @@ class RAOrganisationView(OverviewAccessMixin, TemplateView):
             can_open_requests=self.request.user.has_perm("ra_requests.view_rarequest"),
             people=team_members(organisation),
             is_national=self.is_national,
-            plan_labels=PLAN_LABELS,
-            item_labels=readiness.ItemState.LABELS,
         )
         return context

@@ -18,7 +18,6 @@ stored row at once (one line each below).
 from authenticators.selectors import plan_summaries_for_organisations as plan_coverage_for_organisations
 from authenticators.selectors import plan_summary
 from ra_requests.selectors import (
-    icb_ids_routed_to,
     organisations_supported_by,
     ra_requests_for_organisation,
     ra_support_status,
@@ -30,7 +29,6 @@ from training.selectors import compliance_summary
 
 __all__ = [
     "compliance_summary",
-    "icb_ids_routed_to",
     "organisations_supported_by",
     "plan_coverage_for_organisations",
     "plan_summary",
