@@ -9,7 +9,9 @@ from django.urls import reverse
 from .. import emails
 from ..access import is_national_admin
 from ..models import RAProvider, RATeamMembership, User
+from .accounts import is_unconfirmed_sign_up
 from .directory import add_ra_team_member
+from .links import _normalise_email
 
 
 def _invitation_body(*, provider: RAProvider, invited_by: User, new_account: bool) -> str:
@@ -45,8 +47,16 @@ def invite_ra_team_member(
     """
     if not is_national_admin(acting_user):
         raise PermissionDenied("Only national administrators add RA team members.")
-    email = User.objects.normalize_email(email).lower()
-    user = User.objects.filter(email=email).first()
+    email = _normalise_email(email)
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None and is_unconfirmed_sign_up(user):
+        # Inactive, with no usable password: they could neither sign in nor reset it.
+        raise ValidationError(
+            {
+                "email": f"{email} has signed up but not confirmed the address yet. Ask them to use the "
+                "link in their confirmation email first, then add them"
+            }
+        )
     if user is not None:
         current = RATeamMembership.objects.filter(user=user).select_related("provider").first()
         if current is not None and current.provider_id != provider.pk:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from notifications.models import OutboundEmail
 from organisations.models import KnownOrganisation, RAProvider, RATeamMembership, User
-from tests.factories import RAProviderFactory
+from tests.factories import RAProviderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +182,23 @@ def test_invite_form_rejects_a_last_name_with_a_line_break(client, national_admi
 
     assert "Enter this on one line" in response.content.decode()
     assert not User.objects.filter(email="a@b.org").exists()
+
+
+def test_adding_someone_whose_sign_up_is_unconfirmed_asks_them_to_confirm_first(
+    client, national_admin, providers
+):
+    UserFactory(email="pending@example.org", is_active=False, email_confirmed_at=None)
+    client.force_login(national_admin)
+
+    response = client.post(
+        "/directory/health/",
+        {
+            "provider": providers["stale"].pk,
+            "first_name": "P",
+            "last_name": "Q",
+            "email": "Pending@Example.org",
+        },
+    )
+
+    assert "has signed up but not confirmed the address yet" in response.content.decode()
+    assert not RATeamMembership.objects.filter(user__email="pending@example.org").exists()
