@@ -113,15 +113,10 @@ class ChooseAuthenticatorsForm(forms.Form):
     def clean_authenticators(self):
         """Stops a choice that leaves an application without a way to sign in when another
         authenticator would cover it (the wizard's authenticators step applies the same rule)."""
-        from .presentation import coverage_gap_error
-        from .selectors import coverage_gaps
+        from .presentation import coverage_gap_errors
 
         chosen = self.cleaned_data["authenticators"]
-        errors = [
-            coverage_gap_error(self.group_plan.name, gap)
-            for gap in coverage_gaps(self.group_plan, chosen, self.authenticators)
-            if gap.can_be_covered
-        ]
+        errors = coverage_gap_errors(self.group_plan, chosen, self.authenticators)
         if errors:
             raise forms.ValidationError(errors)
         return chosen

@@ -66,6 +66,18 @@ def _either(names) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
+def coverage_gap_errors(group_plan, chosen, authenticators) -> list[str]:
+    """One error for each application a choice leaves without a way to sign in when another
+    authenticator would cover it: the rule the plan's choose page and the wizard both apply."""
+    from .selectors import coverage_gaps
+
+    return [
+        coverage_gap_error(group_plan.name, gap)
+        for gap in coverage_gaps(group_plan, chosen, authenticators)
+        if gap.can_be_covered
+    ]
+
+
 def coverage_gap_error(group_name: str, gap) -> str:
     """The error for a choice that leaves ``gap`` (a ``selectors.CoverageGap`` that can be covered)."""
     works = "it works" if len(gap.covered_by) == 1 else "each works"

@@ -312,16 +312,14 @@ class AuthenticatorChoiceForm(StepForm):
         cleaned = super().clean()
         if not self.group_plans:
             raise forms.ValidationError("Add at least one staff group before choosing authenticators")
-        from authenticators.presentation import coverage_gap_error
-        from authenticators.selectors import coverage_gaps
+        from authenticators.presentation import coverage_gap_errors
 
         for group, name in self.group_plans:
             chosen = cleaned.get(name)
             if not chosen:
                 continue
-            for gap in coverage_gaps(group, chosen, self.plan.authenticators):
-                if gap.can_be_covered:
-                    self.add_error(name, coverage_gap_error(group.name, gap))
+            for error in coverage_gap_errors(group, chosen, self.plan.authenticators):
+                self.add_error(name, error)
         if self.uncoverable_warnings and not cleaned.get("confirm_uncovered"):
             self.add_error(
                 "confirm_uncovered",
