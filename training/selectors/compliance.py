@@ -241,13 +241,20 @@ def compliance_summary(
     a repeat view costs one query until a record, module or version changes or the day turns.
     """
     today = today or timezone.localdate()
-    stamp = aggregates.data_stamp(organisation)
-    key = f"training:summary:{organisation.pk}:{today.isoformat()}:{list_limit}:{stamp}"
+    key = summary_cache_key(organisation, today=today, list_limit=list_limit)
     summary = cache.get(key)
     if summary is None:
         summary = _count_compliance(organisation, today, list_limit)
         cache.set(key, summary, SUMMARY_CACHE_SECONDS)
     return summary
+
+
+def summary_cache_key(organisation, *, today: datetime.date, list_limit: int) -> str:
+    """The key ``compliance_summary`` caches under: it changes with the organisation's records, the
+    modules and versions (``aggregates.data_stamp``, one query) and the day. Anything shown from the
+    summary alone may be cached under a key that contains this one."""
+    stamp = aggregates.data_stamp(organisation)
+    return f"training:summary:{organisation.pk}:{today.isoformat()}:{list_limit}:{stamp}"
 
 
 def _count_compliance(organisation, today: datetime.date, list_limit: int) -> ComplianceSummary:
