@@ -52,6 +52,9 @@ class DashboardView(TrainingMemberMixin, TemplateView):
         """The figures, rendered once per state of the records: a repeat view of unchanged records
         reads one stamp row and one cached string instead of re-rendering some 60 table rows."""
         today = timezone.localdate()
+        summary_key = selectors.summary_cache_key(
+            self.organisation, today=today, list_limit=DASHBOARD_LIST_LIMIT
+        )
         key = ":".join(
             [
                 "training:dashboard",
@@ -59,13 +62,13 @@ class DashboardView(TrainingMemberMixin, TemplateView):
                 self.organisation.ods_code,  # in every link
                 ",".join(sorted(self.access.roles)),
                 translation.get_language(),
-                selectors.summary_cache_key(self.organisation, today=today, list_limit=DASHBOARD_LIST_LIMIT),
+                summary_key,
             ]
         )
         figures = cache.get(key)
         if figures is None:
             summary = selectors.compliance_summary(
-                self.organisation, today=today, list_limit=DASHBOARD_LIST_LIMIT
+                self.organisation, today=today, list_limit=DASHBOARD_LIST_LIMIT, cache_key=summary_key
             )
             context = {
                 "ods_code": self.organisation.ods_code,

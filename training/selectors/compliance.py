@@ -231,7 +231,7 @@ SUMMARY_CACHE_SECONDS = 3600
 
 
 def compliance_summary(
-    organisation, *, today: datetime.date | None = None, list_limit: int = 25
+    organisation, *, today: datetime.date | None = None, list_limit: int = 25, cache_key: str | None = None
 ) -> ComplianceSummary:
     """Training compliance of the organisation's active staff, counted by the database.
 
@@ -239,9 +239,10 @@ def compliance_summary(
     ``overdue_total`` / ``expiring_total`` count everyone. Five queries whatever the head count;
     the result is cached under a stamp of the data it was worked out from (one cheap query), so
     a repeat view costs one query until a record, module or version changes or the day turns.
+    A caller that has read ``summary_cache_key`` for the same day and limit passes it as ``cache_key``.
     """
     today = today or timezone.localdate()
-    key = summary_cache_key(organisation, today=today, list_limit=list_limit)
+    key = cache_key or summary_cache_key(organisation, today=today, list_limit=list_limit)
     summary = cache.get(key)
     if summary is None:
         summary = _count_compliance(organisation, today, list_limit)
