@@ -1,12 +1,16 @@
+import functools
+import hashlib
 from pathlib import PurePath
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -41,19 +45,63 @@ class DashboardView(TrainingMemberMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        summary = selectors.compliance_summary(self.organisation, list_limit=DASHBOARD_LIST_LIMIT)
-        context.update(
-            summary=summary,
-            overdue=summary.overdue,
-            expiring=summary.expiring,
-            list_limit=DASHBOARD_LIST_LIMIT,
-            chart_rows=_chart_rows(summary),
-            green_at=GREEN_AT_PERCENT,
-            amber_at=AMBER_AT_PERCENT,
-            window_days=EXPIRING_WINDOW_DAYS,
-            trained_staff_definition=TRAINED_STAFF_DEFINITION,
-        )
+        context["figures"] = self.figures_html()
         return context
+
+    def figures_html(self):
+        """The figures, rendered once per state of the records: a repeat view of unchanged records
+        reads one stamp row and one cached string instead of re-rendering some 60 table rows."""
+        today = timezone.localdate()
+        summary_key = selectors.summary_cache_key(
+            self.organisation, today=today, list_limit=DASHBOARD_LIST_LIMIT
+        )
+        key = ":".join(
+            [
+                "training:dashboard",
+                _figures_version(),
+                self.organisation.ods_code,  # in every link
+                ",".join(sorted(self.access.roles)),
+                translation.get_language(),
+                summary_key,
+            ]
+        )
+        figures = cache.get(key)
+        if figures is None:
+            summary = selectors.compliance_summary(
+                self.organisation, today=today, list_limit=DASHBOARD_LIST_LIMIT, cache_key=summary_key
+            )
+            context = {
+                "ods_code": self.organisation.ods_code,
+                "summary": summary,
+                "overdue": summary.overdue,
+                "expiring": summary.expiring,
+                "list_limit": DASHBOARD_LIST_LIMIT,
+                "chart_rows": _chart_rows(summary),
+                "green_at": GREEN_AT_PERCENT,
+                "amber_at": AMBER_AT_PERCENT,
+                "window_days": EXPIRING_WINDOW_DAYS,
+                "trained_staff_definition": TRAINED_STAFF_DEFINITION,
+            }
+            figures = render_to_string(FIGURES_TEMPLATES[0], context)
+            cache.set(key, figures, FIGURES_CACHE_SECONDS)
+        return figures
+
+
+FIGURES_CACHE_SECONDS = 3600
+# The figures fragment and what it includes: a change to either starts a new cache entry.
+FIGURES_TEMPLATES = ("training/_dashboard_figures.html", "training/_due_table.html")
+# Bump when Python code changes what the figures show (labels, chart geometry) but no template does.
+FIGURES_PRESENTATION_VERSION = 1
+
+
+def _figures_version() -> str:
+    return _version_of(tuple(get_template(name).template.source for name in FIGURES_TEMPLATES))
+
+
+@functools.lru_cache(maxsize=8)
+def _version_of(sources: tuple[str, ...]) -> str:
+    digest = hashlib.sha256("\0".join(sources).encode()).hexdigest()[:12]
+    return f"{FIGURES_PRESENTATION_VERSION}-{digest}"
 
 
 CHART_BAR_MAX = 300

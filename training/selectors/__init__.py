@@ -9,6 +9,7 @@ from .compliance import (
     compliance_in_python,
     compliance_summary,
     statuses_for_staff_members,
+    summary_cache_key,
 )
 from .modules import active_modules, current_versions, module_rules
 from .staff import (
@@ -39,5 +40,6 @@ __all__ = [
     "module_rules",
     "staff_for_organisation",
     "statuses_for_staff_members",
+    "summary_cache_key",
     "timeline_events_for_organisation",
 ]

@@ -231,7 +231,7 @@ SUMMARY_CACHE_SECONDS = 3600
 
 
 def compliance_summary(
-    organisation, *, today: datetime.date | None = None, list_limit: int = 25
+    organisation, *, today: datetime.date | None = None, list_limit: int = 25, cache_key: str | None = None
 ) -> ComplianceSummary:
     """Training compliance of the organisation's active staff, counted by the database.
 
@@ -239,15 +239,23 @@ def compliance_summary(
     ``overdue_total`` / ``expiring_total`` count everyone. Five queries whatever the head count;
     the result is cached under a stamp of the data it was worked out from (one cheap query), so
     a repeat view costs one query until a record, module or version changes or the day turns.
+    A caller that has read ``summary_cache_key`` for the same day and limit passes it as ``cache_key``.
     """
     today = today or timezone.localdate()
-    stamp = aggregates.data_stamp(organisation)
-    key = f"training:summary:{organisation.pk}:{today.isoformat()}:{list_limit}:{stamp}"
+    key = cache_key or summary_cache_key(organisation, today=today, list_limit=list_limit)
     summary = cache.get(key)
     if summary is None:
         summary = _count_compliance(organisation, today, list_limit)
         cache.set(key, summary, SUMMARY_CACHE_SECONDS)
     return summary
+
+
+def summary_cache_key(organisation, *, today: datetime.date, list_limit: int) -> str:
+    """The key ``compliance_summary`` caches under: it changes with the organisation's records, the
+    modules and versions (``aggregates.data_stamp``, one query) and the day. Anything shown from the
+    summary alone may be cached under a key that contains this one."""
+    stamp = aggregates.data_stamp(organisation)
+    return f"training:summary:{organisation.pk}:{today.isoformat()}:{list_limit}:{stamp}"
 
 
 def _count_compliance(organisation, today: datetime.date, list_limit: int) -> ComplianceSummary:
