@@ -21,18 +21,11 @@ from .. import services
 from ..emails import lower_first
 from ..models import OPEN_STATUSES, UNACKNOWLEDGED_STATUSES, RARequest
 from ..selectors import request_timeline
+from .changelist import TriageChangeList, describe_age, help_summary, sla_due_html
 from .filters import AssignmentFilter, HelpNeededFilter, RegionFilter, SLAStateFilter, StatusFilter
 from .forms import RARequestAdminForm
 from .paginator import TableEstimatePaginator
 from .scoping import ProviderScopedAdminMixin
-
-
-def describe_age(age) -> str:
-    if age.days >= 1:
-        return f"{age.days} day{'s' if age.days != 1 else ''}"
-    hours = age.seconds // 3600
-    return f"{hours} hour{'s' if hours != 1 else ''}" if hours else "under an hour"
-
 
 REFERENCE_PATTERN = re.compile(r"(?:RA-?)?0*(\d{1,12})", re.IGNORECASE)
 
@@ -139,6 +132,9 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
                 | Q(contact_email__icontains=word)
             )
         return queryset, False
+
+    def get_changelist(self, request, **kwargs):
+        return TriageChangeList
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "RA requests", **(extra_context or {})})
@@ -334,7 +330,7 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description="Help needed")
     def help_summary(self, obj):
-        return "; ".join(obj.help_needed_labels)
+        return help_summary(obj)
 
     @admin.display(description="Help needed")
     def help_needed_display(self, obj):
@@ -346,18 +342,7 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description="SLA due", ordering="sla_due_sort")
     def sla_due(self, obj):
-        if obj.is_paused:
-            return mark_safe('<span class="ra-sla ra-sla--paused">Paused</span>')
-        due = obj.sla_due_at()
-        if due is None:
-            return "Closed"
-        when = timezone.localtime(due).strftime("%-d %b %Y %H:%M")
-        which = obj.next_target
-        if obj.is_overdue(timezone.now()):
-            return format_html(
-                '<span class="ra-sla ra-sla--overdue">Overdue</span> {} by {}', which.capitalize(), when
-            )
-        return format_html("{} by {}", which.capitalize(), when)
+        return sla_due_html(obj, timezone.now())
 
     @admin.display(description="Status changes, replies, escalations and emails sent")
     def timeline(self, obj):
