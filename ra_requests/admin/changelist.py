@@ -120,7 +120,7 @@ ROW_FIELDS = [
 
 class TriageChangeList(ChangeList):
     """Django's change list, with the table's headers and rows prepared for
-    ``admin/ra_requests/rarequest/change_list_results.html``."""
+    ``admin/ra_requests/rarequest/triage_table.html``."""
 
     def get_results(self, request):
         super().get_results(request)

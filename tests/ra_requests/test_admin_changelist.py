@@ -103,3 +103,15 @@ def test_changelist_for_an_ra_team_member_takes_nine_queries_at_any_size(
         counts.append(len(queries))
 
     assert counts == [9, 9]
+
+
+def test_a_popup_list_is_written_by_djangos_own_tag(
+    client, ra_team_member, role_groups, requests_in_every_state
+):
+    client.force_login(ra_team_member)
+
+    response = client.get(CHANGELIST, {"_popup": "1"})
+
+    content = response.content.decode()
+    assert content.count("data-popup-opener=") == 10  # two links a row: reference and ODS code
+    assert "Smith &amp; Jones &lt;b&gt;" in content
