@@ -2,7 +2,7 @@
 
 Django's ``result_list`` tag asks each of the 50 x 10 cells in turn what its field is, how to
 display it, whether it links and where to (a URL reverse per link), then escapes it through the
-lazy-string machinery: two thirds of the page's time. Here each column says once how its cell is
+lazy-string machinery: about a third of the page's time. Here each column says once how its cell is
 written and what goes in it; the markup is Django's own (classes, the checkbox and its label, a
 ``th`` for the first link), so the admin's stylesheets and scripts and the accessibility fixes apply.
 """
