@@ -11,10 +11,11 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.urls import Resolver404, resolve
 
-from .models import Membership, Organisation, RAProvider, Role
+from .models import Membership, Organisation, RAProvider, RATeamMembership, Role
 from .validators import normalise_ods_code
 
 # The readiness wizard and the team page: the organisation admin's.
@@ -116,18 +117,26 @@ def access_for_ods_code(user, ods_code: str, allowed_roles) -> OrganisationAcces
 def ra_provider_for_user(user) -> RAProvider | None:
     if not user.is_authenticated:
         return None
+    # The membership with its provider in one query, cached on the user as the accessor caches it.
+    prefetch_related_objects(
+        [user], Prefetch("ra_team_membership", queryset=RATeamMembership.objects.select_related("provider"))
+    )
     membership = getattr(user, "ra_team_membership", None)
     return membership.provider if membership else None
 
 
 def is_national_admin(user) -> bool:
+    """Asked several times a request (admin scoping, the admin's app list, pages' links): the answer
+    is kept on the user object, for as long as Django keeps its permissions there (``_perm_cache``)."""
     from .roles import NATIONAL_ADMINISTRATORS
 
-    return bool(
-        user.is_authenticated
-        and user.is_staff
-        and (user.is_superuser or user.groups.filter(name=NATIONAL_ADMINISTRATORS).exists())
-    )
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    if not hasattr(user, "_is_national_admin"):
+        user._is_national_admin = user.groups.filter(name=NATIONAL_ADMINISTRATORS).exists()
+    return user._is_national_admin
 
 
 def can_manage_account(actor, account) -> bool:

@@ -3,11 +3,12 @@
 Importing this package registers the admin (Django's autodiscovery imports ``ra_requests.admin``).
 """
 
+from .changelist import describe_age
 from .decline_reasons import DeclineReasonAdmin
 from .filters import HelpNeededFilter, RegionFilter, SLAStateFilter, StatusFilter
 from .forms import RARequestAdminForm
 from .paginator import TableEstimatePaginator
-from .requests import RARequestAdmin, describe_age
+from .requests import RARequestAdmin
 from .scoping import ProviderScopedAdminMixin
 
 __all__ = [

@@ -90,8 +90,10 @@ class RegionFilter(admin.SimpleListFilter):
     parameter_name = "region"
 
     def lookups(self, request, model_admin):
-        regions = RAProvider.objects.icbs().exclude(region="").values_list("region", flat=True).distinct()
-        return [(region, region) for region in sorted(set(regions))]
+        regions = (
+            RAProvider.objects.icbs().exclude(region="").order_by("region").values_list("region", flat=True)
+        )
+        return [(region, region) for region in regions.distinct()]
 
     def queryset(self, request, queryset):
         if self.value():

@@ -21,18 +21,11 @@ from .. import services
 from ..emails import lower_first
 from ..models import OPEN_STATUSES, UNACKNOWLEDGED_STATUSES, RARequest
 from ..selectors import request_timeline
+from .changelist import TriageChangeList, describe_age, help_summary, sla_due_html
 from .filters import AssignmentFilter, HelpNeededFilter, RegionFilter, SLAStateFilter, StatusFilter
 from .forms import RARequestAdminForm
 from .paginator import TableEstimatePaginator
 from .scoping import ProviderScopedAdminMixin
-
-
-def describe_age(age) -> str:
-    if age.days >= 1:
-        return f"{age.days} day{'s' if age.days != 1 else ''}"
-    hours = age.seconds // 3600
-    return f"{hours} hour{'s' if hours != 1 else ''}" if hours else "under an hour"
-
 
 REFERENCE_PATTERN = re.compile(r"(?:RA-?)?0*(\d{1,12})", re.IGNORECASE)
 
@@ -45,6 +38,15 @@ def pk_from_reference(term: str) -> int | None:
 
 def heading_for(ra_request: RARequest) -> str:
     return f"{ra_request.reference} — {ra_request.organisation.name}"
+
+
+# The deadline that matters now (RARequest.sla_due_at), for sorting by it: an expression, so the
+# database computes it only when the list is sorted that way.
+SLA_DUE_ORDER = Case(
+    When(status__in=UNACKNOWLEDGED_STATUSES, then=F("acknowledge_due_at")),
+    When(status__in=OPEN_STATUSES, then=F("resolve_due_at")),
+    default=None,
+)
 
 
 @admin.register(RARequest)
@@ -107,20 +109,6 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
     class Media:
         css = {"all": ["css/ra_requests_admin.css"]}
 
-    def get_queryset(self, request):
-        # The deadline that matters now (RARequest.sla_due_at), so the list can sort by it.
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                sla_due_sort=Case(
-                    When(status__in=UNACKNOWLEDGED_STATUSES, then=F("acknowledge_due_at")),
-                    When(status__in=OPEN_STATUSES, then=F("resolve_due_at")),
-                    default=None,
-                )
-            )
-        )
-
     def get_search_results(self, request, queryset, search_term):
         """A reference (RA-000005, 000005 or 5) finds that request by its key alone. Otherwise each
         word must match the organisation (ODS code exactly, or name) or the contact's name or email.
@@ -139,6 +127,9 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
                 | Q(contact_email__icontains=word)
             )
         return queryset, False
+
+    def get_changelist(self, request, **kwargs):
+        return TriageChangeList
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "RA requests", **(extra_context or {})})
@@ -334,7 +325,7 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description="Help needed")
     def help_summary(self, obj):
-        return "; ".join(obj.help_needed_labels)
+        return help_summary(obj)
 
     @admin.display(description="Help needed")
     def help_needed_display(self, obj):
@@ -344,20 +335,9 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
     def age(self, obj):
         return describe_age(timezone.now() - obj.created_at)
 
-    @admin.display(description="SLA due", ordering="sla_due_sort")
+    @admin.display(description="SLA due", ordering=SLA_DUE_ORDER)
     def sla_due(self, obj):
-        if obj.is_paused:
-            return mark_safe('<span class="ra-sla ra-sla--paused">Paused</span>')
-        due = obj.sla_due_at()
-        if due is None:
-            return "Closed"
-        when = timezone.localtime(due).strftime("%-d %b %Y %H:%M")
-        which = obj.next_target
-        if obj.is_overdue(timezone.now()):
-            return format_html(
-                '<span class="ra-sla ra-sla--overdue">Overdue</span> {} by {}', which.capitalize(), when
-            )
-        return format_html("{} by {}", which.capitalize(), when)
+        return sla_due_html(obj, timezone.localtime())
 
     @admin.display(description="Status changes, replies, escalations and emails sent")
     def timeline(self, obj):

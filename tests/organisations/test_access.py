@@ -1,9 +1,15 @@
 """organisations.access: the one place that says who may use which part of an organisation's pages."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from organisations.access import OrganisationAccess, organisation_access
+from organisations.access import (
+    OrganisationAccess,
+    is_national_admin,
+    organisation_access,
+    ra_provider_for_user,
+)
 from organisations.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +47,30 @@ def test_may_open_refuses_another_organisations_page_and_paths_that_go_nowhere(
     assert admin.may_open("/no/such/page/") is False
     assert admin.may_open("") is False
     assert admin.may_open(reverse("authenticators:chooser")) is True  # a public page
+
+
+def test_ra_provider_for_user_reads_the_membership_and_provider_in_one_query_once(
+    ra_team_member, icb, org_admin, django_assert_num_queries
+):
+    user = type(ra_team_member).objects.get(pk=ra_team_member.pk)  # nothing cached yet
+
+    with django_assert_num_queries(1):
+        first = ra_provider_for_user(user)
+        again = ra_provider_for_user(user)
+
+    assert first == again == icb
+    assert ra_provider_for_user(org_admin) is None
+    assert ra_provider_for_user(AnonymousUser()) is None
+
+
+def test_is_national_admin_asks_the_database_once_per_user_object(
+    national_admin, ra_team_member, role_groups, django_assert_num_queries
+):
+    national = type(national_admin).objects.get(pk=national_admin.pk)
+    member = type(ra_team_member).objects.get(pk=ra_team_member.pk)
+
+    with django_assert_num_queries(2):
+        answers = [is_national_admin(user) for user in (national, national, member, member)]
+
+    assert answers == [True, True, False, False]
+    assert is_national_admin(AnonymousUser()) is False
