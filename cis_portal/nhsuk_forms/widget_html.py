@@ -11,6 +11,8 @@ Django as before.
 
 from __future__ import annotations
 
+import html
+
 from django import forms
 from django.template.base import render_value_in_context
 from django.template.context import Context
@@ -50,11 +52,15 @@ _TEMPLATE_CONTEXT = Context(autoescape=True)
 
 def _text(value) -> str:
     """``{{ value }}``."""
+    if type(value) is str:  # most names, types and labels: what the template does to them, directly
+        return html.escape(value)
     return render_value_in_context(value, _TEMPLATE_CONTEXT)
 
 
 def _string_s(value) -> str:
     """``{{ value|stringformat:'s' }}``: not localised, and escaped unless the value is already safe."""
+    if type(value) is str:
+        return html.escape(value)
     if isinstance(value, tuple):
         value = str(value)
     try:
