@@ -14,6 +14,7 @@ from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 
 from cis_portal.nhsuk_forms import NHSDateInput, TelInput, widget_html
+from cis_portal.nhsuk_forms.tags import _as_widget
 from cis_portal.nhsuk_forms.widget_html import render_widget, renders_in_python
 
 from .test_nhsuk_forms import VALID_DATA, EveryWidgetForm, render
@@ -160,3 +161,14 @@ def test_pack_hidden_fields_are_djangos_own_markup():
     assert str(form["version"]) in html
     assert 'name="initial-tracked"' in str(form["tracked"])
     assert str(form["tracked"]) in html
+
+
+@pytest.mark.parametrize("data", [None, VALID_DATA, {**VALID_DATA, "full_name": "", "notes": "<b>&</b>"}])
+def test_pack_widget_call_gives_what_boundfield_as_widget_gives(data):
+    form = EveryWidgetForm(data=data)
+    form.is_valid()
+    for field in form:
+        attrs = {"class": "nhsuk-input", "aria-describedby": f"{field.auto_id}-hint"}
+
+        assert _as_widget(field, attrs=dict(attrs)) == field.as_widget(attrs=dict(attrs)), field.name
+        assert _as_widget(field) == field.as_widget(), field.name
