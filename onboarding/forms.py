@@ -1,6 +1,7 @@
 """One form per wizard step. Each carries the journey ``version`` it was opened at."""
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 
 from cis_portal.nhsuk_forms import NHSDateField, SingleLineCharField, TelInput
 from organisations.selectors import active_icbs
@@ -83,10 +84,26 @@ def display_answer(field, value) -> str:
     return str(choices.get(value, value))
 
 
+class FetchedChoiceIterator(ModelChoiceIterator):
+    """The options in one ordinary query: Django's ``.iterator()`` opens a server-side cursor on
+    PostgreSQL (declare, fetch, close) that costs more than the few dozen rows it reads."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ICBChoiceField(forms.ModelChoiceField):
+    iterator = FetchedChoiceIterator
+
+
 class OrganisationDetailsForm(StepForm):
-    icb = forms.ModelChoiceField(
+    icb = ICBChoiceField(
         label="Integrated care board (ICB)",
-        queryset=active_icbs(),
+        # The options show names and the answer keeps the id: nothing else need be read.
+        queryset=active_icbs().only("pk", "name"),
         empty_label="Select your ICB",
         help_text="The ICB your organisation belongs to now. If yours merged in April 2026, "
         "choose the new one.",

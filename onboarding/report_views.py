@@ -39,6 +39,7 @@ class SummaryView(OrganisationMemberMixin, TemplateView):
         context.update(
             summary=summary,
             actions=[self.action_link(item) for item in summary.actions],
+            chosen_by_group=summary.chosen_authenticators_by_group,
             cis1_retirement_date=readiness.CIS1_RETIREMENT_DATE,
         )
         return context

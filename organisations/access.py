@@ -98,13 +98,14 @@ def organisation_access(user, organisation: Organisation) -> OrganisationAccess:
 def access_for_ods_code(user, ods_code: str, allowed_roles) -> OrganisationAccess:
     """``user``'s access to the organisation with ``ods_code`` if one of ``allowed_roles`` is theirs there.
 
-    One query. Another organisation's code gives the same 404 as a code that does not exist, so a
-    tampered URL tells nothing about what exists.
+    One query, which also loads the organisation's ICB: the organisation pages name it (and find the
+    RA support through it). Another organisation's code gives the same 404 as a code that does not
+    exist, so a tampered URL tells nothing about what exists.
     """
     memberships = list(
         Membership.objects.filter(
             user=user, organisation__ods_code=normalise_ods_code(ods_code)
-        ).select_related("organisation")
+        ).select_related("organisation__icb")
     )
     if not memberships:
         raise Http404("No such organisation")

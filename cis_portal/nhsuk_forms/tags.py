@@ -10,6 +10,7 @@ from django.forms.boundfield import BoundField
 from django.forms.formsets import BaseFormSet
 
 from .fields import NHSDateInput, width_class_for
+from .widget_html import render_widget
 
 register = template.Library()
 
@@ -96,6 +97,17 @@ ERROR_CLASSES = {
 }
 
 
+def _as_widget(field: BoundField, widget: forms.Widget | None = None, attrs: dict | None = None) -> str:
+    """``field.as_widget(widget, attrs)``, drawing Django's stock widgets without their templates."""
+    widget = widget or _widget(field)
+    if field.field.localize:
+        widget.is_localized = True
+    attrs = field.build_widget_attrs(attrs or {}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    return render_widget(widget, field.html_name, field.value(), attrs, field.form.renderer)
+
+
 @register.simple_tag
 def nhsuk_widget(field: BoundField, show_errors=True, describedby=None):
     """Render a field's widget with NHS.UK classes, error styling and ``aria-describedby``.
@@ -106,7 +118,7 @@ def nhsuk_widget(field: BoundField, show_errors=True, describedby=None):
     widget = _widget(field)
     kind = field_kind(field)
     if kind == "hidden":
-        return field.as_widget()
+        return str(field) if field.field.show_hidden_initial else _as_widget(field)
     own_classes = widget.attrs.get("class", "").split()
     classes = [BASE_CLASSES.get(kind, "")]
     if kind == "input" and not any("width" in name for name in own_classes):
@@ -125,8 +137,8 @@ def nhsuk_widget(field: BoundField, show_errors=True, describedby=None):
         # The character count tells people the limit; a hard maxlength would silently cut pasted text.
         widget = copy.copy(widget)
         widget.attrs = {key: value for key, value in widget.attrs.items() if key != "maxlength"}
-        return field.as_widget(widget=widget, attrs=attrs)
-    return field.as_widget(attrs=attrs)
+        return _as_widget(field, widget, attrs)
+    return _as_widget(field, attrs=attrs)
 
 
 @register.filter

@@ -365,3 +365,54 @@ def test_summary_page_lists_each_staff_group_with_its_chosen_authenticators(
         '          <td class="nhsuk-table__cell">3</td>\n'
         '          <td class="nhsuk-table__cell">Not chosen yet</td>'
     ) in html
+
+
+def test_summary_page_reads_the_organisations_icb_with_the_membership(
+    client, organisation, org_admin, catalogue, training_modules
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(org_admin)
+    url = reverse("onboarding:summary", args=[organisation.ods_code])
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert f"{organisation.ods_code}), {organisation.icb.name}</span>" in response.content.decode()
+    icb_reads = [
+        query["sql"]
+        for query in queries.captured_queries
+        if 'FROM "organisations_raprovider" WHERE "organisations_raprovider"."id" =' in query["sql"]
+    ]
+    assert icb_reads == []
+
+
+def test_summary_page_queries_do_not_grow_with_requests_or_staff_groups(
+    client, organisation, org_admin, catalogue, training_modules, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    submit_request(organisation, org_admin)
+    make_plan(organisation, org_admin)
+    client.force_login(org_admin)
+    url = reverse("onboarding:summary", args=[organisation.ods_code])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for number in range(3):
+        submit_request(organisation, org_admin)
+        authenticator_services.save_user_group(
+            organisation,
+            name=f"Group {number}",
+            head_count=2,
+            application_slugs=["ncrs"],
+            acting_user=org_admin,
+        )
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+
+    assert response.content.decode().count('<th scope="row" class="nhsuk-table__header">Group ') == 3

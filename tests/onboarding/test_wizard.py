@@ -8,6 +8,7 @@ from authenticators.selectors import inventory_for, plan_summary, user_groups_fo
 from onboarding.models import ReadinessJourney
 from onboarding.selectors import journey_for_organisation
 from ra_requests.models import RARequest
+from tests.factories import RAProviderFactory
 from training.models import StaffMember
 
 from .conftest import future_date
@@ -80,6 +81,38 @@ def test_organisation_details_get_is_prefilled_from_the_organisation(client, org
     assert organisation.name in html
     assert organisation.ods_code in html
     assert "GP practice" in html
+
+
+def test_organisation_details_lists_the_active_icbs_with_the_organisations_chosen(
+    client, organisation, org_admin, other_icb
+):
+    closed = RAProviderFactory(name="NHS Closed Integrated Care Board", status="closed")
+    client.force_login(org_admin)
+
+    html = client.get(step_url(organisation, "organisation-details")).content.decode()
+
+    assert f'<option value="{organisation.icb_id}" selected>{organisation.icb.name}</option>' in html
+    assert f'<option value="{other_icb.pk}">{other_icb.name}</option>' in html
+    assert closed.name not in html
+
+
+def test_organisation_details_page_queries_do_not_grow_with_the_icbs(
+    client, organisation, org_admin, save, details_answers, django_assert_num_queries
+):
+    save("organisation-details", details_answers)
+    client.force_login(org_admin)
+    url = step_url(organisation, "organisation-details")
+    client.get(url)
+
+    # Session, user, membership with the organisation and its ICB, journey, the ICB options.
+    with django_assert_num_queries(5):
+        client.get(url)
+    RAProviderFactory.create_batch(30)
+    with django_assert_num_queries(5) as queries:
+        response = client.get(url)
+
+    assert response.content.decode().count("<option ") == 32  # "Select your ICB", its own, the 30
+    assert not any("DECLARE" in query["sql"] for query in queries.captured_queries)
 
 
 def test_organisation_details_saves_and_moves_to_ra_support(client, organisation, org_admin):
