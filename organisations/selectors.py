@@ -1,6 +1,9 @@
 from dataclasses import dataclass
 
-from .models import KnownOrganisation, Organisation, RAProvider
+from django.db.models import prefetch_related_objects
+
+from .access import OrganisationAccess
+from .models import KnownOrganisation, Membership, Organisation, RAProvider
 
 
 def active_icbs():
@@ -76,15 +79,40 @@ def pending_invitations(organisation: Organisation):
 
 
 def claims_awaiting_approval(user) -> list:
-    """``user``'s own claims waiting for an RA team, newest first, with the team that reviews each."""
+    """``user``'s own claims waiting for an RA team, newest first."""
     from .models import OrganisationClaim
 
-    return list(
-        OrganisationClaim.objects.awaiting_approval()
-        .filter(claimant=user)
-        .select_related("reviewing_provider")
-        .order_by("-created_at")
+    return list(OrganisationClaim.objects.awaiting_approval().filter(claimant=user).order_by("-created_at"))
+
+
+def organisation_cards(user) -> list[dict]:
+    """One card per organisation ``user`` belongs to, by name: the organisation, its roles' names and
+    what they let the user use (OrganisationAccess).
+
+    Each organisation comes with its ICB and the ICB's RA support provider, for ``{% your_ra_support %}``.
+    Only a closed ICB is followed to its successors (``active_icb``), so their query runs only when one is.
+    """
+    memberships = (
+        Membership.objects.filter(user=user)
+        .select_related("organisation__icb__ra_support_provider")
+        .order_by("organisation__name", "role")
     )
+    grouped: dict[int, list[Membership]] = {}
+    for membership in memberships:
+        grouped.setdefault(membership.organisation_id, []).append(membership)
+    closed_icbs = [
+        group[0].organisation.icb for group in grouped.values() if not group[0].organisation.icb.is_active
+    ]
+    if closed_icbs:
+        prefetch_related_objects(closed_icbs, "successors__ra_support_provider")
+    return [
+        {
+            "organisation": group[0].organisation,
+            "roles": [membership.get_role_display() for membership in group],
+            "access": OrganisationAccess(group[0].organisation, frozenset(m.role for m in group)),
+        }
+        for group in grouped.values()
+    ]
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,10 @@ from cis_portal.nhsuk_forms import add_service_errors
 from . import forms, rate_limits, selectors, services
 from .access import (
     TEAM_ROLES,
-    OrganisationAccess,
     OrganisationMemberMixin,
     is_national_admin,
     ra_provider_for_user,
 )
-from .models import Membership, User
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 SIGNUP_EMAIL_SESSION_KEY = "organisations.signup_email"
@@ -45,31 +43,11 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         if user.is_authenticated:
-            context["organisations"] = _organisation_cards(user)
+            context["organisations"] = selectors.organisation_cards(user)
             context["ra_provider"] = ra_provider_for_user(user)
             context["is_national_admin"] = is_national_admin(user)
             context["waiting_claims"] = selectors.claims_awaiting_approval(user)
         return context
-
-
-def _organisation_cards(user: User) -> list[dict]:
-    """One card per organisation: its roles' names and what they let the user use (OrganisationAccess)."""
-    memberships = (
-        Membership.objects.filter(user=user)
-        .select_related("organisation", "organisation__icb__ra_support_provider")
-        .prefetch_related("organisation__icb__successors__ra_support_provider")
-    )
-    grouped: dict[int, list[Membership]] = {}
-    for membership in memberships.order_by("organisation__name", "role"):
-        grouped.setdefault(membership.organisation_id, []).append(membership)
-    return [
-        {
-            "organisation": group[0].organisation,
-            "roles": [membership.get_role_display() for membership in group],
-            "access": OrganisationAccess(group[0].organisation, frozenset(m.role for m in group)),
-        }
-        for group in grouped.values()
-    ]
 
 
 # --- Signing in and out ----------------------------------------------------------------------
