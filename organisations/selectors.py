@@ -79,10 +79,33 @@ def pending_invitations(organisation: Organisation):
 
 
 def claims_awaiting_approval(user) -> list:
-    """``user``'s own claims waiting for an RA team, newest first."""
+    """``user``'s own claims waiting for an RA team, newest first: what the pages listing them show."""
     from .models import OrganisationClaim
 
-    return list(OrganisationClaim.objects.awaiting_approval().filter(claimant=user).order_by("-created_at"))
+    return list(
+        OrganisationClaim.objects.awaiting_approval()
+        .filter(claimant=user)
+        .only("ods_code", "organisation_name")
+        .order_by("-created_at")
+    )
+
+
+# The RAProvider fields an organisation's RA support answer reads: following closures (active_icb),
+# routing, the directory entry's state and the {% your_ra_support %} box. Pages listing organisations
+# load only these; the rest of a directory entry is long text they never show. A field the box starts
+# to read belongs here too, or it costs a query per organisation (tests/organisations/test_home.py).
+RA_SUPPORT_FIELDS = (
+    "name",
+    "ods_code",
+    "kind",
+    "status",
+    "closed_on",
+    "ra_support_provider",
+    "ra_contact_email",
+    "ra_contact_phone",
+    "contact_confirmed_at",
+    "contact_bouncing_since",
+)
 
 
 def organisation_cards(user) -> list[dict]:
@@ -95,6 +118,13 @@ def organisation_cards(user) -> list[dict]:
     memberships = (
         Membership.objects.filter(user=user)
         .select_related("organisation__icb__ra_support_provider")
+        .only(
+            "role",
+            "organisation__ods_code",
+            "organisation__name",
+            *(f"organisation__icb__{name}" for name in RA_SUPPORT_FIELDS),
+            *(f"organisation__icb__ra_support_provider__{name}" for name in RA_SUPPORT_FIELDS),
+        )
         .order_by("organisation__name", "role")
     )
     grouped: dict[int, list[Membership]] = {}
