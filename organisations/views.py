@@ -1,7 +1,5 @@
 """Thin views for accounts, the team page and the home page: the work is in services.py."""
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -15,10 +13,9 @@ from django.views.generic import TemplateView
 
 from cis_portal.nhsuk_forms import add_service_errors
 
-from . import forms, rate_limits, selectors, services
+from . import forms, home, rate_limits, selectors, services
 from .access import (
     TEAM_ROLES,
-    OrganisationAccess,
     OrganisationMemberMixin,
     is_national_admin,
     ra_provider_for_user,
@@ -37,85 +34,6 @@ def too_many_emails(form, refusal: rate_limits.Refusal, render_invalid):
     return response
 
 
-@dataclass(frozen=True)
-class CardLink:
-    href: str
-    heading: str
-    description: str
-
-
-def organisation_links(access: OrganisationAccess) -> list[CardLink]:
-    """The parts of an organisation ``access`` lets the user use, in the guidance's order: RA support,
-    authenticators, training. Built here so the home page renders a plain list of cards."""
-    organisation = access.organisation
-    ods = organisation.ods_code
-    links = []
-    if access.wizard:
-        links.append(
-            CardLink(
-                reverse("onboarding:task_list", args=[ods]),
-                "Readiness tasks",
-                "Work through RA support, authenticators and training, step by step.",
-            )
-        )
-    if access.reports:
-        links.append(
-            CardLink(
-                reverse("onboarding:summary", args=[ods]),
-                "Readiness summary",
-                f"See how ready {organisation.name} is, and what is left to do.",
-            )
-        )
-    if access.ra_requests:
-        links.append(
-            CardLink(
-                reverse("ra_requests:list", args=[ods]),
-                "RA requests",
-                "Ask for Registration Authority support and follow your requests.",
-            )
-        )
-    if access.plan:
-        links.append(
-            CardLink(
-                reverse("authenticators:plan", args=[ods]),
-                "Authenticator plan",
-                "Record your applications and staff groups, and choose authenticators for each.",
-            )
-        )
-    if access.training:
-        links.append(
-            CardLink(
-                reverse("training:dashboard", args=[ods]),
-                "Training",
-                "How many technical support staff are trained and in date.",
-            )
-        )
-        links.append(
-            CardLink(
-                reverse("training:staff_list", args=[ods]),
-                "Technical support staff",
-                "Add staff and suppliers, and record the training they complete.",
-            )
-        )
-    if access.reports:
-        links.append(
-            CardLink(
-                reverse("onboarding:timeline", args=[ods]),
-                "Timeline",
-                "RA requests, plan changes and training, newest first.",
-            )
-        )
-    if access.team:
-        links.append(
-            CardLink(
-                reverse("organisations:team", args=[ods]),
-                "Team",
-                f"See who can use the portal for {organisation.name} and invite colleagues.",
-            )
-        )
-    return links
-
-
 class HomeView(TemplateView):
     """What the portal is for when signed out; what each of the user's roles can do when signed in."""
 
@@ -127,10 +45,14 @@ class HomeView(TemplateView):
         if user.is_authenticated:
             cards = selectors.organisation_cards(user)
             for card in cards:
-                card["links"] = organisation_links(card["access"])
+                card["links"] = home.organisation_links(card["access"])
             context["organisations"] = cards
             context["ra_provider"] = ra_provider_for_user(user)
+            if context["ra_provider"]:
+                context["ra_team_links"] = home.ra_team_links()
             context["is_national_admin"] = is_national_admin(user)
+            if context["is_national_admin"]:
+                context["national_admin_links"] = home.national_admin_links()
             context["waiting_claims"] = selectors.claims_awaiting_approval(user)
         return context
 
