@@ -99,6 +99,16 @@ def test_home_ra_team_member_sees_triage_and_overview(client, icb, ra_team_membe
     assert "You are not a member of any organisation yet" not in content
 
 
+def test_home_ra_team_member_without_staff_access_is_not_offered_the_teams_pages(client, icb, ra_team_member):
+    type(ra_team_member).objects.filter(pk=ra_team_member.pk).update(is_staff=False)
+    client.force_login(ra_team_member)
+
+    content = client.get("/").content.decode()
+
+    assert "RA team:" not in content
+    assert "You are not a member of any organisation yet" in content
+
+
 def test_home_national_admin_sees_admin_site(client, national_admin):
     client.force_login(national_admin)
 
@@ -136,8 +146,8 @@ def test_home_card_descriptions_escape_the_organisation_name(client, organisatio
 
 # --- What the signed-in home page costs, and the RA support it shows --------------------------------
 
-# Session, user, memberships with their ICBs, RA team membership, waiting claims.
-HOME_QUERIES = 5
+# Session, user, memberships with their ICBs, waiting claims (the RA team only for staff).
+HOME_QUERIES = 4
 
 
 def add_organisations(user, count, **icb_fields):
