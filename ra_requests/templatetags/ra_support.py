@@ -22,8 +22,9 @@ def _national_for(context):
 
 @register.inclusion_tag("ra_requests/includes/your_ra_support.html", takes_context=True)
 def your_ra_support(context, organisation):
-    """Pages showing many organisations should load ``icb__ra_support_provider`` and
-    ``icb__successors__ra_support_provider`` with them, so this adds no query per organisation.
+    """Pages showing many organisations should load ``icb__ra_support_provider`` with them, and the
+    successors (with theirs) of any closed ICB, so this adds no query per organisation
+    (organisations.selectors.organisation_cards).
 
     The national team is looked up only when the box names it: when, without it, nobody would take the
     organisation's requests (no active ICB on record, or no local provider with a working contact). A
