@@ -1,6 +1,9 @@
 from dataclasses import dataclass
 
-from .models import KnownOrganisation, Organisation, RAProvider
+from django.db.models import prefetch_related_objects
+
+from .access import OrganisationAccess
+from .models import KnownOrganisation, Membership, Organisation, RAProvider
 
 
 def active_icbs():
@@ -76,15 +79,71 @@ def pending_invitations(organisation: Organisation):
 
 
 def claims_awaiting_approval(user) -> list:
-    """``user``'s own claims waiting for an RA team, newest first, with the team that reviews each."""
+    """``user``'s own claims waiting for an RA team, newest first: what the pages listing them show."""
     from .models import OrganisationClaim
 
     return list(
         OrganisationClaim.objects.awaiting_approval()
         .filter(claimant=user)
-        .select_related("reviewing_provider")
+        .only("ods_code", "organisation_name")
         .order_by("-created_at")
     )
+
+
+# The RAProvider fields an organisation's RA support answer reads: following closures (active_icb),
+# routing, the directory entry's state and the {% your_ra_support %} box. Pages listing organisations
+# load only these; the rest of a directory entry is long text they never show. A field the box starts
+# to read belongs here too, or it costs a query per organisation (tests/organisations/test_home.py).
+RA_SUPPORT_FIELDS = (
+    "name",
+    "ods_code",
+    "kind",
+    "status",
+    "closed_on",
+    "ra_support_provider",
+    "ra_contact_email",
+    "ra_contact_phone",
+    "contact_confirmed_at",
+    "contact_bouncing_since",
+)
+
+
+def organisation_cards(user) -> list[dict]:
+    """One card per organisation ``user`` belongs to, by name: the organisation, its roles' names and
+    what they let the user use (OrganisationAccess).
+
+    Each organisation comes with its ICB and the ICB's RA support provider, for ``{% your_ra_support %}``.
+    Only a closed ICB is followed to its successors (``active_icb``), so their query runs only when one is.
+    The few rows are sorted here: an ORDER BY makes Django hash every selected column to match it
+    against the select list, which cost more than the rest of the query's Python.
+    """
+    memberships = (
+        Membership.objects.filter(user=user)
+        .select_related("organisation__icb__ra_support_provider")
+        .only(
+            "role",
+            "organisation__ods_code",
+            "organisation__name",
+            *(f"organisation__icb__{name}" for name in RA_SUPPORT_FIELDS),
+            *(f"organisation__icb__ra_support_provider__{name}" for name in RA_SUPPORT_FIELDS),
+        )
+    )
+    grouped: dict[int, list[Membership]] = {}
+    for membership in sorted(memberships, key=lambda m: (m.organisation.name, m.organisation_id, m.role)):
+        grouped.setdefault(membership.organisation_id, []).append(membership)
+    closed_icbs = [
+        group[0].organisation.icb for group in grouped.values() if not group[0].organisation.icb.is_active
+    ]
+    if closed_icbs:
+        prefetch_related_objects(closed_icbs, "successors__ra_support_provider")
+    return [
+        {
+            "organisation": group[0].organisation,
+            "roles": [membership.get_role_display() for membership in group],
+            "access": OrganisationAccess(group[0].organisation, frozenset(m.role for m in group)),
+        }
+        for group in grouped.values()
+    ]
 
 
 @dataclass(frozen=True)

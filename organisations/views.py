@@ -13,15 +13,13 @@ from django.views.generic import TemplateView
 
 from cis_portal.nhsuk_forms import add_service_errors
 
-from . import forms, rate_limits, selectors, services
+from . import forms, home, rate_limits, selectors, services
 from .access import (
     TEAM_ROLES,
-    OrganisationAccess,
     OrganisationMemberMixin,
     is_national_admin,
     ra_provider_for_user,
 )
-from .models import Membership, User
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 SIGNUP_EMAIL_SESSION_KEY = "organisations.signup_email"
@@ -45,31 +43,19 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         if user.is_authenticated:
-            context["organisations"] = _organisation_cards(user)
-            context["ra_provider"] = ra_provider_for_user(user)
+            cards = selectors.organisation_cards(user)
+            for card in cards:
+                card["links"] = home.organisation_links(card["access"])
+            context["organisations"] = cards
+            # RA team members are staff (services.add_ra_team_member): nobody else needs the lookup.
+            context["ra_provider"] = ra_provider_for_user(user) if user.is_staff else None
+            if context["ra_provider"]:
+                context["ra_team_links"] = home.ra_team_links()
             context["is_national_admin"] = is_national_admin(user)
+            if context["is_national_admin"]:
+                context["national_admin_links"] = home.national_admin_links()
             context["waiting_claims"] = selectors.claims_awaiting_approval(user)
         return context
-
-
-def _organisation_cards(user: User) -> list[dict]:
-    """One card per organisation: its roles' names and what they let the user use (OrganisationAccess)."""
-    memberships = (
-        Membership.objects.filter(user=user)
-        .select_related("organisation", "organisation__icb__ra_support_provider")
-        .prefetch_related("organisation__icb__successors__ra_support_provider")
-    )
-    grouped: dict[int, list[Membership]] = {}
-    for membership in memberships.order_by("organisation__name", "role"):
-        grouped.setdefault(membership.organisation_id, []).append(membership)
-    return [
-        {
-            "organisation": group[0].organisation,
-            "roles": [membership.get_role_display() for membership in group],
-            "access": OrganisationAccess(group[0].organisation, frozenset(m.role for m in group)),
-        }
-        for group in grouped.values()
-    ]
 
 
 # --- Signing in and out ----------------------------------------------------------------------

@@ -1,10 +1,11 @@
+import datetime
 import re
 
 import pytest
 from django.urls import NoReverseMatch, reverse
 
 from organisations import services
-from organisations.models import Role
+from organisations.models import RAProvider, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +99,16 @@ def test_home_ra_team_member_sees_triage_and_overview(client, icb, ra_team_membe
     assert "You are not a member of any organisation yet" not in content
 
 
+def test_home_ra_team_member_without_staff_access_is_not_offered_the_teams_pages(client, icb, ra_team_member):
+    type(ra_team_member).objects.filter(pk=ra_team_member.pk).update(is_staff=False)
+    client.force_login(ra_team_member)
+
+    content = client.get("/").content.decode()
+
+    assert "RA team:" not in content
+    assert "You are not a member of any organisation yet" in content
+
+
 def test_home_national_admin_sees_admin_site(client, national_admin):
     client.force_login(national_admin)
 
@@ -131,3 +142,125 @@ def test_home_card_descriptions_escape_the_organisation_name(client, organisatio
         "and invite colleagues.</p>"
     ) in content
     assert "<Surgery>" not in content
+
+
+# --- What the signed-in home page costs, and the RA support it shows --------------------------------
+
+# Session, user, memberships with their ICBs, waiting claims (the RA team only for staff).
+HOME_QUERIES = 4
+
+
+def add_organisations(user, count, **icb_fields):
+    from tests.factories import OrganisationFactory, RAProviderFactory
+
+    for _ in range(count):
+        organisation = OrganisationFactory(icb=RAProviderFactory(**icb_fields))
+        services.add_membership(organisation, user=user, role=Role.ORG_ADMIN)
+
+
+@pytest.fixture
+def national_team(db):
+    from tests.factories import NationalRATeamFactory
+
+    return NationalRATeamFactory()
+
+
+def test_home_queries_do_not_grow_with_the_users_organisations(
+    client, org_admin, national_team, django_assert_num_queries
+):
+    client.force_login(org_admin)
+    with django_assert_num_queries(HOME_QUERIES):
+        one = client.get("/").content.decode()
+
+    add_organisations(org_admin, 3)
+    csu = RAProvider.objects.create(
+        ods_code="0DE",
+        name="NHS Arden and GEM CSU",
+        kind=RAProvider.Kind.CSU,
+        ra_contact_email="ra@csu.example.org",
+    )
+    add_organisations(org_admin, 2, ra_support_provider=csu)
+    with django_assert_num_queries(HOME_QUERIES):
+        six = client.get("/").content.decode()
+
+    assert len(card_links(one)) == 8
+    assert len(card_links(six)) == 6 * 8
+    assert six.count("<strong>Your RA support:</strong> NHS Arden and GEM CSU, on behalf of") == 2
+
+
+def test_home_looks_the_national_team_up_once_and_only_when_an_organisation_needs_it(
+    client, org_admin, organisation, icb, national_team, django_assert_num_queries
+):
+    add_organisations(org_admin, 2, ra_contact_email="")
+    client.force_login(org_admin)
+
+    with django_assert_num_queries(HOME_QUERIES + 1):
+        page = client.get("/").content.decode()
+
+    assert page.count("requests you send here go to the national RA team") == 2
+    assert f"<strong>Your RA support:</strong> {icb.name}. " in page
+
+
+def test_home_follows_closed_icbs_to_their_successors_with_one_query(
+    client, org_admin, organisation, icb, national_team, django_assert_num_queries
+):
+    from tests.factories import RAProviderFactory
+
+    successor = RAProviderFactory(ods_code="QYG", name="NHS Cheshire and Merseyside Integrated Care Board")
+    orphan = RAProviderFactory(ods_code="QZZ", name="NHS Closed Without Successor Integrated Care Board")
+    for closed, successors in ((icb, [successor]), (orphan, [])):
+        closed.status, closed.closed_on = RAProvider.Status.CLOSED, datetime.date(2026, 4, 1)
+        closed.save()
+        closed.successors.set(successors)
+    add_organisations(org_admin, 1, ods_code="QZZ")
+    client.force_login(org_admin)
+
+    # The successors of both closed ICBs, and the national team for the one with none.
+    with django_assert_num_queries(HOME_QUERIES + 2):
+        page = client.get("/").content.decode()
+
+    assert f"<strong>Your RA support:</strong> {successor.name}." in page
+    assert f"<strong>Your RA support:</strong> {national_team.name}." in page
+
+
+def test_home_lists_organisations_by_name_with_their_roles(client, org_admin, organisation):
+    from tests.factories import OrganisationFactory
+
+    services.add_membership(organisation, user=org_admin, role=Role.IT_LEAD)
+    abbey = OrganisationFactory(ods_code="A00001", name="Abbey Practice")
+    services.add_membership(abbey, user=org_admin, role=Role.IT_LEAD)
+    client.force_login(org_admin)
+
+    content = client.get("/").content.decode()
+
+    headings = re.findall(r'<h2 class="nhsuk-heading-l nhsuk-u-margin-bottom-2">([^<]+)</h2>', content)
+    assert headings == ["Abbey Practice", "Riverside Surgery"]
+    assert "ODS code A00001. Your role: IT lead." in content
+    assert "ODS code A81001. Your roles: IT lead, Organisation admin." in content
+
+
+def test_home_lists_only_the_users_own_claims_still_waiting(client, icb, org_admin, other_org_admin):
+    from organisations.models import OrganisationClaim
+
+    def claim(user, ods_code, name):
+        return services.submit_claim(
+            user, ods_code=ods_code, organisation_name=name, organisation_type="gp_practice", icb=icb
+        )
+
+    waiting = claim(org_admin, "A81234", "Canal Street Surgery")
+    refused = claim(org_admin, "A81235", "Mill Lane Surgery")
+    OrganisationClaim.objects.filter(pk=refused.pk).update(
+        status=OrganisationClaim.Status.REFUSED, refusal_reason="Not their practice"
+    )
+    claim(other_org_admin, "A81236", "Someone Else's Surgery")
+    client.force_login(org_admin)
+
+    content = client.get("/").content.decode()
+
+    assert waiting.status == OrganisationClaim.Status.AWAITING_APPROVAL
+    assert (
+        f'<a href="/account/organisations/claims/{waiting.pk}/">Canal Street Surgery (A81234)</a>: '
+        "an RA team is checking your request"
+    ) in content
+    assert "Mill Lane Surgery" not in content
+    assert "Someone Else" not in content
