@@ -116,7 +116,10 @@ def access_for_ods_code(user, ods_code: str, allowed_roles) -> OrganisationAcces
 
 
 def ra_provider_for_user(user) -> RAProvider | None:
-    if not user.is_authenticated:
+    """The RA provider whose team the user works in. RA team work is staff work (the triage list is
+    in the admin site, and adding someone to a team makes them staff), so an account whose staff flag
+    was taken away acts for no provider anywhere, not on some pages and not others."""
+    if not (user.is_authenticated and user.is_staff):
         return None
     # The membership with its provider in one query, cached on the user as the accessor caches it.
     prefetch_related_objects(

@@ -47,8 +47,7 @@ class HomeView(TemplateView):
             for card in cards:
                 card["links"] = home.organisation_links(card["access"])
             context["organisations"] = cards
-            # RA team members are staff (services.add_ra_team_member): nobody else needs the lookup.
-            context["ra_provider"] = ra_provider_for_user(user) if user.is_staff else None
+            context["ra_provider"] = ra_provider_for_user(user)
             if context["ra_provider"]:
                 context["ra_team_links"] = home.ra_team_links()
             context["is_national_admin"] = is_national_admin(user)

@@ -107,6 +107,9 @@ def test_home_ra_team_member_without_staff_access_is_not_offered_the_teams_pages
 
     assert "RA team:" not in content
     assert "You are not a member of any organisation yet" in content
+    # One rule for every page: the team's pages do not open for them either.
+    assert client.get("/readiness/icb-overview/").status_code == 403
+    assert client.get("/account/ra-team/directory-entry/").status_code == 404
 
 
 def test_home_national_admin_sees_admin_site(client, national_admin):
