@@ -3,13 +3,14 @@
 Each read runs a fixed number of queries whatever the number of applications or groups.
 """
 
+import dataclasses
 import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import IntegerField, Prefetch, Q, QuerySet, Value
 from django.urls import reverse
 
 from organisations.models import Organisation
@@ -28,8 +29,31 @@ def catalogue_authenticators():
     return Authenticator.objects.order_by("slug")
 
 
+# The model fields behind each spec: AuthenticatorSpec and rules.EstateFacts use the model's
+# field names; ApplicationSpec's fields are Application.to_spec's columns, in this order.
+AUTHENTICATOR_SPEC_FIELDS = tuple(field.name for field in dataclasses.fields(rules.AuthenticatorSpec))
+ESTATE_FIELDS = tuple(field.name for field in dataclasses.fields(rules.EstateFacts))
+APPLICATION_SPEC_COLUMNS = ("slug", "name", "cis_generation", "min_aal", "confidence")
+
+
 def authenticator_specs() -> list[rules.AuthenticatorSpec]:
-    return [a.to_spec() for a in Authenticator.objects.order_by("slug")]
+    """Every authenticator's spec, by slug, reading only the columns the engine uses."""
+    return [
+        _authenticator_spec(row)
+        for row in Authenticator.objects.order_by("slug").values(*AUTHENTICATOR_SPEC_FIELDS)
+    ]
+
+
+def _authenticator_spec(row: dict) -> rules.AuthenticatorSpec:
+    return rules.AuthenticatorSpec(
+        **{**row, "hardware": tuple(row["hardware"]), "software": tuple(row["software"])}
+    )
+
+
+def _application_spec(slug, name, cis_generation, min_aal, confidence) -> rules.ApplicationSpec:
+    return rules.ApplicationSpec(
+        slug=slug, name=name, generation=cis_generation, min_aal=min_aal, confidence=confidence
+    )
 
 
 def catalogue_specs_for_slugs(slugs: Iterable[str]) -> tuple[list[rules.ApplicationSpec], list[str]]:
@@ -219,18 +243,79 @@ def plan_coverage(organisation_id: int, inventory, groups) -> PlanCoverage:
     )
 
 
+class _GroupRow(NamedTuple):
+    pk: int
+    name: str
+    head_count: int
+    has_chosen: bool
+    chosen: list[str]  # slugs, in slug order
+
+
+def _estate_and_groups(organisation: Organisation) -> tuple[rules.EstateFacts, list[_GroupRow]]:
+    """The organisation's estate facts and its groups by name, in one query.
+
+    The organisation's row joined to its estate facts (one row or none) and its groups' chosen
+    authenticators: one row per choice, and one for a group that has chosen none.
+    """
+    rows = (
+        Organisation.objects.filter(pk=organisation.pk)
+        .order_by("user_groups__name", "user_groups__chosen_authenticators__slug")
+        .values_list(
+            *(f"estate_facts__{name}" for name in ESTATE_FIELDS),
+            "user_groups__pk",
+            "user_groups__name",
+            "user_groups__head_count",
+            "user_groups__plan_chosen_at",
+            "user_groups__chosen_authenticators__slug",
+        )
+    )
+    estate = rules.EstateFacts()
+    groups: dict[int, _GroupRow] = {}
+    for row in rows:
+        estate = rules.EstateFacts(**dict(zip(ESTATE_FIELDS, row, strict=False)))
+        pk, name, head_count, chosen_at, chosen_slug = row[len(ESTATE_FIELDS) :]
+        if pk is None:
+            continue
+        group = groups.setdefault(pk, _GroupRow(pk, name, head_count, chosen_at is not None, []))
+        if chosen_slug is not None:
+            group.chosen.append(chosen_slug)
+    return estate, list(groups.values())
+
+
+def _inventory_and_group_applications(
+    organisation: Organisation,
+) -> tuple[tuple[rules.ApplicationSpec, ...], dict[int, list[rules.ApplicationSpec]]]:
+    """The inventory's specs and {group id: its applications' specs}, each by name, in one query:
+    the inventory's rows (with no group) and the groups' rows, as one UNION ALL."""
+    columns = [f"application__{name}" for name in APPLICATION_SPEC_COLUMNS]
+    in_inventory = InventoryEntry.objects.filter(organisation=organisation).values_list(
+        *columns, Value(None, output_field=IntegerField())
+    )
+    in_groups = UserGroup.applications.through.objects.filter(
+        usergroup__organisation=organisation
+    ).values_list(*columns, "usergroup_id")
+    inventory = []
+    by_group = defaultdict(list)
+    for *spec_columns, group_id in in_inventory.union(in_groups, all=True).order_by(
+        "application__name", "application__slug"
+    ):
+        spec = _application_spec(*spec_columns)
+        (inventory if group_id is None else by_group[group_id]).append(spec)
+    return tuple(inventory), by_group
+
+
 def plan_summary(organisation: Organisation) -> PlanSummary:
-    """Everything about the organisation's plan, in six queries whatever its size."""
-    inventory = tuple(a.to_spec() for a in inventory_for(organisation))
-    estate = estate_for(organisation)
+    """Everything about the organisation's plan, in three queries whatever its size."""
+    estate, group_rows = _estate_and_groups(organisation)
+    inventory, applications_by_group = _inventory_and_group_applications(organisation)
     authenticators = tuple(authenticator_specs())
     overall = rules.recommend(inventory, authenticators, estate)
 
     groups = []
-    for group in user_groups_for(organisation):
-        apps = tuple(a.to_spec() for a in group.applications.all())
+    for group in group_rows:
+        apps = tuple(applications_by_group.get(group.pk, ()))
         recommendation = rules.recommend(apps, authenticators, estate, head_count=group.head_count)
-        chosen = tuple(a.slug for a in group.chosen_authenticators.all())
+        chosen = tuple(group.chosen)
         effective = chosen if group.has_chosen else recommendation.recommended
         groups.append(
             GroupPlan(
@@ -310,7 +395,7 @@ def plan_summaries_for_organisations(organisation_ids: Iterable[int]) -> dict[in
     estates = {
         row.pop("organisation_id"): rules.EstateFacts(**row)
         for row in EstateFacts.objects.filter(organisation__in=organisation_ids).values(
-            "organisation_id", *(name for name in rules.EstateFacts.__dataclass_fields__)
+            "organisation_id", *ESTATE_FIELDS
         )
     }
     groups = defaultdict(list)
