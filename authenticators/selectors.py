@@ -105,6 +105,19 @@ class GroupPlan:
     def differs_from_recommendation(self) -> bool:
         return self.has_chosen and set(self.chosen) != set(self.recommended)
 
+    @property
+    def recommended_labels(self) -> tuple[str, ...]:
+        """Labels of the recommended authenticators, in slug order."""
+        return self._labels(self.recommended)
+
+    @property
+    def chosen_labels(self) -> tuple[str, ...]:
+        """Labels of the chosen authenticators, in slug order."""
+        return self._labels(self.chosen)
+
+    def _labels(self, slugs) -> tuple[str, ...]:
+        return tuple(a.label for a in self.recommendation.authenticators if a.slug in slugs)
+
 
 @dataclass(frozen=True)
 class PlanCoverage:

@@ -129,6 +129,9 @@ def test_plan_summary_reads_each_groups_applications_and_choices_in_order(
     ]
     assert [a.slug for a in summary.authenticators] == sorted(a.slug for a in summary.authenticators)
     assert len(summary.authenticators) == 7
+    clinicians_plan = summary.groups[1]
+    assert clinicians_plan.chosen_labels == ("Passkey", "NHS smartcard", "Windows Hello")
+    assert clinicians_plan.recommended_labels == ("NHS smartcard",)
 
 
 @pytest.mark.django_db
