@@ -3,10 +3,17 @@
 from django.utils.text import slugify
 
 from . import rules
+from .models import AAL, Authenticator, Generation
+
+# get_FOO_display() rebuilds the field's flattened choices on every call; these pages call it per row.
+GENERATION_LABELS = dict(Generation.choices)
+AAL_LABELS = dict(AAL.choices)
+ISSUED_BY_LABELS = dict(Authenticator.IssuedBy.choices)
 
 
 def _checkbox_option(name: str, application, selected: set[str]) -> dict:
-    hint = f"{application.get_cis_generation_display()}, needs {application.min_aal}"
+    generation = GENERATION_LABELS.get(application.cis_generation, application.cis_generation)
+    hint = f"{generation}, needs {application.min_aal}"
     if application.supplier:
         hint = f"Supplier: {application.supplier}. {hint}"
     return {
@@ -110,9 +117,9 @@ def authenticator_facts(authenticators) -> list[dict]:
         {
             "label": authenticator.label,
             "aal": authenticator.aal,
-            "aal_display": authenticator.get_aal_display(),
+            "aal_display": AAL_LABELS.get(authenticator.aal, authenticator.aal),
             "cis1_supported": authenticator.cis1_supported,
-            "issued_by": authenticator.get_issued_by_display(),
+            "issued_by": ISSUED_BY_LABELS.get(authenticator.issued_by, authenticator.issued_by),
             "cost_notes": authenticator.cost_notes,
             "notes": authenticator.notes,
             "links": [
