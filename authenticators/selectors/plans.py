@@ -1,87 +1,17 @@
-"""Reads for the authenticator chooser and an organisation's plan.
+"""An organisation's authenticator plan: what the plan page, the wizard and the readiness summary show."""
 
-Each read runs a fixed number of queries whatever the number of applications or groups.
-"""
-
-import dataclasses
-import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import IntegerField, Prefetch, Q, QuerySet, Value
-from django.urls import reverse
+from django.db.models import IntegerField, Value
 
 from organisations.models import Organisation
-from organisations.timeline import ActorNames, TimelineEvent
 
-from . import rules
-from .models import Application, Authenticator, EstateFacts, InventoryEntry, PlanEvent, UserGroup
-
-
-def catalogue_applications():
-    """Catalogue applications (not organisations' local ones), by name. For the wizard's application step."""
-    return Application.objects.catalogue().order_by("name")
-
-
-def catalogue_authenticators():
-    return Authenticator.objects.order_by("slug")
-
-
-# The model fields behind each spec: AuthenticatorSpec and rules.EstateFacts use the model's
-# field names; ApplicationSpec's fields are Application.to_spec's columns, in this order.
-AUTHENTICATOR_SPEC_FIELDS = tuple(field.name for field in dataclasses.fields(rules.AuthenticatorSpec))
-ESTATE_FIELDS = tuple(field.name for field in dataclasses.fields(rules.EstateFacts))
-APPLICATION_SPEC_COLUMNS = ("slug", "name", "cis_generation", "min_aal", "confidence")
-
-
-def authenticator_specs() -> list[rules.AuthenticatorSpec]:
-    """Every authenticator's spec, by slug, reading only the columns the engine uses."""
-    return [
-        _authenticator_spec(row)
-        for row in Authenticator.objects.order_by("slug").values(*AUTHENTICATOR_SPEC_FIELDS)
-    ]
-
-
-def _authenticator_spec(row: dict) -> rules.AuthenticatorSpec:
-    return rules.AuthenticatorSpec(
-        **{**row, "hardware": tuple(row["hardware"]), "software": tuple(row["software"])}
-    )
-
-
-def _application_spec(slug, name, cis_generation, min_aal, confidence) -> rules.ApplicationSpec:
-    return rules.ApplicationSpec(
-        slug=slug, name=name, generation=cis_generation, min_aal=min_aal, confidence=confidence
-    )
-
-
-def catalogue_specs_for_slugs(slugs: Iterable[str]) -> tuple[list[rules.ApplicationSpec], list[str]]:
-    """Specs for the given catalogue slugs, and the slugs that are not in the catalogue."""
-    wanted = set(slugs)
-    found = [a.to_spec() for a in Application.objects.catalogue().filter(slug__in=wanted)]
-    return found, sorted(wanted - {a.slug for a in found})
-
-
-def inventory_for(organisation: Organisation):
-    """The applications the organisation uses, catalogue and local, by name."""
-    return Application.objects.filter(inventory_entries__organisation=organisation).order_by("name")
-
-
-def estate_for(organisation: Organisation) -> rules.EstateFacts:
-    estate = EstateFacts.objects.filter(organisation=organisation).first()
-    return estate.to_spec() if estate else rules.EstateFacts()
-
-
-def user_groups_for(organisation: Organisation):
-    return (
-        UserGroup.objects.filter(organisation=organisation)
-        .prefetch_related(
-            Prefetch("applications", queryset=Application.objects.order_by("name")),
-            Prefetch("chosen_authenticators", queryset=Authenticator.objects.order_by("slug")),
-        )
-        .order_by("name")
-    )
+from .. import rules
+from ..models import InventoryEntry, UserGroup
+from .records import APPLICATION_SPEC_COLUMNS, ESTATE_FIELDS, _application_spec, authenticator_specs
 
 
 @dataclass(frozen=True)
@@ -270,7 +200,7 @@ def _estate_and_groups(organisation: Organisation) -> tuple[rules.EstateFacts, l
     The organisation's row joined to its estate facts (one row or none) and its groups' chosen
     authenticators: one row per choice, and one for a group that has chosen none.
     """
-    rows = (
+    rows = list(
         Organisation.objects.filter(pk=organisation.pk)
         .order_by("user_groups__name", "user_groups__chosen_authenticators__slug")
         .values_list(
@@ -282,12 +212,12 @@ def _estate_and_groups(organisation: Organisation) -> tuple[rules.EstateFacts, l
             "user_groups__chosen_authenticators__slug",
         )
     )
-    estate = rules.EstateFacts()
+    estate = (
+        rules.EstateFacts(**dict(zip(ESTATE_FIELDS, rows[0], strict=False))) if rows else rules.EstateFacts()
+    )
     groups: dict[int, _GroupRow] = {}
-    for row in rows:
-        estate = rules.EstateFacts(**dict(zip(ESTATE_FIELDS, row, strict=False)))
-        pk, name, head_count, chosen_at, chosen_slug = row[len(ESTATE_FIELDS) :]
-        if pk is None:
+    for *_estate, pk, name, head_count, chosen_at, chosen_slug in rows:
+        if pk is None:  # no groups
             continue
         group = groups.setdefault(pk, _GroupRow(pk, name, head_count, chosen_at is not None, []))
         if chosen_slug is not None:
@@ -369,104 +299,3 @@ def plan_summary(organisation: Organisation) -> PlanSummary:
         shopping_list=shopping,
         warnings=rules.warnings_for(inventory, estate, overall.uncoverable),
     )
-
-
-def plan_summaries_for_organisations(organisation_ids: Iterable[int]) -> dict[int, PlanCoverage]:
-    """{organisation id: PlanCoverage} for every id given, in seven queries whatever their number.
-
-    ``organisation_ids`` may be a list or a QuerySet of ids (a subquery; one more query). The result for
-    each organisation equals ``plan_summary(organisation).coverage``: the same engine calls and
-    the same ``plan_coverage`` rule, with ids read by ``values_list`` instead of thousands of model
-    instances, and the engine asked once per distinct (authenticators, applications, estate).
-    """
-    ids = list(organisation_ids)
-    if not isinstance(organisation_ids, QuerySet):
-        organisation_ids = ids
-    authenticators = tuple(authenticator_specs())
-    through_apps = UserGroup.applications.through
-    specs = {
-        app.pk: app.to_spec()
-        for app in Application.objects.filter(
-            Q(
-                pk__in=InventoryEntry.objects.filter(organisation__in=organisation_ids).values(
-                    "application_id"
-                )
-            )
-            | Q(
-                pk__in=through_apps.objects.filter(usergroup__organisation__in=organisation_ids).values(
-                    "application_id"
-                )
-            )
-        ).order_by("name")
-    }
-    by_name = {app_id: position for position, app_id in enumerate(specs)}  # the database's name order
-    inventory = defaultdict(list)
-    for org_id, app_id in InventoryEntry.objects.filter(organisation__in=organisation_ids).values_list(
-        "organisation_id", "application_id"
-    ):
-        inventory[org_id].append(app_id)
-    estates = {
-        row.pop("organisation_id"): rules.EstateFacts(**row)
-        for row in EstateFacts.objects.filter(organisation__in=organisation_ids).values(
-            "organisation_id", *ESTATE_FIELDS
-        )
-    }
-    groups = defaultdict(list)
-    for group_id, org_id, chosen_at in (
-        UserGroup.objects.filter(organisation__in=organisation_ids)
-        .order_by("name")
-        .values_list("pk", "organisation_id", "plan_chosen_at")
-    ):
-        groups[org_id].append((group_id, chosen_at is not None))
-    group_apps = defaultdict(list)
-    for group_id, app_id in through_apps.objects.filter(
-        usergroup__organisation__in=organisation_ids
-    ).values_list("usergroup_id", "application_id"):
-        group_apps[group_id].append(app_id)
-    chosen = defaultdict(set)
-    for group_id, slug in UserGroup.chosen_authenticators.through.objects.filter(
-        usergroup__organisation__in=organisation_ids
-    ).values_list("usergroup_id", "authenticator__slug"):
-        chosen[group_id].add(slug)
-
-    @functools.cache
-    def group_uncovered(chosen_slugs: frozenset | None, app_ids: frozenset, estate) -> tuple[str, ...]:
-        apps = tuple(specs[app_id] for app_id in sorted(app_ids, key=by_name.__getitem__))
-        if chosen_slugs is None:  # nothing chosen yet: the plan page shows the recommendation
-            chosen_slugs = rules.recommend(apps, authenticators, estate).recommended
-        return uncovered_application_names(chosen_slugs, apps, authenticators, estate)
-
-    coverage = {}
-    for org_id in ids:
-        estate = estates.get(org_id, rules.EstateFacts())
-        org_groups = []
-        for group_id, has_chosen in groups.get(org_id, ()):
-            app_ids = frozenset(group_apps.get(group_id, ()))
-            slugs = frozenset(chosen.get(group_id, ())) if has_chosen else None
-            org_groups.append(
-                _GroupCoverage(
-                    applications=tuple(specs[app_id] for app_id in app_ids),
-                    has_chosen=has_chosen,
-                    uncovered=group_uncovered(slugs, app_ids, estate),
-                )
-            )
-        apps = tuple(specs[app_id] for app_id in sorted(inventory.get(org_id, ()), key=by_name.__getitem__))
-        coverage[org_id] = plan_coverage(org_id, apps, org_groups)
-    return coverage
-
-
-def timeline_events_for_organisation(organisation: Organisation) -> list[TimelineEvent]:
-    """Changes to the organisation's authenticator plan, newest first."""
-    url = reverse("authenticators:plan", args=[organisation.ods_code])
-    actor_name = ActorNames(organisation)
-    return [
-        TimelineEvent(
-            occurred_at=event.occurred_at,
-            category="authenticator_plan",
-            title=event.title,
-            detail=event.detail,
-            url=url,
-            actor=actor_name(event.actor),
-        )
-        for event in PlanEvent.objects.filter(organisation=organisation).select_related("actor")
-    ]
