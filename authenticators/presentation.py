@@ -3,10 +3,17 @@
 from django.utils.text import slugify
 
 from . import rules
+from .models import AAL, Authenticator, Generation
+
+# get_FOO_display() rebuilds the field's flattened choices on every call; these pages call it per row.
+GENERATION_LABELS = dict(Generation.choices)
+AAL_LABELS = dict(AAL.choices)
+ISSUED_BY_LABELS = dict(Authenticator.IssuedBy.choices)
 
 
 def _checkbox_option(name: str, application, selected: set[str]) -> dict:
-    hint = f"{application.get_cis_generation_display()}, needs {application.min_aal}"
+    generation = GENERATION_LABELS.get(application.cis_generation, application.cis_generation)
+    hint = f"{generation}, needs {application.min_aal}"
     if application.supplier:
         hint = f"Supplier: {application.supplier}. {hint}"
     return {
@@ -46,6 +53,86 @@ def application_sections(name: str, applications, selected: set[str]) -> list[di
     if sections:
         sections[0]["options"][0]["id"] = f"id_{name}_0"
     return sections
+
+
+def radio_group(field) -> dict:
+    """A bound ``RadioSelect`` field as ``includes/radios.html`` takes it, with Django's ids
+    (``id_<name>_<n>``, the first being the error summary's link) and the NHS.UK markup of the
+    crispy pack's radios, without rendering the widget's subwidgets."""
+    value = field.value()
+    checked = "" if value is None else str(value)
+    auto_id = field.auto_id
+    describedby = [f"{auto_id}-hint"] if field.help_text else []
+    if field.errors:
+        describedby.append(f"{auto_id}-error")
+    return {
+        "name": field.html_name,
+        "id": auto_id,
+        "legend": field.label,
+        "hint": field.help_text,
+        "errors": field.errors,
+        "describedby": " ".join(describedby),
+        "classes": field.field.widget.attrs.get("class", ""),
+        "options": [
+            {"id": f"{auto_id}_{index}", "value": option, "label": label, "checked": str(option) == checked}
+            for index, (option, label) in enumerate(field.field.choices)
+        ],
+    }
+
+
+def text_input(field) -> dict:
+    """A bound one-line text field as ``includes/text_input.html`` takes it, with the NHS.UK markup
+    of the crispy pack's inputs: the widget's own classes (its width) and other attributes kept."""
+    widget = field.field.widget
+    auto_id = field.auto_id
+    describedby = [f"{auto_id}-hint"] if field.help_text else []
+    if field.errors:
+        describedby.append(f"{auto_id}-error")
+    classes = ["nhsuk-input", widget.attrs.get("class", "")]
+    if field.errors:
+        classes.append("nhsuk-input--error")
+    return {
+        "name": field.html_name,
+        "id": auto_id,
+        "label": field.label,
+        "hint": field.help_text,
+        "errors": field.errors,
+        "value": widget.format_value(field.value()),
+        "classes": " ".join(name for name in classes if name),
+        "attrs": [(name, value) for name, value in widget.attrs.items() if name != "class"],
+        "describedby": " ".join(describedby),
+    }
+
+
+SOURCE_LINK_TEXT_LENGTH = 80
+
+
+def authenticator_facts(authenticators) -> list[dict]:
+    """What the chooser's "About the seven authenticators" list shows for each authenticator.
+
+    Source links are cut to 80 characters for display by slicing (they are plain URLs), not with
+    ``truncatechars``, whose per-character Unicode handling cost more than the rest of the list.
+    """
+    return [
+        {
+            "label": authenticator.label,
+            "aal": authenticator.aal,
+            "aal_display": AAL_LABELS.get(authenticator.aal, authenticator.aal),
+            "cis1_supported": authenticator.cis1_supported,
+            "issued_by": ISSUED_BY_LABELS.get(authenticator.issued_by, authenticator.issued_by),
+            "cost_notes": authenticator.cost_notes,
+            "notes": authenticator.notes,
+            "links": [
+                {"url": link, "text": _shortened(link, SOURCE_LINK_TEXT_LENGTH)}
+                for link in authenticator.source_links
+            ],
+        }
+        for authenticator in authenticators
+    ]
+
+
+def _shortened(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def matrix_rows(result: rules.Recommendation) -> list[dict]:

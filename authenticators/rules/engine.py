@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable
 from dataclasses import replace
@@ -65,10 +66,16 @@ def application_verdict(authenticator: AuthenticatorSpec, application: Applicati
     return Verdict(True, f"An application enabled for AAL2 accepts {authenticator.aal} authenticators")
 
 
+@functools.lru_cache(maxsize=256)
 def _verdict_table(
     authenticators: tuple[AuthenticatorSpec, ...], estate: EstateFacts
 ) -> tuple[dict[tuple[str, str], tuple[Verdict, ...]], dict[str, str]]:
-    """Verdicts depend only on (generation, AAL): work out each kind once, not once per application."""
+    """Verdicts depend only on (generation, AAL): work out each kind once, not once per application.
+
+    Memoised on its whole (frozen, hashable) input: a plan asks for the same table for the whole
+    organisation and for each group (``recommend`` and ``uncovered_by``). Callers must not change
+    what it returns.
+    """
     exclusions = {a.slug: estate_exclusion(a, estate) for a in authenticators}
     table = {}
     for generation, aal in ((CIS1, AAL2), (CIS1, AAL3), (CIS2, AAL2), (CIS2, AAL3)):
@@ -179,7 +186,7 @@ def recommend(
         uncoverable=uncoverable,
         warnings=(),
         shopping_list=(),
-        unusable_reasons=unusable_reasons,
+        unusable_reasons=dict(unusable_reasons),
     )
     return _replace_details(result, head_count)
 

@@ -5,7 +5,13 @@ from django.views.generic import TemplateView
 
 from .. import rules, selectors
 from ..forms import ChooserForm
-from ..presentation import application_sections, matrix_rows
+from ..presentation import (
+    application_sections,
+    authenticator_facts,
+    matrix_rows,
+    radio_group,
+    text_input,
+)
 
 
 class ChooserView(TemplateView):
@@ -35,8 +41,9 @@ class ChooserView(TemplateView):
             result=result,
             rows=matrix_rows(result) if result else [],
             sections=application_sections("applications", catalogue, selected),
-            questions=[form[name] for name in rules.ESTATE_QUESTIONS],
-            catalogue_authenticators=authenticators,
+            questions=[radio_group(form[name]) for name in rules.ESTATE_QUESTIONS],
+            head_count=text_input(form["head_count"]),
+            catalogue_authenticators=authenticator_facts(authenticators),
         )
         return context
 

@@ -426,3 +426,13 @@ def test_shopping_list_counts_workstation_items_from_the_head_count_unless_works
     assert (shared_reader.quantity, shared_reader.per_workstation) == (None, True)
     card = next(item for item in shared if item.per_person)
     assert card.quantity == 7
+
+
+def test_recommendations_for_the_same_estate_do_not_share_their_ruled_out_reasons():
+    estate = rules.EstateFacts(windows_tpm=False)
+    first = rules.recommend(list(APPLICATIONS.values()), AUTHENTICATORS, estate)
+    first.unusable_reasons.clear()
+
+    second = rules.recommend(list(APPLICATIONS.values()), AUTHENTICATORS, estate)
+
+    assert list(second.unusable_reasons) == ["windows-hello"]

@@ -528,6 +528,31 @@ def test_public_chooser_without_applications_shows_an_error_summary(client, cata
 
 
 @pytest.mark.django_db
+def test_public_chooser_marks_each_wrong_answer_on_its_field(client, catalogue, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        response = client.get(
+            reverse("authenticators:chooser"),
+            {"submitted": "1", "applications": ["ncrs"], "ipads": "maybe", "head_count": "0"},
+        )
+
+    content = response.content.decode()
+    assert "Your results" not in content
+    assert (
+        '<a href="#id_ipads_0">Select a valid choice. maybe is not one of the available choices.</a>'
+        in content
+    )
+    assert '<a href="#id_head_count">Number of staff must be 1 or more</a>' in content
+    assert '<div id="div_id_ipads" class="nhsuk-form-group nhsuk-form-group--error">' in content
+    assert '<fieldset class="nhsuk-fieldset" aria-describedby="id_ipads-error">' in content
+    assert (
+        '<input type="text" name="head_count" value="0" '
+        'class="nhsuk-input nhsuk-input--width-5 nhsuk-input--error" inputmode="numeric" spellcheck="false" '
+        'aria-describedby="id_head_count-hint id_head_count-error" aria-invalid="true" id="id_head_count">'
+    ) in content
+    assert 'id="id_applications_ncrs" name="applications" type="checkbox" value="ncrs" checked' in content
+
+
+@pytest.mark.django_db
 def test_api_returns_the_engines_result(client, catalogue):
     response = client.get(
         reverse("authenticators:api_recommendation"),

@@ -1,63 +1,17 @@
-"""Reads for the authenticator chooser and an organisation's plan.
+"""An organisation's authenticator plan: what the plan page, the wizard and the readiness summary show."""
 
-Each read runs a fixed number of queries whatever the number of applications or groups.
-"""
-
-import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Prefetch, Q, QuerySet
-from django.urls import reverse
+from django.db.models import IntegerField, Value
 
 from organisations.models import Organisation
-from organisations.timeline import ActorNames, TimelineEvent
 
-from . import rules
-from .models import Application, Authenticator, EstateFacts, InventoryEntry, PlanEvent, UserGroup
-
-
-def catalogue_applications():
-    """Catalogue applications (not organisations' local ones), by name. For the wizard's application step."""
-    return Application.objects.catalogue().order_by("name")
-
-
-def catalogue_authenticators():
-    return Authenticator.objects.order_by("slug")
-
-
-def authenticator_specs() -> list[rules.AuthenticatorSpec]:
-    return [a.to_spec() for a in Authenticator.objects.order_by("slug")]
-
-
-def catalogue_specs_for_slugs(slugs: Iterable[str]) -> tuple[list[rules.ApplicationSpec], list[str]]:
-    """Specs for the given catalogue slugs, and the slugs that are not in the catalogue."""
-    wanted = set(slugs)
-    found = [a.to_spec() for a in Application.objects.catalogue().filter(slug__in=wanted)]
-    return found, sorted(wanted - {a.slug for a in found})
-
-
-def inventory_for(organisation: Organisation):
-    """The applications the organisation uses, catalogue and local, by name."""
-    return Application.objects.filter(inventory_entries__organisation=organisation).order_by("name")
-
-
-def estate_for(organisation: Organisation) -> rules.EstateFacts:
-    estate = EstateFacts.objects.filter(organisation=organisation).first()
-    return estate.to_spec() if estate else rules.EstateFacts()
-
-
-def user_groups_for(organisation: Organisation):
-    return (
-        UserGroup.objects.filter(organisation=organisation)
-        .prefetch_related(
-            Prefetch("applications", queryset=Application.objects.order_by("name")),
-            Prefetch("chosen_authenticators", queryset=Authenticator.objects.order_by("slug")),
-        )
-        .order_by("name")
-    )
+from .. import rules
+from ..models import InventoryEntry, UserGroup
+from .records import APPLICATION_SPEC_COLUMNS, ESTATE_FIELDS, _application_spec, authenticator_specs
 
 
 @dataclass(frozen=True)
@@ -80,6 +34,19 @@ class GroupPlan:
     @property
     def differs_from_recommendation(self) -> bool:
         return self.has_chosen and set(self.chosen) != set(self.recommended)
+
+    @property
+    def recommended_labels(self) -> tuple[str, ...]:
+        """Labels of the recommended authenticators, in slug order."""
+        return self._labels(self.recommended)
+
+    @property
+    def chosen_labels(self) -> tuple[str, ...]:
+        """Labels of the chosen authenticators, in slug order."""
+        return self._labels(self.chosen)
+
+    def _labels(self, slugs) -> tuple[str, ...]:
+        return tuple(a.label for a in self.recommendation.authenticators if a.slug in slugs)
 
 
 @dataclass(frozen=True)
@@ -219,18 +186,79 @@ def plan_coverage(organisation_id: int, inventory, groups) -> PlanCoverage:
     )
 
 
+class _GroupRow(NamedTuple):
+    pk: int
+    name: str
+    head_count: int
+    has_chosen: bool
+    chosen: list[str]  # slugs, in slug order
+
+
+def _estate_and_groups(organisation: Organisation) -> tuple[rules.EstateFacts, list[_GroupRow]]:
+    """The organisation's estate facts and its groups by name, in one query.
+
+    The organisation's row joined to its estate facts (one row or none) and its groups' chosen
+    authenticators: one row per choice, and one for a group that has chosen none.
+    """
+    rows = list(
+        Organisation.objects.filter(pk=organisation.pk)
+        .order_by("user_groups__name", "user_groups__chosen_authenticators__slug")
+        .values_list(
+            *(f"estate_facts__{name}" for name in ESTATE_FIELDS),
+            "user_groups__pk",
+            "user_groups__name",
+            "user_groups__head_count",
+            "user_groups__plan_chosen_at",
+            "user_groups__chosen_authenticators__slug",
+        )
+    )
+    estate = (
+        rules.EstateFacts(**dict(zip(ESTATE_FIELDS, rows[0], strict=False))) if rows else rules.EstateFacts()
+    )
+    groups: dict[int, _GroupRow] = {}
+    for *_estate, pk, name, head_count, chosen_at, chosen_slug in rows:
+        if pk is None:  # no groups
+            continue
+        group = groups.setdefault(pk, _GroupRow(pk, name, head_count, chosen_at is not None, []))
+        if chosen_slug is not None:
+            group.chosen.append(chosen_slug)
+    return estate, list(groups.values())
+
+
+def _inventory_and_group_applications(
+    organisation: Organisation,
+) -> tuple[tuple[rules.ApplicationSpec, ...], dict[int, list[rules.ApplicationSpec]]]:
+    """The inventory's specs and {group id: its applications' specs}, each by name, in one query:
+    the inventory's rows (with no group) and the groups' rows, as one UNION ALL."""
+    columns = [f"application__{name}" for name in APPLICATION_SPEC_COLUMNS]
+    in_inventory = InventoryEntry.objects.filter(organisation=organisation).values_list(
+        *columns, Value(None, output_field=IntegerField())
+    )
+    in_groups = UserGroup.applications.through.objects.filter(
+        usergroup__organisation=organisation
+    ).values_list(*columns, "usergroup_id")
+    inventory = []
+    by_group = defaultdict(list)
+    for *spec_columns, group_id in in_inventory.union(in_groups, all=True).order_by(
+        "application__name", "application__slug"
+    ):
+        spec = _application_spec(*spec_columns)
+        (inventory if group_id is None else by_group[group_id]).append(spec)
+    return tuple(inventory), by_group
+
+
 def plan_summary(organisation: Organisation) -> PlanSummary:
-    """Everything about the organisation's plan, in six queries whatever its size."""
-    inventory = tuple(a.to_spec() for a in inventory_for(organisation))
-    estate = estate_for(organisation)
+    """Everything about the organisation's plan, in three queries whatever its size."""
+    estate, group_rows = _estate_and_groups(organisation)
+    inventory, applications_by_group = _inventory_and_group_applications(organisation)
     authenticators = tuple(authenticator_specs())
     overall = rules.recommend(inventory, authenticators, estate)
 
     groups = []
-    for group in user_groups_for(organisation):
-        apps = tuple(a.to_spec() for a in group.applications.all())
+    for group in group_rows:
+        apps = tuple(applications_by_group.get(group.pk, ()))
         recommendation = rules.recommend(apps, authenticators, estate, head_count=group.head_count)
-        chosen = tuple(a.slug for a in group.chosen_authenticators.all())
+        chosen = tuple(group.chosen)
         effective = chosen if group.has_chosen else recommendation.recommended
         groups.append(
             GroupPlan(
@@ -271,104 +299,3 @@ def plan_summary(organisation: Organisation) -> PlanSummary:
         shopping_list=shopping,
         warnings=rules.warnings_for(inventory, estate, overall.uncoverable),
     )
-
-
-def plan_summaries_for_organisations(organisation_ids: Iterable[int]) -> dict[int, PlanCoverage]:
-    """{organisation id: PlanCoverage} for every id given, in seven queries whatever their number.
-
-    ``organisation_ids`` may be a list or a QuerySet of ids (a subquery; one more query). The result for
-    each organisation equals ``plan_summary(organisation).coverage``: the same engine calls and
-    the same ``plan_coverage`` rule, with ids read by ``values_list`` instead of thousands of model
-    instances, and the engine asked once per distinct (authenticators, applications, estate).
-    """
-    ids = list(organisation_ids)
-    if not isinstance(organisation_ids, QuerySet):
-        organisation_ids = ids
-    authenticators = tuple(authenticator_specs())
-    through_apps = UserGroup.applications.through
-    specs = {
-        app.pk: app.to_spec()
-        for app in Application.objects.filter(
-            Q(
-                pk__in=InventoryEntry.objects.filter(organisation__in=organisation_ids).values(
-                    "application_id"
-                )
-            )
-            | Q(
-                pk__in=through_apps.objects.filter(usergroup__organisation__in=organisation_ids).values(
-                    "application_id"
-                )
-            )
-        ).order_by("name")
-    }
-    by_name = {app_id: position for position, app_id in enumerate(specs)}  # the database's name order
-    inventory = defaultdict(list)
-    for org_id, app_id in InventoryEntry.objects.filter(organisation__in=organisation_ids).values_list(
-        "organisation_id", "application_id"
-    ):
-        inventory[org_id].append(app_id)
-    estates = {
-        row.pop("organisation_id"): rules.EstateFacts(**row)
-        for row in EstateFacts.objects.filter(organisation__in=organisation_ids).values(
-            "organisation_id", *(name for name in rules.EstateFacts.__dataclass_fields__)
-        )
-    }
-    groups = defaultdict(list)
-    for group_id, org_id, chosen_at in (
-        UserGroup.objects.filter(organisation__in=organisation_ids)
-        .order_by("name")
-        .values_list("pk", "organisation_id", "plan_chosen_at")
-    ):
-        groups[org_id].append((group_id, chosen_at is not None))
-    group_apps = defaultdict(list)
-    for group_id, app_id in through_apps.objects.filter(
-        usergroup__organisation__in=organisation_ids
-    ).values_list("usergroup_id", "application_id"):
-        group_apps[group_id].append(app_id)
-    chosen = defaultdict(set)
-    for group_id, slug in UserGroup.chosen_authenticators.through.objects.filter(
-        usergroup__organisation__in=organisation_ids
-    ).values_list("usergroup_id", "authenticator__slug"):
-        chosen[group_id].add(slug)
-
-    @functools.cache
-    def group_uncovered(chosen_slugs: frozenset | None, app_ids: frozenset, estate) -> tuple[str, ...]:
-        apps = tuple(specs[app_id] for app_id in sorted(app_ids, key=by_name.__getitem__))
-        if chosen_slugs is None:  # nothing chosen yet: the plan page shows the recommendation
-            chosen_slugs = rules.recommend(apps, authenticators, estate).recommended
-        return uncovered_application_names(chosen_slugs, apps, authenticators, estate)
-
-    coverage = {}
-    for org_id in ids:
-        estate = estates.get(org_id, rules.EstateFacts())
-        org_groups = []
-        for group_id, has_chosen in groups.get(org_id, ()):
-            app_ids = frozenset(group_apps.get(group_id, ()))
-            slugs = frozenset(chosen.get(group_id, ())) if has_chosen else None
-            org_groups.append(
-                _GroupCoverage(
-                    applications=tuple(specs[app_id] for app_id in app_ids),
-                    has_chosen=has_chosen,
-                    uncovered=group_uncovered(slugs, app_ids, estate),
-                )
-            )
-        apps = tuple(specs[app_id] for app_id in sorted(inventory.get(org_id, ()), key=by_name.__getitem__))
-        coverage[org_id] = plan_coverage(org_id, apps, org_groups)
-    return coverage
-
-
-def timeline_events_for_organisation(organisation: Organisation) -> list[TimelineEvent]:
-    """Changes to the organisation's authenticator plan, newest first."""
-    url = reverse("authenticators:plan", args=[organisation.ods_code])
-    actor_name = ActorNames(organisation)
-    return [
-        TimelineEvent(
-            occurred_at=event.occurred_at,
-            category="authenticator_plan",
-            title=event.title,
-            detail=event.detail,
-            url=url,
-            actor=actor_name(event.actor),
-        )
-        for event in PlanEvent.objects.filter(organisation=organisation).select_related("actor")
-    ]

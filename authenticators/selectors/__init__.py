@@ -1,0 +1,54 @@
+"""Reads for the authenticator chooser and an organisation's plan.
+
+Each read runs a fixed number of queries whatever the number of applications or groups.
+``records``: the catalogue and one organisation's records; ``plans``: the plan itself
+(``plan_summary``); ``bulk``: many organisations' plan coverage at once.
+"""
+
+from .bulk import plan_summaries_for_organisations
+from .plans import (
+    CoverageGap,
+    GroupPlan,
+    PlanCoverage,
+    PlanSummary,
+    coverage_gaps,
+    plan_coverage,
+    plan_summary,
+    uncovered_application_names,
+)
+from .records import (
+    APPLICATION_SPEC_COLUMNS,
+    AUTHENTICATOR_SPEC_FIELDS,
+    ESTATE_FIELDS,
+    authenticator_specs,
+    catalogue_applications,
+    catalogue_authenticators,
+    catalogue_specs_for_slugs,
+    estate_for,
+    inventory_for,
+    timeline_events_for_organisation,
+    user_groups_for,
+)
+
+__all__ = [
+    "APPLICATION_SPEC_COLUMNS",
+    "AUTHENTICATOR_SPEC_FIELDS",
+    "ESTATE_FIELDS",
+    "CoverageGap",
+    "GroupPlan",
+    "PlanCoverage",
+    "PlanSummary",
+    "authenticator_specs",
+    "catalogue_applications",
+    "catalogue_authenticators",
+    "catalogue_specs_for_slugs",
+    "coverage_gaps",
+    "estate_for",
+    "inventory_for",
+    "plan_coverage",
+    "plan_summaries_for_organisations",
+    "plan_summary",
+    "timeline_events_for_organisation",
+    "uncovered_application_names",
+    "user_groups_for",
+]

@@ -1,0 +1,94 @@
+"""Reads of the catalogue and of one organisation's plan records, as models or engine specs."""
+
+import dataclasses
+from collections.abc import Iterable
+
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from organisations.models import Organisation
+from organisations.timeline import ActorNames, TimelineEvent
+
+from .. import rules
+from ..models import Application, Authenticator, EstateFacts, PlanEvent, UserGroup
+
+
+def catalogue_applications():
+    """Catalogue applications (not organisations' local ones), by name. For the wizard's application step."""
+    return Application.objects.catalogue().order_by("name")
+
+
+def catalogue_authenticators():
+    return Authenticator.objects.order_by("slug")
+
+
+# The model fields behind each spec: AuthenticatorSpec and rules.EstateFacts use the model's
+# field names; ApplicationSpec's fields are Application.to_spec's columns, in this order.
+AUTHENTICATOR_SPEC_FIELDS = tuple(field.name for field in dataclasses.fields(rules.AuthenticatorSpec))
+ESTATE_FIELDS = tuple(field.name for field in dataclasses.fields(rules.EstateFacts))
+APPLICATION_SPEC_COLUMNS = ("slug", "name", "cis_generation", "min_aal", "confidence")
+
+
+def authenticator_specs() -> list[rules.AuthenticatorSpec]:
+    """Every authenticator's spec, by slug, reading only the columns the engine uses."""
+    return [
+        _authenticator_spec(row)
+        for row in Authenticator.objects.order_by("slug").values(*AUTHENTICATOR_SPEC_FIELDS)
+    ]
+
+
+def _authenticator_spec(row: dict) -> rules.AuthenticatorSpec:
+    return rules.AuthenticatorSpec(
+        **{**row, "hardware": tuple(row["hardware"]), "software": tuple(row["software"])}
+    )
+
+
+def _application_spec(slug, name, cis_generation, min_aal, confidence) -> rules.ApplicationSpec:
+    return rules.ApplicationSpec(
+        slug=slug, name=name, generation=cis_generation, min_aal=min_aal, confidence=confidence
+    )
+
+
+def catalogue_specs_for_slugs(slugs: Iterable[str]) -> tuple[list[rules.ApplicationSpec], list[str]]:
+    """Specs for the given catalogue slugs, and the slugs that are not in the catalogue."""
+    wanted = set(slugs)
+    found = [a.to_spec() for a in Application.objects.catalogue().filter(slug__in=wanted)]
+    return found, sorted(wanted - {a.slug for a in found})
+
+
+def inventory_for(organisation: Organisation):
+    """The applications the organisation uses, catalogue and local, by name."""
+    return Application.objects.filter(inventory_entries__organisation=organisation).order_by("name")
+
+
+def estate_for(organisation: Organisation) -> rules.EstateFacts:
+    estate = EstateFacts.objects.filter(organisation=organisation).first()
+    return estate.to_spec() if estate else rules.EstateFacts()
+
+
+def user_groups_for(organisation: Organisation):
+    return (
+        UserGroup.objects.filter(organisation=organisation)
+        .prefetch_related(
+            Prefetch("applications", queryset=Application.objects.order_by("name")),
+            Prefetch("chosen_authenticators", queryset=Authenticator.objects.order_by("slug")),
+        )
+        .order_by("name")
+    )
+
+
+def timeline_events_for_organisation(organisation: Organisation) -> list[TimelineEvent]:
+    """Changes to the organisation's authenticator plan, newest first."""
+    url = reverse("authenticators:plan", args=[organisation.ods_code])
+    actor_name = ActorNames(organisation)
+    return [
+        TimelineEvent(
+            occurred_at=event.occurred_at,
+            category="authenticator_plan",
+            title=event.title,
+            detail=event.detail,
+            url=url,
+            actor=actor_name(event.actor),
+        )
+        for event in PlanEvent.objects.filter(organisation=organisation).select_related("actor")
+    ]
