@@ -84,19 +84,24 @@ def display_answer(field, value) -> str:
     return str(choices.get(value, value))
 
 
-class FetchedChoiceIterator(ModelChoiceIterator):
-    """The options in one ordinary query: Django's ``.iterator()`` opens a server-side cursor on
-    PostgreSQL (declare, fetch, close) that costs more than the few dozen rows it reads."""
+class ICBChoiceIterator(ModelChoiceIterator):
+    """The options as (id, name) rows in one ordinary query. Django's ``.iterator()`` opens a
+    server-side cursor on PostgreSQL (declare, fetch, close) and builds a model instance per option,
+    which together cost more than the few dozen rows read; the select shows only ids and names."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
+        yield from self.queryset.values_list("pk", "name")
 
 
 class ICBChoiceField(forms.ModelChoiceField):
-    iterator = FetchedChoiceIterator
+    """An ICB, offered by name (``label_from_instance`` agrees with the options' labels)."""
+
+    iterator = ICBChoiceIterator
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
 
 
 class OrganisationDetailsForm(StepForm):

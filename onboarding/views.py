@@ -14,8 +14,9 @@ from django.views.generic import FormView, TemplateView
 from cis_portal.nhsuk_forms import add_service_errors
 from organisations.access import WIZARD_ROLES, OrganisationMemberMixin
 
-from . import selectors, services, steps
+from . import services, steps
 from .forms import DetailsCorrectionForm, SubmitAnswersForm
+from .models import ReadinessJourney
 
 RETURN_TO_CHECK = "check"
 
@@ -27,10 +28,16 @@ def step_url(organisation, step, *, return_to_check: bool = False) -> str:
 
 class WizardMixin(OrganisationMemberMixin):
     allowed_roles = WIZARD_ROLES
+    # Every wizard page reads the journey: it comes with the membership, not in a query of its own.
+    organisation_related = ("readiness_journey",)
 
     def get_journey(self):
         if not hasattr(self, "_journey"):
-            self._journey = selectors.journey_for_organisation(self.organisation)
+            try:
+                self._journey = self.organisation.readiness_journey
+            except ReadinessJourney.DoesNotExist:
+                # As selectors.journey_for_organisation: nobody has started, an unsaved empty journey.
+                self._journey = ReadinessJourney(organisation=self.organisation)
         return self._journey
 
 
@@ -242,6 +249,7 @@ class DetailsCorrectionView(WizardMixin, FormView):
 
     template_name = "onboarding/details_correction.html"
     form_class = DetailsCorrectionForm
+    organisation_related = ()  # the correction does not read the journey
 
     def form_valid(self, form):
         try:

@@ -95,17 +95,21 @@ def organisation_access(user, organisation: Organisation) -> OrganisationAccess:
     return OrganisationAccess(organisation, frozenset(roles) if user.is_authenticated else frozenset())
 
 
-def access_for_ods_code(user, ods_code: str, allowed_roles) -> OrganisationAccess:
+def access_for_ods_code(
+    user, ods_code: str, allowed_roles, *, organisation_related: tuple[str, ...] = ()
+) -> OrganisationAccess:
     """``user``'s access to the organisation with ``ods_code`` if one of ``allowed_roles`` is theirs there.
 
     One query, which also loads the organisation's ICB: the organisation pages name it (and find the
-    RA support through it). Another organisation's code gives the same 404 as a code that does not
-    exist, so a tampered URL tells nothing about what exists.
+    RA support through it), and any other single-valued relations of the organisation the page
+    names in ``organisation_related``. Another organisation's code gives the same 404 as a code
+    that does not exist, so a tampered URL tells nothing about what exists.
     """
+    related = [f"organisation__{name}" for name in organisation_related]
     memberships = list(
         Membership.objects.filter(
             user=user, organisation__ods_code=normalise_ods_code(ods_code)
-        ).select_related("organisation__icb")
+        ).select_related("organisation__icb", *related)
     )
     if not memberships:
         raise Http404("No such organisation")
@@ -164,12 +168,19 @@ class OrganisationMemberMixin(LoginRequiredMixin):
     """
 
     allowed_roles: tuple[str, ...] = (Role.ORG_ADMIN,)
+    # The organisation's one-to-one relations the view reads, loaded with the membership.
+    organisation_related: tuple[str, ...] = ()
     organisation: Organisation
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.access = access_for_ods_code(request.user, kwargs["ods_code"], self.allowed_roles)
+        self.access = access_for_ods_code(
+            request.user,
+            kwargs["ods_code"],
+            self.allowed_roles,
+            organisation_related=self.organisation_related,
+        )
         self.organisation = self.access.organisation
         request.organisation = self.organisation
         request.organisation_access = self.access

@@ -61,6 +61,8 @@ def _string_s(value) -> str:
     """``{{ value|stringformat:'s' }}``: not localised, and escaped unless the value is already safe."""
     if type(value) is str:
         return html.escape(value)
+    if type(value) is int:  # ids of model choices: digits need no escaping
+        return str(value)
     if isinstance(value, tuple):
         value = str(value)
     try:

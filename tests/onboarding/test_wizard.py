@@ -104,15 +104,35 @@ def test_organisation_details_page_queries_do_not_grow_with_the_icbs(
     url = step_url(organisation, "organisation-details")
     client.get(url)
 
-    # Session, user, membership with the organisation and its ICB, journey, the ICB options.
-    with django_assert_num_queries(5):
+    # Session, user, membership with the organisation, its ICB and its journey, the ICB options.
+    with django_assert_num_queries(4):
         client.get(url)
     RAProviderFactory.create_batch(30)
-    with django_assert_num_queries(5) as queries:
+    with django_assert_num_queries(4) as queries:
         response = client.get(url)
 
     assert response.content.decode().count("<option ") == 32  # "Select your ICB", its own, the 30
     assert not any("DECLARE" in query["sql"] for query in queries.captured_queries)
+    assert f'name="contact_name" value="{details_answers["contact_name"]}"' in response.content.decode()
+
+
+def test_wizard_pages_of_an_organisation_nobody_has_started_read_no_journey_row(
+    client, organisation, org_admin
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(org_admin)
+    client.get(reverse("onboarding:task_list", args=[organisation.ods_code]))
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(step_url(organisation, "organisation-details"))
+
+    # The membership's query looked for the journey (a join); nothing asks for it again.
+    assert not any('FROM "onboarding_readinessjourney"' in query["sql"] for query in queries.captured_queries)
+    assert response.status_code == 200
+    assert 'name="version" value="1"' in response.content.decode()
+    assert not ReadinessJourney.objects.filter(organisation=organisation).exists()
 
 
 def test_organisation_details_saves_and_moves_to_ra_support(client, organisation, org_admin):
