@@ -101,6 +101,10 @@ def _step_url(organisation, slug: str) -> str:
     return reverse("onboarding:step", args=[organisation.ods_code, slug])
 
 
+def _plan_url(organisation) -> str:
+    return reverse("authenticators:plan", args=[organisation.ods_code])
+
+
 # The four checks' states from the parts' own read models. ``readiness_summary`` (one organisation)
 # and ``overview.icb_overview`` (thousands, from the parts' bulk selectors) both go through these,
 # so an organisation's status is the same on its summary page and in its ICB's overview.
@@ -123,16 +127,30 @@ def declared_ra_providers(organisation_ids) -> dict[int, str]:
     }
 
 
+def declared_ra_provider_for(organisation: Organisation) -> str:
+    """``declared_ra_provider`` of the organisation's journey, reading only that step's answers
+    (the whole journey is never loaded for it): one query."""
+    answers = (
+        ReadinessJourney.objects.filter(organisation=organisation)
+        .values_list("answers__ra-support", flat=True)
+        .first()
+    )
+    return declared_ra_provider(answers or {})
+
+
 def ra_support_for_organisation(organisation: Organisation, journey: ReadinessJourney | None = None):
     """``ra_requests.selectors.ra_support_status`` with the RA the organisation told the wizard it has.
 
     The wizard's RA step, the readiness summary and its action plan read RA support through this;
-    the ICB overview through ``ra_support_for_organisations``; the rule is the same.
+    the ICB overview through ``ra_support_for_organisations``; the rule is the same. Without
+    ``journey``, only the RA step's answers are read.
     """
-    journey = journey or journey_for_organisation(organisation)
-    return sources.ra_support_status(
-        organisation, declared_provider=declared_ra_provider(journey.answers_for("ra-support"))
+    declared = (
+        declared_ra_provider(journey.answers_for("ra-support"))
+        if journey is not None
+        else declared_ra_provider_for(organisation)
     )
+    return sources.ra_support_status(organisation, declared_provider=declared)
 
 
 def ra_support_for_organisations(organisation_ids) -> dict:
@@ -160,10 +178,9 @@ def training_check_state(trained_staff) -> str:
     return readiness.training_state(active_staff=trained_staff.staff, percent_trained=trained_staff.percent)
 
 
-def _ra_item(organisation, journey) -> readiness.ReadinessItem:
-    support = ra_support_for_organisation(organisation, journey)
+def _ra_item(organisation) -> readiness.ReadinessItem:
+    support = ra_support_for_organisation(organisation)
     state = readiness.ra_state(support.state)
-    requests_url = reverse("ra_requests:list", args=[organisation.ods_code])
     if support.is_arranged:
         detail = (
             f"{support.confirmed_by} resolved your request {support.confirmed_by_reference}."
@@ -204,7 +221,7 @@ def _ra_item(organisation, journey) -> readiness.ReadinessItem:
         action = "Tell us who gives you RA support, or ask for it."
         url, label = _step_url(organisation, "ra-support"), "Arrange RA support"
     if not url and support.open_requests:
-        url, label = requests_url, "See your RA requests"
+        url, label = reverse("ra_requests:list", args=[organisation.ods_code]), "See your RA requests"
     return readiness.ReadinessItem("ra", "Registration Authority support", state, detail, action, url, label)
 
 
@@ -228,7 +245,6 @@ def _describe_open_request(request) -> str:
 
 def _plan_items(organisation, today) -> tuple[list[readiness.ReadinessItem], object | None, tuple[str, ...]]:
     plan = sources.plan_summary(organisation)
-    plan_url = reverse("authenticators:plan", args=[organisation.ods_code])
     state, cis1_state = plan_check_states(plan.coverage, today=today)
     if not plan.has_plan:
         detail = "You have not chosen authenticators for every staff group yet."
@@ -240,7 +256,7 @@ def _plan_items(organisation, today) -> tuple[list[readiness.ReadinessItem], obj
         ]
         detail = "Your plan leaves these applications without a way to sign in: " + ", ".join(gaps) + "."
         action = "Add an authenticator that works with these applications, or put them in a staff group."
-        url, label = plan_url, "Change your authenticator plan"
+        url, label = _plan_url(organisation), "Change your authenticator plan"
     else:
         detail = "Every staff group has authenticators that sign in to all of its applications."
         action = url = label = ""
@@ -265,7 +281,7 @@ def _plan_items(organisation, today) -> tuple[list[readiness.ReadinessItem], obj
         if any(name in unconfirmed for name in plan.cis1_applications):
             detail += " Where it says unconfirmed, our sources could not confirm it: check with the supplier."
         action = "Ask each supplier when they move to CIS2; until then these need smartcards over HSCN."
-        url, label = plan_url, "See your authenticator plan"
+        url, label = _plan_url(organisation), "See your authenticator plan"
     else:
         detail = "None of your applications uses CIS1."
         action = url = label = ""
@@ -277,10 +293,9 @@ def _plan_items(organisation, today) -> tuple[list[readiness.ReadinessItem], obj
 
 def _training_item(organisation, today) -> readiness.ReadinessItem:
     title = "Technical support staff trained and in date"
-    compliance = sources.compliance_summary(organisation, today=today)
+    compliance = sources.training_figure(organisation, today=today)
     trained = compliance.trained_staff
     state = training_check_state(trained)
-    dashboard = reverse("training:dashboard", args=[organisation.ods_code])
     if not trained.staff:
         detail = "You have not named any technical support staff."
         action, url, label = (
@@ -296,15 +311,15 @@ def _training_item(organisation, today) -> readiness.ReadinessItem:
             action = url = label = ""
         else:
             action = "Record the training your staff have done, and book what is missing."
-            url, label = dashboard, "Go to the training dashboard"
+            url = reverse("training:dashboard", args=[organisation.ods_code])
+            label = "Go to the training dashboard"
     return readiness.ReadinessItem("training", title, state, detail, action, url, label)
 
 
 def readiness_summary(organisation: Organisation, *, today: datetime.date | None = None) -> ReadinessSummary:
     """Readiness computed now from the RA, authenticator and training parts, with an action plan."""
     today = today or timezone.localdate()
-    journey = journey_for_organisation(organisation)
-    ra_item = _ra_item(organisation, journey)
+    ra_item = _ra_item(organisation)
     plan_items, plan, cis1 = _plan_items(organisation, today)
     training_item = _training_item(organisation, today)
     items = (ra_item, plan_items[0], training_item, plan_items[1])

@@ -12,7 +12,8 @@ stored row at once (one line each below).
 - Plan covers every application: ``authenticators.selectors.plan_coverage``, through
   ``plan_summary`` and ``plan_summaries_for_organisations``.
 - Training figure: ``training.compliance.TrainedStaff``, as ``.trained_staff`` of
-  ``compliance_summary`` and ``compliance_for_organisations``.
+  ``compliance_summary`` (``training_figure`` for one organisation's summary) and
+  ``compliance_for_organisations``.
 """
 
 from authenticators.selectors import plan_summaries_for_organisations as plan_coverage_for_organisations
@@ -25,7 +26,7 @@ from ra_requests.selectors import (
     routed_provider_ids_by_icb,
 )
 from training.selectors import compliance_for_organisations as training_figures_for_organisations
-from training.selectors import compliance_summary
+from training.selectors import compliance_summary, training_figure
 
 __all__ = [
     "compliance_summary",
@@ -36,5 +37,6 @@ __all__ = [
     "ra_support_status",
     "ra_support_statuses",
     "routed_provider_ids_by_icb",
+    "training_figure",
     "training_figures_for_organisations",
 ]

@@ -69,6 +69,7 @@ def ra_support_statuses(
         RARequest.objects.filter(organisation__in=organisation_ids)
         .select_related("provider")
         .only(*_STANDING_FIELDS)
+        .order_by()  # support_status_from puts them in order itself
     )
     for request in with_decline_reasons(requests):
         by_organisation[request.organisation_id].append(request)

@@ -402,6 +402,14 @@ def test_summary_page_queries_do_not_grow_with_requests_or_staff_groups(
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         client.get(url)
+    # Session, user, membership with organisation and ICB, the RA step's answers, the RA requests,
+    # the plan (three), the training stamp.
+    assert len(few.captured_queries) == 9
+    journey_reads = [
+        query["sql"] for query in few.captured_queries if "onboarding_readinessjourney" in query["sql"]
+    ]
+    assert len(journey_reads) == 1
+    assert "step_states" not in journey_reads[0]  # only the RA step's answers, not the whole journey
     for number in range(3):
         submit_request(organisation, org_admin)
         authenticator_services.save_user_group(

@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from training import services
+from training.compliance import TrainedStaff
 from training.models import CompletionMethod, StaffRole
-from training.selectors import compliance_summary
+from training.selectors import compliance_summary, training_figure
 
 from .conftest import TODAY, complete, make_staff
 
@@ -109,3 +110,64 @@ def test_another_organisations_writes_do_not_clear_this_ones_summary(
     _, queries = summary_queries(organisation)
 
     assert len(queries) == 1
+
+
+def figure(organisation) -> tuple[TrainedStaff, int]:
+    """``training_figure`` after checking it says what the full summary says."""
+    result = training_figure(organisation, today=TODAY)
+    summary = compliance_summary(organisation, today=TODAY)
+    assert (result.trained_staff, result.overdue_count) == (summary.trained_staff, summary.overdue_count)
+    return result.trained_staff, result.overdue_count
+
+
+def test_the_readiness_figure_repeats_in_one_query_without_the_summary(organisation, known_staff):
+    from django.core.cache import cache
+
+    from training.selectors import summary_cache_key
+
+    expected = compliance_summary(organisation, today=TODAY).trained_staff
+    training_figure(organisation, today=TODAY)
+    cache.delete(summary_cache_key(organisation, today=TODAY, list_limit=25))  # read again, it would recount
+
+    with CaptureQueriesContext(connection) as captured:
+        result = training_figure(organisation, today=TODAY)
+
+    assert result.trained_staff == expected
+    assert len(captured.captured_queries) == 1
+
+
+def test_every_write_to_the_records_moves_the_readiness_figure(organisation, foundations, ra_module, it_lead):
+    alice = make_staff(organisation, "Alice Ahmed")
+    assert figure(organisation) == (TrainedStaff(trained=0, staff=1), 0)
+
+    complete(alice, foundations, TODAY - datetime.timedelta(days=3))
+    assert figure(organisation) == (TrainedStaff(trained=1, staff=1), 0)
+
+    services.update_staff_member(
+        alice,
+        full_name="Alice Ahmed",
+        email=alice.email,
+        role=StaffRole.RA_FACING,
+        employment_type=alice.employment_type,
+        supplier_name="",
+        acting_user=it_lead,
+    )
+    assert figure(organisation) == (TrainedStaff(trained=0, staff=1), 0)  # RA module now applies
+
+    services.record_completions(
+        [alice],
+        module_version=ra_module.versions.get(),
+        completed_on=TODAY - datetime.timedelta(days=1),
+        method=CompletionMethod.E_LEARNING,
+        acting_user=it_lead,
+    )
+    assert figure(organisation) == (TrainedStaff(trained=1, staff=1), 0)
+
+    services.mark_staff_member_left(alice, left_on=TODAY - datetime.timedelta(days=1), acting_user=it_lead)
+    assert figure(organisation) == (TrainedStaff(trained=0, staff=0), 0)
+
+    services.reinstate_staff_member(alice, acting_user=it_lead)
+    assert figure(organisation) == (TrainedStaff(trained=1, staff=1), 0)
+
+    services.publish_module_version(foundations, change_note="New content.", published_by=it_lead)
+    assert figure(organisation)[0] == TrainedStaff(trained=0, staff=1)  # refresher due

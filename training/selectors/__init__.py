@@ -10,6 +10,7 @@ from .compliance import (
     compliance_summary,
     statuses_for_staff_members,
     summary_cache_key,
+    training_figure,
 )
 from .modules import active_modules, current_versions, module_rules
 from .staff import (
@@ -42,4 +43,5 @@ __all__ = [
     "statuses_for_staff_members",
     "summary_cache_key",
     "timeline_events_for_organisation",
+    "training_figure",
 ]

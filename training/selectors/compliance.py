@@ -250,6 +250,28 @@ def compliance_summary(
     return summary
 
 
+@dataclass(frozen=True)
+class TrainingFigure:
+    """The part of ``ComplianceSummary`` the readiness summary shows."""
+
+    trained_staff: TrainedStaff
+    overdue_count: int
+
+
+def training_figure(organisation, *, today: datetime.date | None = None) -> TrainingFigure:
+    """``compliance_summary(organisation).trained_staff`` and ``.overdue_count``, cached on their own
+    under a key containing ``summary_cache_key``, so they change exactly when the summary does: a
+    page that shows only these two does not unpickle the whole summary (its lists of people) each time."""
+    today = today or timezone.localdate()
+    key = summary_cache_key(organisation, today=today, list_limit=25)
+    figure = cache.get(f"{key}:figure")
+    if figure is None:
+        summary = compliance_summary(organisation, today=today, cache_key=key)
+        figure = TrainingFigure(trained_staff=summary.trained_staff, overdue_count=summary.overdue_count)
+        cache.set(f"{key}:figure", figure, SUMMARY_CACHE_SECONDS)
+    return figure
+
+
 def summary_cache_key(organisation, *, today: datetime.date, list_limit: int) -> str:
     """The key ``compliance_summary`` caches under: it changes with the organisation's records, the
     modules and versions (``aggregates.data_stamp``, one query) and the day. Anything shown from the
