@@ -16,8 +16,9 @@ PLACEHOLDER = -7331  # an id no row has: the value every parameter of the built 
 
 
 class CompiledQuery:
-    """``build(value)`` gives a ``values_list`` query in which ``value`` is its only parameter
-    (each of its parameters, when it appears more than once, or none); ``rows(value)`` gives its rows."""
+    """``build(value)`` gives a query in which ``value`` is its only parameter (each of its
+    parameters, when it appears more than once, or none). ``rows(value)`` gives the rows of a
+    ``values_list`` query; ``instances(value)`` the model instances of a plain one."""
 
     def __init__(self, build: Callable[[int], QuerySet]):
         self._build = build
@@ -31,11 +32,21 @@ class CompiledQuery:
         return compiler, sql, len(params)
 
     def rows(self, value: int = PLACEHOLDER) -> list[tuple]:
+        compiler, rows = self._run(value)
+        return list(compiler.results_iter(results=[rows], tuple_expected=True))
+
+    def instances(self, value: int = PLACEHOLDER) -> list:
+        compiler, rows = self._run(value)
+        model = compiler.query.model
+        attnames = [column.target.attname for column, _, _ in compiler.select]
+        alias = compiler.connection.alias
+        return [model.from_db(alias, attnames, row) for row in compiler.results_iter(results=[rows])]
+
+    def _run(self, value):
         connection = connections[DEFAULT_DB_ALIAS]
         if connection not in self._compiled:
             self._compiled[connection] = self._compile(connection)
         compiler, sql, count = self._compiled[connection]
         with connection.cursor() as cursor:
             cursor.execute(sql, [value] * count)
-            rows = cursor.fetchall()
-        return list(compiler.results_iter(results=[rows], tuple_expected=True))
+            return compiler, cursor.fetchall()

@@ -13,14 +13,18 @@ from .. import rules
 from ..models import Application, Authenticator, EstateFacts, PlanEvent, UserGroup
 from .compiled import CompiledQuery
 
-
-def catalogue_applications():
-    """Catalogue applications (not organisations' local ones), by name. For the wizard's application step."""
-    return Application.objects.catalogue().order_by("name")
+CATALOGUE_APPLICATIONS = CompiledQuery(lambda _: Application.objects.catalogue().order_by("name"))
+CATALOGUE_AUTHENTICATORS = CompiledQuery(lambda _: Authenticator.objects.order_by("slug"))
 
 
-def catalogue_authenticators():
-    return Authenticator.objects.order_by("slug")
+def catalogue_applications() -> list[Application]:
+    """Catalogue applications (not organisations' local ones), by name. For the chooser and the
+    wizard's application step."""
+    return CATALOGUE_APPLICATIONS.instances()
+
+
+def catalogue_authenticators() -> list[Authenticator]:
+    return CATALOGUE_AUTHENTICATORS.instances()
 
 
 # The model fields behind each spec: AuthenticatorSpec and rules.EstateFacts use the model's

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from authenticators import selectors, services
-from authenticators.models import Authenticator, UserGroup
+from authenticators.models import Application, Authenticator, UserGroup
 from authenticators.selectors.compiled import PLACEHOLDER, CompiledQuery
 
 
@@ -68,3 +68,24 @@ def test_plan_summaries_of_two_organisations_in_turn_each_show_their_own(
     assert theirs.estate.hscn is True
     assert theirs.estate.ipads is False
     assert ours.estate.hscn is None
+
+
+@pytest.mark.django_db
+def test_catalogue_reads_give_the_orms_instances_and_see_every_change(organisation, catalogue):
+    fields = ("pk", "slug", "name", "supplier", "cis_generation", "min_aal", "confidence", "created_at")
+
+    def described(applications):
+        return [(*(getattr(a, f) for f in fields), a.is_local, a._state.adding) for a in applications]
+
+    assert described(selectors.catalogue_applications()) == described(
+        Application.objects.filter(organisation=None).order_by("name")
+    )
+    Application.objects.filter(slug="ncrs", organisation=None).update(name="Care Records")
+    services.add_local_application(organisation, name="Our rota", cis_generation="CIS2", min_aal="AAL2")
+    Authenticator.objects.filter(slug="passkey").delete()
+
+    assert "Care Records" in [a.name for a in selectors.catalogue_applications()]
+    assert "Our rota" not in [a.name for a in selectors.catalogue_applications()]
+    assert [a.slug for a in selectors.catalogue_authenticators()] == sorted(
+        slug for slug in catalogue["authenticators"] if slug != "passkey"
+    )
