@@ -7,7 +7,6 @@ runs the SQL with the new parameter, turning the rows into values with the ORM's
 """
 
 from collections.abc import Callable
-from weakref import WeakKeyDictionary
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
@@ -22,7 +21,6 @@ class CompiledQuery:
 
     def __init__(self, build: Callable[[int], QuerySet]):
         self._build = build
-        self._compiled = WeakKeyDictionary()  # connection -> (compiler, sql, number of parameters)
 
     def _compile(self, connection):
         compiler = self._build(PLACEHOLDER).query.get_compiler(connection=connection)
@@ -44,9 +42,12 @@ class CompiledQuery:
 
     def _run(self, value):
         connection = connections[DEFAULT_DB_ALIAS]
-        if connection not in self._compiled:
-            self._compiled[connection] = self._compile(connection)
-        compiler, sql, count = self._compiled[connection]
+        # Kept on the connection (one per thread), so it goes when a thread's connection does: the
+        # compiler refers to its connection, which a dict keyed by connections would keep alive.
+        compiled = connection.__dict__.setdefault("_authenticators_compiled_queries", {})
+        if self not in compiled:
+            compiled[self] = self._compile(connection)
+        compiler, sql, count = compiled[self]
         with connection.cursor() as cursor:
             cursor.execute(sql, [value] * count)
             return compiler, cursor.fetchall()
