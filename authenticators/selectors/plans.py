@@ -11,6 +11,7 @@ from organisations.models import Organisation
 
 from .. import rules
 from ..models import InventoryEntry, UserGroup
+from .compiled import CompiledQuery
 from .records import APPLICATION_SPEC_COLUMNS, ESTATE_FIELDS, _application_spec, authenticator_specs
 
 
@@ -194,14 +195,11 @@ class _GroupRow(NamedTuple):
     chosen: list[str]  # slugs, in slug order
 
 
-def _estate_and_groups(organisation: Organisation) -> tuple[rules.EstateFacts, list[_GroupRow]]:
-    """The organisation's estate facts and its groups by name, in one query.
-
-    The organisation's row joined to its estate facts (one row or none) and its groups' chosen
-    authenticators: one row per choice, and one for a group that has chosen none.
-    """
-    rows = list(
-        Organisation.objects.filter(pk=organisation.pk)
+def _estate_and_groups_query(organisation_id: int):
+    """The organisation's row joined to its estate facts (one row or none) and its groups' chosen
+    authenticators: one row per choice, and one for a group that has chosen none."""
+    return (
+        Organisation.objects.filter(pk=organisation_id)
         .order_by("user_groups__name", "user_groups__chosen_authenticators__slug")
         .values_list(
             *(f"estate_facts__{name}" for name in ESTATE_FIELDS),
@@ -212,6 +210,28 @@ def _estate_and_groups(organisation: Organisation) -> tuple[rules.EstateFacts, l
             "user_groups__chosen_authenticators__slug",
         )
     )
+
+
+def _applications_query(organisation_id: int):
+    """The inventory's application specs (with no group) and the groups' (with the group's id),
+    as one UNION ALL, by name."""
+    columns = [f"application__{name}" for name in APPLICATION_SPEC_COLUMNS]
+    in_inventory = InventoryEntry.objects.filter(organisation_id=organisation_id).values_list(
+        *columns, Value(None, output_field=IntegerField())
+    )
+    in_groups = UserGroup.applications.through.objects.filter(
+        usergroup__organisation_id=organisation_id
+    ).values_list(*columns, "usergroup_id")
+    return in_inventory.union(in_groups, all=True).order_by("application__name", "application__slug")
+
+
+ESTATE_AND_GROUPS = CompiledQuery(_estate_and_groups_query)
+APPLICATIONS = CompiledQuery(_applications_query)
+
+
+def _estate_and_groups(organisation: Organisation) -> tuple[rules.EstateFacts, list[_GroupRow]]:
+    """The organisation's estate facts and its groups by name, in one query."""
+    rows = ESTATE_AND_GROUPS.rows(organisation.pk)
     estate = (
         rules.EstateFacts(**dict(zip(ESTATE_FIELDS, rows[0], strict=False))) if rows else rules.EstateFacts()
     )
@@ -228,20 +248,10 @@ def _estate_and_groups(organisation: Organisation) -> tuple[rules.EstateFacts, l
 def _inventory_and_group_applications(
     organisation: Organisation,
 ) -> tuple[tuple[rules.ApplicationSpec, ...], dict[int, list[rules.ApplicationSpec]]]:
-    """The inventory's specs and {group id: its applications' specs}, each by name, in one query:
-    the inventory's rows (with no group) and the groups' rows, as one UNION ALL."""
-    columns = [f"application__{name}" for name in APPLICATION_SPEC_COLUMNS]
-    in_inventory = InventoryEntry.objects.filter(organisation=organisation).values_list(
-        *columns, Value(None, output_field=IntegerField())
-    )
-    in_groups = UserGroup.applications.through.objects.filter(
-        usergroup__organisation=organisation
-    ).values_list(*columns, "usergroup_id")
+    """The inventory's specs and {group id: its applications' specs}, each by name, in one query."""
     inventory = []
     by_group = defaultdict(list)
-    for *spec_columns, group_id in in_inventory.union(in_groups, all=True).order_by(
-        "application__name", "application__slug"
-    ):
+    for *spec_columns, group_id in APPLICATIONS.rows(organisation.pk):
         spec = _application_spec(*spec_columns)
         (inventory if group_id is None else by_group[group_id]).append(spec)
     return tuple(inventory), by_group

@@ -11,15 +11,20 @@ from organisations.timeline import ActorNames, TimelineEvent
 
 from .. import rules
 from ..models import Application, Authenticator, EstateFacts, PlanEvent, UserGroup
+from .compiled import CompiledQuery
+
+CATALOGUE_APPLICATIONS = CompiledQuery(lambda _: Application.objects.catalogue().order_by("name"))
+CATALOGUE_AUTHENTICATORS = CompiledQuery(lambda _: Authenticator.objects.order_by("slug"))
 
 
-def catalogue_applications():
-    """Catalogue applications (not organisations' local ones), by name. For the wizard's application step."""
-    return Application.objects.catalogue().order_by("name")
+def catalogue_applications() -> list[Application]:
+    """Catalogue applications (not organisations' local ones), by name. For the chooser and the
+    wizard's application step."""
+    return CATALOGUE_APPLICATIONS.instances()
 
 
-def catalogue_authenticators():
-    return Authenticator.objects.order_by("slug")
+def catalogue_authenticators() -> list[Authenticator]:
+    return CATALOGUE_AUTHENTICATORS.instances()
 
 
 # The model fields behind each spec: AuthenticatorSpec and rules.EstateFacts use the model's
@@ -29,11 +34,16 @@ ESTATE_FIELDS = tuple(field.name for field in dataclasses.fields(rules.EstateFac
 APPLICATION_SPEC_COLUMNS = ("slug", "name", "cis_generation", "min_aal", "confidence")
 
 
+AUTHENTICATOR_SPECS = CompiledQuery(
+    lambda _: Authenticator.objects.order_by("slug").values_list(*AUTHENTICATOR_SPEC_FIELDS)
+)
+
+
 def authenticator_specs() -> list[rules.AuthenticatorSpec]:
     """Every authenticator's spec, by slug, reading only the columns the engine uses."""
     return [
-        _authenticator_spec(row)
-        for row in Authenticator.objects.order_by("slug").values(*AUTHENTICATOR_SPEC_FIELDS)
+        _authenticator_spec(dict(zip(AUTHENTICATOR_SPEC_FIELDS, row, strict=True)))
+        for row in AUTHENTICATOR_SPECS.rows()
     ]
 
 

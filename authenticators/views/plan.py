@@ -3,6 +3,7 @@
 import csv
 
 from django.http import HttpResponse
+from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -19,16 +20,42 @@ class PlanView(OrganisationMemberMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         summary = selectors.plan_summary(self.organisation)
+        can_edit = self.access.plan
         context.update(
             summary=summary,
-            can_edit=self.access.plan,
+            can_edit=can_edit,
             estate_answers=estate_answers(summary.estate),
+            links=plan_links(self.organisation.ods_code, can_edit),
+            group_links=[group_links(self.organisation.ods_code, g, can_edit) for g in summary.groups],
         )
         return context
 
 
 class PrintView(PlanView):
     template_name = "authenticators/print.html"
+
+
+PAGE_LINKS = ("matrix", "print", "csv")
+EDITING_LINKS = ("inventory", "estate", "group_add")
+
+
+def plan_links(ods_code: str, can_edit: bool) -> dict[str, str]:
+    """The plan page's links, each reversed once here rather than by a ``{% url %}`` tag."""
+    names = PAGE_LINKS + EDITING_LINKS if can_edit else PAGE_LINKS
+    return {name: reverse(f"authenticators:{name}", args=[ods_code]) for name in names}
+
+
+def group_links(ods_code: str, group, can_edit: bool) -> dict:
+    """A group's card on the plan page: the group and, for an editor, its three links."""
+    if not can_edit:
+        return {"group": group}
+    args = [ods_code, group.group_id]
+    return {
+        "group": group,
+        "choose": reverse("authenticators:choose", args=args),
+        "edit": reverse("authenticators:group_edit", args=args),
+        "remove": reverse("authenticators:group_remove", args=args),
+    }
 
 
 class MatrixView(OrganisationMemberMixin, TemplateView):
