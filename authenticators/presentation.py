@@ -55,55 +55,6 @@ def application_sections(name: str, applications, selected: set[str]) -> list[di
     return sections
 
 
-def radio_group(field) -> dict:
-    """A bound ``RadioSelect`` field as ``includes/radios.html`` takes it, with Django's ids
-    (``id_<name>_<n>``, the first being the error summary's link) and the NHS.UK markup of the
-    crispy pack's radios, without rendering the widget's subwidgets."""
-    value = field.value()
-    checked = "" if value is None else str(value)
-    auto_id = field.auto_id
-    describedby = [f"{auto_id}-hint"] if field.help_text else []
-    if field.errors:
-        describedby.append(f"{auto_id}-error")
-    return {
-        "name": field.html_name,
-        "id": auto_id,
-        "legend": field.label,
-        "hint": field.help_text,
-        "errors": field.errors,
-        "describedby": " ".join(describedby),
-        "classes": field.field.widget.attrs.get("class", ""),
-        "options": [
-            {"id": f"{auto_id}_{index}", "value": option, "label": label, "checked": str(option) == checked}
-            for index, (option, label) in enumerate(field.field.choices)
-        ],
-    }
-
-
-def text_input(field) -> dict:
-    """A bound one-line text field as ``includes/text_input.html`` takes it, with the NHS.UK markup
-    of the crispy pack's inputs: the widget's own classes (its width) and other attributes kept."""
-    widget = field.field.widget
-    auto_id = field.auto_id
-    describedby = [f"{auto_id}-hint"] if field.help_text else []
-    if field.errors:
-        describedby.append(f"{auto_id}-error")
-    classes = ["nhsuk-input", widget.attrs.get("class", "")]
-    if field.errors:
-        classes.append("nhsuk-input--error")
-    return {
-        "name": field.html_name,
-        "id": auto_id,
-        "label": field.label,
-        "hint": field.help_text,
-        "errors": field.errors,
-        "value": widget.format_value(field.value()),
-        "classes": " ".join(name for name in classes if name),
-        "attrs": [(name, value) for name, value in widget.attrs.items() if name != "class"],
-        "describedby": " ".join(describedby),
-    }
-
-
 SOURCE_LINK_TEXT_LENGTH = 80
 
 

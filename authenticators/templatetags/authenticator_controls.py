@@ -1,9 +1,8 @@
-"""The options of the authenticator pages' checkbox and radio groups, written in Python.
+"""The options of the authenticator pages' checkbox groups, written in Python.
 
 The chooser alone draws 40-odd options; through ``{% for %}`` and a dozen ``{% if %}`` and variable
-lookups each, they were most of its template time. The markup is the same as the include templates
-(``includes/checkboxes.html``, ``includes/radios.html``) drew. Values are escaped as the template
-engine escapes them (``html.escape``, which Django's ``escape`` calls, leaving safe strings alone),
+lookups each, they were most of its template time. The markup is what ``includes/checkboxes.html``
+drew in that loop. Values are escaped as the template engine escapes them (``html.escape``, which Django's ``escape`` calls, leaving safe strings alone),
 without ``format_html``'s lazy-string wrappers, which cost as much as the loop they replace.
 """
 
@@ -54,21 +53,3 @@ def checkbox_items(options, name):
     from ``presentation.checkbox_options``-style dicts."""
     name = _e(name)
     return mark_safe("\n".join(_checkbox_item(name, option) for option in options))  # noqa: S308
-
-
-def _radio_item(name: str, option: dict) -> str:
-    id_ = _e(option["id"])
-    return (
-        '<div class="nhsuk-radios__item">\n'
-        f'<input class="nhsuk-radios__input" id="{id_}" name="{name}" type="radio" '
-        f'value="{_e(option["value"])}"{" checked" if option["checked"] else ""}>\n'
-        f'<label class="nhsuk-label nhsuk-radios__label" for="{id_}">{_e(option["label"])}</label>\n'
-        "</div>"
-    )
-
-
-@register.filter
-def radio_items(group):
-    """``{{ group|radio_items }}``: the ``nhsuk-radios__item`` divs of a ``presentation.radio_group``."""
-    name = _e(group["name"])
-    return mark_safe("\n".join(_radio_item(name, option) for option in group["options"]))  # noqa: S308

@@ -9,8 +9,6 @@ from ..presentation import (
     application_sections,
     authenticator_facts,
     matrix_rows,
-    radio_group,
-    text_input,
 )
 
 
@@ -41,8 +39,7 @@ class ChooserView(TemplateView):
             result=result,
             rows=matrix_rows(result) if result else [],
             sections=application_sections("applications", catalogue, selected),
-            questions=[radio_group(form[name]) for name in rules.ESTATE_QUESTIONS],
-            head_count=text_input(form["head_count"]),
+            questions=[form[name] for name in rules.ESTATE_QUESTIONS],
             catalogue_authenticators=authenticator_facts(authenticators),
         )
         return context

@@ -3,7 +3,6 @@
 from django.template import Context, Template
 
 CHECKBOXES = Template("{% load authenticator_controls %}{{ options|checkbox_items:'applications' }}")
-RADIOS = Template("{% load authenticator_controls %}{{ group|radio_items }}")
 
 
 def test_checkbox_items_escape_user_entered_names_and_values():
@@ -49,19 +48,3 @@ def test_checkbox_items_mark_unconfirmed_and_local_options_and_leave_the_rest_pl
     assert "NHS England's pages suggest this but do not say it." in html
     assert 'id="id_b" name="applications" type="checkbox" value="b">' in html
     assert 'id="id_b-hint"' not in html
-
-
-def test_radio_items_check_only_the_chosen_option_and_escape_labels():
-    group = {
-        "name": "hscn",
-        "options": [
-            {"id": "id_hscn_0", "value": "yes", "label": "Yes <now>", "checked": True},
-            {"id": "id_hscn_1", "value": "no", "label": "No", "checked": False},
-        ],
-    }
-
-    html = RADIOS.render(Context({"group": group}))
-
-    assert 'id="id_hscn_0" name="hscn" type="radio" value="yes" checked>' in html
-    assert 'id="id_hscn_1" name="hscn" type="radio" value="no">' in html
-    assert 'for="id_hscn_0">Yes &lt;now&gt;</label>' in html
