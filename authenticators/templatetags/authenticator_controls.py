@@ -2,8 +2,9 @@
 
 The chooser alone draws 40-odd options; through ``{% for %}`` and a dozen ``{% if %}`` and variable
 lookups each, they were most of its template time. The markup is what ``includes/checkboxes.html``
-drew in that loop. Values are escaped as the template engine escapes them (``html.escape``, which Django's ``escape`` calls, leaving safe strings alone),
-without ``format_html``'s lazy-string wrappers, which cost as much as the loop they replace.
+drew in that loop. Values are escaped as the template engine escapes them (``html.escape``, which
+Django's ``escape`` calls, leaving safe strings alone), without ``format_html``'s lazy-string
+wrappers, which cost as much as the loop they replace.
 """
 
 import html
