@@ -1,3 +1,5 @@
+import dataclasses
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -6,6 +8,27 @@ from simple_history.models import HistoricalRecords
 from organisations.models import Organisation, TimeStampedModel
 
 from . import rules
+
+# The columns behind the engine's specs, for reads that build specs from rows rather than models.
+# AuthenticatorSpec and rules.EstateFacts use the models' field names; ApplicationSpec takes
+# Application's columns in this order.
+AUTHENTICATOR_SPEC_FIELDS = tuple(field.name for field in dataclasses.fields(rules.AuthenticatorSpec))
+ESTATE_FIELDS = tuple(field.name for field in dataclasses.fields(rules.EstateFacts))
+APPLICATION_SPEC_COLUMNS = ("slug", "name", "cis_generation", "min_aal", "confidence")
+
+
+def authenticator_spec(values: dict) -> rules.AuthenticatorSpec:
+    """The spec from ``AUTHENTICATOR_SPEC_FIELDS`` values (a model's or a row's)."""
+    return rules.AuthenticatorSpec(
+        **{**values, "hardware": tuple(values["hardware"]), "software": tuple(values["software"])}
+    )
+
+
+def application_spec(slug, name, cis_generation, min_aal, confidence) -> rules.ApplicationSpec:
+    """The spec from ``APPLICATION_SPEC_COLUMNS`` values, in that order."""
+    return rules.ApplicationSpec(
+        slug=slug, name=name, generation=cis_generation, min_aal=min_aal, confidence=confidence
+    )
 
 
 class AAL(models.TextChoices):
@@ -72,20 +95,7 @@ class Authenticator(TimeStampedModel):
         return [link.strip() for link in self.source_url.split(";") if link.strip()]
 
     def to_spec(self) -> rules.AuthenticatorSpec:
-        return rules.AuthenticatorSpec(
-            slug=self.slug,
-            name=self.name,
-            aal=self.aal,
-            cis1_supported=self.cis1_supported,
-            hardware=tuple(self.hardware),
-            software=tuple(self.software),
-            personal_item=self.personal_item,
-            needs_purchase=self.needs_purchase,
-            requires_smartphone=self.requires_smartphone,
-            requires_tpm=self.requires_tpm,
-            requires_ipad=self.requires_ipad,
-            bound_to_one_device=self.bound_to_one_device,
-        )
+        return authenticator_spec({name: getattr(self, name) for name in AUTHENTICATOR_SPEC_FIELDS})
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -158,13 +168,7 @@ class Application(TimeStampedModel):
         return f"CIS2, {self.min_aal}"
 
     def to_spec(self) -> rules.ApplicationSpec:
-        return rules.ApplicationSpec(
-            slug=self.slug,
-            name=self.name,
-            generation=self.cis_generation,
-            min_aal=self.min_aal,
-            confidence=self.confidence,
-        )
+        return application_spec(*(getattr(self, column) for column in APPLICATION_SPEC_COLUMNS))
 
 
 class InventoryEntry(TimeStampedModel):
@@ -204,13 +208,7 @@ class EstateFacts(TimeStampedModel):
         return f"Estate facts for {self.organisation}"
 
     def to_spec(self) -> rules.EstateFacts:
-        return rules.EstateFacts(
-            hscn=self.hscn,
-            windows_tpm=self.windows_tpm,
-            ipads=self.ipads,
-            smartphones=self.smartphones,
-            shared_workstations=self.shared_workstations,
-        )
+        return rules.EstateFacts(**{name: getattr(self, name) for name in ESTATE_FIELDS})
 
 
 class UserGroup(TimeStampedModel):

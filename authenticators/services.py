@@ -15,6 +15,7 @@ from organisations.models import Organisation
 
 from .models import (
     AAL,
+    ESTATE_FIELDS,
     Application,
     Authenticator,
     EstateFacts,
@@ -23,8 +24,6 @@ from .models import (
     PlanEvent,
     UserGroup,
 )
-
-ESTATE_FIELDS = ("hscn", "windows_tpm", "ipads", "smartphones", "shared_workstations")
 
 
 def local_slug(name: str) -> str:

@@ -18,9 +18,6 @@ from .plans import (
     uncovered_application_names,
 )
 from .records import (
-    APPLICATION_SPEC_COLUMNS,
-    AUTHENTICATOR_SPEC_FIELDS,
-    ESTATE_FIELDS,
     authenticator_specs,
     catalogue_applications,
     catalogue_authenticators,
@@ -32,9 +29,6 @@ from .records import (
 )
 
 __all__ = [
-    "APPLICATION_SPEC_COLUMNS",
-    "AUTHENTICATOR_SPEC_FIELDS",
-    "ESTATE_FIELDS",
     "CoverageGap",
     "GroupPlan",
     "PlanCoverage",

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from .. import rules
-from ..models import Application, EstateFacts, InventoryEntry, UserGroup
+from ..models import ESTATE_FIELDS, Application, EstateFacts, InventoryEntry, UserGroup
 from .plans import PlanCoverage, _GroupCoverage, plan_coverage, uncovered_application_names
-from .records import ESTATE_FIELDS, authenticator_specs
+from .records import authenticator_specs
 
 
 def plan_summaries_for_organisations(organisation_ids: Iterable[int]) -> dict[int, PlanCoverage]:

@@ -10,9 +10,9 @@ from django.db.models import IntegerField, Value
 from organisations.models import Organisation
 
 from .. import rules
-from ..models import InventoryEntry, UserGroup
+from ..models import APPLICATION_SPEC_COLUMNS, ESTATE_FIELDS, InventoryEntry, UserGroup, application_spec
 from .compiled import CompiledQuery
-from .records import APPLICATION_SPEC_COLUMNS, ESTATE_FIELDS, _application_spec, authenticator_specs
+from .records import authenticator_specs
 
 
 @dataclass(frozen=True)
@@ -252,7 +252,7 @@ def _inventory_and_group_applications(
     inventory = []
     by_group = defaultdict(list)
     for *spec_columns, group_id in APPLICATIONS.rows(organisation.pk):
-        spec = _application_spec(*spec_columns)
+        spec = application_spec(*spec_columns)
         (inventory if group_id is None else by_group[group_id]).append(spec)
     return tuple(inventory), by_group
 

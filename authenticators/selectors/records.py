@@ -1,6 +1,5 @@
 """Reads of the catalogue and of one organisation's plan records, as models or engine specs."""
 
-import dataclasses
 from collections.abc import Iterable
 
 from django.db.models import Prefetch
@@ -10,7 +9,15 @@ from organisations.models import Organisation
 from organisations.timeline import ActorNames, TimelineEvent
 
 from .. import rules
-from ..models import Application, Authenticator, EstateFacts, PlanEvent, UserGroup
+from ..models import (
+    AUTHENTICATOR_SPEC_FIELDS,
+    Application,
+    Authenticator,
+    EstateFacts,
+    PlanEvent,
+    UserGroup,
+    authenticator_spec,
+)
 from .compiled import CompiledQuery
 
 CATALOGUE_APPLICATIONS = CompiledQuery(lambda _: Application.objects.catalogue().order_by("name"))
@@ -27,13 +34,6 @@ def catalogue_authenticators() -> list[Authenticator]:
     return CATALOGUE_AUTHENTICATORS.instances()
 
 
-# The model fields behind each spec: AuthenticatorSpec and rules.EstateFacts use the model's
-# field names; ApplicationSpec's fields are Application.to_spec's columns, in this order.
-AUTHENTICATOR_SPEC_FIELDS = tuple(field.name for field in dataclasses.fields(rules.AuthenticatorSpec))
-ESTATE_FIELDS = tuple(field.name for field in dataclasses.fields(rules.EstateFacts))
-APPLICATION_SPEC_COLUMNS = ("slug", "name", "cis_generation", "min_aal", "confidence")
-
-
 AUTHENTICATOR_SPECS = CompiledQuery(
     lambda _: Authenticator.objects.order_by("slug").values_list(*AUTHENTICATOR_SPEC_FIELDS)
 )
@@ -42,21 +42,9 @@ AUTHENTICATOR_SPECS = CompiledQuery(
 def authenticator_specs() -> list[rules.AuthenticatorSpec]:
     """Every authenticator's spec, by slug, reading only the columns the engine uses."""
     return [
-        _authenticator_spec(dict(zip(AUTHENTICATOR_SPEC_FIELDS, row, strict=True)))
+        authenticator_spec(dict(zip(AUTHENTICATOR_SPEC_FIELDS, row, strict=True)))
         for row in AUTHENTICATOR_SPECS.rows()
     ]
-
-
-def _authenticator_spec(row: dict) -> rules.AuthenticatorSpec:
-    return rules.AuthenticatorSpec(
-        **{**row, "hardware": tuple(row["hardware"]), "software": tuple(row["software"])}
-    )
-
-
-def _application_spec(slug, name, cis_generation, min_aal, confidence) -> rules.ApplicationSpec:
-    return rules.ApplicationSpec(
-        slug=slug, name=name, generation=cis_generation, min_aal=min_aal, confidence=confidence
-    )
 
 
 def catalogue_specs_for_slugs(slugs: Iterable[str]) -> tuple[list[rules.ApplicationSpec], list[str]]:
