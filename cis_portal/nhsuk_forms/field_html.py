@@ -17,6 +17,15 @@ from django.utils.safestring import SafeString, mark_safe
 from .tags import field_kind, nhsuk_describedby, nhsuk_legend_class, nhsuk_maxlength, nhsuk_widget
 from .widget_html import _string_s, _text
 
+# The crispy context's options the markup reads.
+FIELD_OPTIONS = (
+    "form_show_errors",
+    "form_show_labels",
+    "label_class",
+    "label_is_page_heading",
+    "wrapper_class",
+    "tag",
+)
 FIELDSET_KINDS = frozenset({"radios", "checkboxes", "date", "multi"})
 
 
@@ -128,7 +137,7 @@ def render_field(field: BoundField, **options) -> SafeString:
     ``label_is_page_heading``, ``wrapper_class`` and ``tag`` (the group's element, ``div`` if unset).
     """
     options["show_errors"] = show_errors = options.get("form_show_errors") is not False
-    for name in ("form_show_labels", "label_class", "label_is_page_heading", "wrapper_class", "tag"):
+    for name in FIELD_OPTIONS:
         options.setdefault(name, None)
     kind = field_kind(field)
     if kind == "hidden":

@@ -219,19 +219,9 @@ def nhsuk_legend_class(label_class: str) -> str:
     )
 
 
-FIELD_OPTIONS = (
-    "form_show_errors",
-    "form_show_labels",
-    "label_class",
-    "label_is_page_heading",
-    "wrapper_class",
-    "tag",
-)
-
-
 @register.simple_tag(takes_context=True)
 def nhsuk_field(context, field: BoundField):
     """A field in the pack's markup (``nhsuk/field.html``), with the crispy options in the context."""
-    from .field_html import render_field  # it builds on this module's filters
+    from .field_html import FIELD_OPTIONS, render_field  # it builds on this module's filters
 
     return render_field(field, **{name: context.get(name) for name in FIELD_OPTIONS})
