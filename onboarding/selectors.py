@@ -17,10 +17,22 @@ from .models import ReadinessEvent, ReadinessJourney, ReadinessRecord, Readiness
 
 def journey_for_organisation(organisation: Organisation) -> ReadinessJourney:
     """The organisation's journey; an unsaved empty one (version 1) if nobody has started it."""
-    journey = ReadinessJourney.objects.filter(organisation=organisation).first()
-    if journey is None:
-        journey = ReadinessJourney(organisation=organisation)
-    return journey
+    return _or_unstarted(organisation, ReadinessJourney.objects.filter(organisation=organisation).first())
+
+
+def journey_loaded_with(organisation: Organisation) -> ReadinessJourney:
+    """``journey_for_organisation`` for an organisation read in this request with
+    ``select_related("readiness_journey")`` (the wizard's pages): no query of its own. Not for an
+    organisation kept longer, whose cached journey a save elsewhere would leave behind."""
+    try:
+        journey = organisation.readiness_journey
+    except ReadinessJourney.DoesNotExist:
+        journey = None
+    return _or_unstarted(organisation, journey)
+
+
+def _or_unstarted(organisation: Organisation, journey: ReadinessJourney | None) -> ReadinessJourney:
+    return journey if journey is not None else ReadinessJourney(organisation=organisation)
 
 
 def national_administrator_emails() -> list[str]:

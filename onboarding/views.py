@@ -14,9 +14,8 @@ from django.views.generic import FormView, TemplateView
 from cis_portal.nhsuk_forms import add_service_errors
 from organisations.access import WIZARD_ROLES, OrganisationMemberMixin
 
-from . import services, steps
+from . import selectors, services, steps
 from .forms import DetailsCorrectionForm, SubmitAnswersForm
-from .models import ReadinessJourney
 
 RETURN_TO_CHECK = "check"
 
@@ -33,11 +32,7 @@ class WizardMixin(OrganisationMemberMixin):
 
     def get_journey(self):
         if not hasattr(self, "_journey"):
-            try:
-                self._journey = self.organisation.readiness_journey
-            except ReadinessJourney.DoesNotExist:
-                # As selectors.journey_for_organisation: nobody has started, an unsaved empty journey.
-                self._journey = ReadinessJourney(organisation=self.organisation)
+            self._journey = selectors.journey_loaded_with(self.organisation)
         return self._journey
 
 

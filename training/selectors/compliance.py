@@ -228,10 +228,16 @@ def compliance_in_python(organisation, *, today: datetime.date | None = None) ->
 
 
 SUMMARY_CACHE_SECONDS = 3600
+# How many overdue and expiring people a summary lists by default (the dashboard shows these).
+SUMMARY_LIST_LIMIT = 25
 
 
 def compliance_summary(
-    organisation, *, today: datetime.date | None = None, list_limit: int = 25, cache_key: str | None = None
+    organisation,
+    *,
+    today: datetime.date | None = None,
+    list_limit: int = SUMMARY_LIST_LIMIT,
+    cache_key: str | None = None,
 ) -> ComplianceSummary:
     """Training compliance of the organisation's active staff, counted by the database.
 
@@ -263,7 +269,7 @@ def training_figure(organisation, *, today: datetime.date | None = None) -> Trai
     under a key containing ``summary_cache_key``, so they change exactly when the summary does: a
     page that shows only these two does not unpickle the whole summary (its lists of people) each time."""
     today = today or timezone.localdate()
-    key = summary_cache_key(organisation, today=today, list_limit=25)
+    key = summary_cache_key(organisation, today=today, list_limit=SUMMARY_LIST_LIMIT)
     figure = cache.get(f"{key}:figure")
     if figure is None:
         summary = compliance_summary(organisation, today=today, cache_key=key)
