@@ -37,6 +37,9 @@ OPEN_STATUSES = (
 UNACKNOWLEDGED_STATUSES = (Status.SUBMITTED, Status.REROUTED)
 CLOSED_STATUSES = (Status.RESOLVED, Status.DECLINED)
 
+# Built once: lists show the labels for every row.
+HELP_NEEDED_LABELS = dict(HelpNeeded.choices)
+
 # NHS.UK tag colour for each status; the tag always carries the status in words too.
 STATUS_TAG_CLASSES = {
     Status.SUBMITTED: "nhsuk-tag--blue",
@@ -208,8 +211,7 @@ class RARequest(TimeStampedModel):
 
     @property
     def help_needed_labels(self) -> list[str]:
-        labels = dict(HelpNeeded.choices)
-        return [labels.get(code, code) for code in self.help_needed_list]
+        return [HELP_NEEDED_LABELS.get(code, code) for code in self.help_needed_list]
 
     @property
     def status_tag_class(self) -> str:

@@ -20,9 +20,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 
-from ..models import HelpNeeded, RARequest, Status
+from ..models import RARequest, Status
 
-HELP_LABELS = dict(HelpNeeded.choices)
 STATUS_LABELS = dict(Status.choices)
 EMPTY = "-"  # the admin's empty_value_display
 
@@ -35,7 +34,7 @@ def describe_age(age) -> str:
 
 
 def help_summary(ra_request: RARequest) -> str:
-    return "; ".join(HELP_LABELS.get(code, code) for code in ra_request.help_needed_list)
+    return "; ".join(ra_request.help_needed_labels)
 
 
 PAUSED = mark_safe('<span class="ra-sla ra-sla--paused">Paused</span>')
