@@ -405,3 +405,6 @@ class KnownOrganisation(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.ods_code})"
+
+
+from .data_versions import DataVersion  # noqa: E402, F401  (defined beside the triggers that write it)

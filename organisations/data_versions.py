@@ -1,0 +1,212 @@
+"""A token per organisation that changes, in the writing transaction, whenever its data does.
+
+Database triggers change the token, not application code, so every write path is covered without
+each remembering to: services, the admin, ``QuerySet.update``, ``bulk_create``, imports, cascading
+deletes and raw SQL alike. A value cached under an organisation's token (``cached``) therefore
+cannot outlive the organisation's next committed write. Reference data that every organisation's
+pages show (the authenticator catalogue, training modules, the RA directory, ICBs) has one token
+of its own, scope 0, read in the same query.
+
+A table is tracked by a migration in the app that owns it (``TrackDataVersion``). Tokens are
+random rather than counters, so a database restored from a backup, or a test's rolled-back
+transaction, never brings back a token that already names other data in the cache.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connection, models
+from django.db.migrations.operations.base import Operation
+
+REFERENCE_DATA = 0
+CACHE_SECONDS = 24 * 60 * 60
+
+
+class DataVersion(models.Model):
+    scope = models.BigIntegerField(
+        primary_key=True, help_text="The organisation's id, or 0 for reference data every organisation sees."
+    )
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        app_label = "organisations"
+
+    def __str__(self):
+        return f"Data version of {self.scope or 'reference data'}: {self.token}"
+
+
+def version_key(organisation_id: int) -> str:
+    """The organisation's and the reference data's tokens, as one string (one query).
+
+    Read it *before* the data a cached value is built from: a write committed in between then
+    changes the key, and the value cached under the old key is never read again.
+    """
+    tokens = dict(
+        DataVersion.objects.filter(scope__in=(organisation_id, REFERENCE_DATA)).values_list("scope", "token")
+    )
+    return f"{tokens.get(organisation_id, '-')}.{tokens.get(REFERENCE_DATA, '-')}"
+
+
+def cached(name: str, organisation_id: int, compute: Callable[[], object], *, parts: tuple = ()) -> object:
+    """``compute()``, kept in the cache until the organisation's data or the reference data change.
+
+    ``parts`` are whatever else the value depends on (the day, the viewer's roles, the language).
+    """
+    key = ":".join(
+        ["data-version", name, str(organisation_id), version_key(organisation_id), *map(str, parts)]
+    )
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def tracked_tables() -> set[str]:
+    """Tables whose writes change a token, read from the database's own triggers."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            query = "SELECT event_object_table, trigger_name FROM information_schema.triggers"
+        else:
+            query = "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'"
+        cursor.execute(query)
+        return {table for table, trigger in cursor.fetchall() if "_data_version_" in trigger}
+
+
+# --- Triggers ------------------------------------------------------------------------------------
+
+
+IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Owner:
+    """How a row of a tracked table names its organisation."""
+
+    column: str = ""  # the organisation's id on the row itself ("organisation_id"; "id" on organisations)
+    parent_table: str = ""  # or through a parent row: ``column`` holds the parent's id
+    parent_column: str = "organisation_id"
+
+    def __post_init__(self):
+        # The names are written into trigger SQL, so only plain identifiers are accepted.
+        for name in (self.column, self.parent_table, self.parent_column):
+            if name and not IDENTIFIER.fullmatch(name):
+                raise ValueError(f"Not a plain SQL identifier: {name!r}")
+
+    def scope_sql(self, row: str) -> str:
+        """SQL for the scope of ``row`` (a row alias: NEW, OLD or a transition table's alias)."""
+        if not self.column:
+            return str(REFERENCE_DATA)
+        if self.parent_table:
+            return (
+                f'COALESCE((SELECT p."{self.parent_column}" FROM "{self.parent_table}" p '  # noqa: S608
+                f'WHERE p."id" = {row}."{self.column}"), {REFERENCE_DATA})'
+            )
+        return f'COALESCE({row}."{self.column}", {REFERENCE_DATA})'
+
+
+def _postgresql_sql(table: str, owner: Owner) -> tuple[list[str], list[str]]:
+    function = f"{table}_data_version_fn"
+
+    def bump(rows: str) -> str:
+        return (
+            "INSERT INTO organisations_dataversion (scope, token) "  # noqa: S608 (identifiers checked)
+            "SELECT s.scope, md5(random()::text || clock_timestamp()::text) "
+            f"FROM (SELECT DISTINCT {owner.scope_sql('r')} AS scope FROM {rows} r) s ORDER BY s.scope "
+            "ON CONFLICT (scope) DO UPDATE SET token = EXCLUDED.token;"
+        )
+
+    forwards = [
+        f"""CREATE OR REPLACE FUNCTION "{function}"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN {bump("new_rows")}
+    ELSIF TG_OP = 'DELETE' THEN {bump("old_rows")}
+    ELSE {bump("old_rows")} {bump("new_rows")}
+    END IF;
+    RETURN NULL;
+END $$"""
+    ]
+    for event, referencing in (
+        ("insert", "NEW TABLE AS new_rows"),
+        ("update", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+        ("delete", "OLD TABLE AS old_rows"),
+    ):
+        forwards.append(
+            f'CREATE TRIGGER "{table}_data_version_{event}" AFTER {event.upper()} ON "{table}" '
+            f'REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION "{function}"()'
+        )
+    backwards = [
+        *(
+            f'DROP TRIGGER IF EXISTS "{table}_data_version_{event}" ON "{table}"'
+            for event in ("insert", "update", "delete")
+        ),
+        f'DROP FUNCTION IF EXISTS "{function}"()',
+    ]
+    return forwards, backwards
+
+
+def _sqlite_sql(table: str, owner: Owner) -> tuple[list[str], list[str]]:
+    def bump(row: str) -> str:
+        return (
+            "INSERT INTO organisations_dataversion (scope, token) "  # noqa: S608 (identifiers checked)
+            f"VALUES ({owner.scope_sql(row)}, lower(hex(randomblob(16)))) "
+            "ON CONFLICT(scope) DO UPDATE SET token = excluded.token;"
+        )
+
+    bodies = {"insert": bump("NEW"), "update": bump("OLD") + " " + bump("NEW"), "delete": bump("OLD")}
+    forwards = [
+        f'CREATE TRIGGER "{table}_data_version_{event}" AFTER {event.upper()} ON "{table}" BEGIN {body} END'
+        for event, body in bodies.items()
+    ]
+    backwards = [f'DROP TRIGGER IF EXISTS "{table}_data_version_{event}"' for event in bodies]
+    return forwards, backwards
+
+
+def trigger_sql(vendor: str, table: str, owner: Owner) -> tuple[list[str], list[str]]:
+    """(statements that track ``table``, statements that stop tracking it) for ``vendor``."""
+    if not IDENTIFIER.fullmatch(table):
+        raise ValueError(f"Not a plain SQL identifier: {table!r}")
+    if vendor == "postgresql":
+        return _postgresql_sql(table, owner)
+    if vendor == "sqlite":
+        return _sqlite_sql(table, owner)
+    raise NotImplementedError(f"Data version triggers are written for PostgreSQL and SQLite, not {vendor}")
+
+
+class TrackDataVersion(Operation):
+    """Migration operation: writes to ``table`` change its organisation's token (or, with no owner
+    column, the reference data's)."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(
+        self, table: str, column: str = "", parent_table: str = "", parent_column: str = "organisation_id"
+    ):
+        self.table = table
+        self.owner = Owner(column=column, parent_table=parent_table, parent_column=parent_column)
+
+    def deconstruct(self):
+        kwargs = {"table": self.table}
+        for name in ("column", "parent_table", "parent_column"):
+            if getattr(self.owner, name) != getattr(Owner(), name):
+                kwargs[name] = getattr(self.owner, name)
+        return self.__class__.__qualname__, [], kwargs
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        for statement in trigger_sql(schema_editor.connection.vendor, self.table, self.owner)[0]:
+            schema_editor.execute(statement, params=None)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        for statement in trigger_sql(schema_editor.connection.vendor, self.table, self.owner)[1]:
+            schema_editor.execute(statement, params=None)
+
+    def describe(self):
+        return f"Track writes to {self.table} in its organisation's data version"
