@@ -209,3 +209,12 @@ def test_the_tables_of_organisation_and_reference_data_are_tracked():
 def test_only_plain_identifiers_reach_trigger_sql():
     with pytest.raises(ValueError, match="Not a plain SQL identifier"):
         Owner(column='id"; DROP TABLE x; --')
+
+
+def test_the_untracked_table_check_catches_a_table_without_triggers(organisation):
+    from organisations.models import Membership
+    from tests.data_version_helpers import assert_reads_only_tracked_tables
+
+    assert_reads_only_tracked_tables(lambda: list(InventoryEntry.objects.filter(organisation=organisation)))
+    with pytest.raises(AssertionError, match="organisations_membership"):
+        assert_reads_only_tracked_tables(lambda: list(Membership.objects.filter(organisation=organisation)))
