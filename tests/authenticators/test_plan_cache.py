@@ -6,7 +6,6 @@ import pickle
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from authenticators import selectors, services
@@ -101,19 +100,6 @@ def test_a_plan_changed_in_a_rolled_back_transaction_is_not_served_afterwards(pl
     assert [g.name for g in inside.groups] == ["Clinicians", "Reception"]
     assert version_key(planned_organisation.pk) == before
     assert [g.name for g in after.groups] == ["Reception"]
-
-
-def test_plan_page_repeat_view_reads_no_plan_table(client, planned_organisation, org_admin):
-    client.force_login(org_admin)
-    with CaptureQueriesContext(transaction.get_connection()) as first:
-        plan_page(client, planned_organisation)
-    with CaptureQueriesContext(transaction.get_connection()) as repeat:
-        plan_page(client, planned_organisation)
-
-    # Session, user, membership with its organisation, the data version; then the plan's three.
-    assert len(first) == 7
-    assert len(repeat) == 4
-    assert not any("authenticators_" in query["sql"] for query in repeat.captured_queries)
 
 
 def test_two_organisations_never_see_each_others_plan(
