@@ -2,7 +2,8 @@
 
 Each read runs a fixed number of queries whatever the number of applications or groups.
 ``records``: the catalogue and one organisation's records; ``plans``: the plan itself
-(``plan_summary``); ``bulk``: many organisations' plan coverage at once; ``compiled``: the
+(``plan_summary``, cached under the organisation's data version; ``build_plan_summary`` works it
+out); ``bulk``: many organisations' plan coverage at once; ``compiled``: the
 catalogue's and the plan's reads, built and compiled to SQL once per database connection.
 """
 
@@ -12,6 +13,7 @@ from .plans import (
     GroupPlan,
     PlanCoverage,
     PlanSummary,
+    build_plan_summary,
     coverage_gaps,
     plan_coverage,
     plan_summary,
@@ -34,6 +36,7 @@ __all__ = [
     "PlanCoverage",
     "PlanSummary",
     "authenticator_specs",
+    "build_plan_summary",
     "catalogue_applications",
     "catalogue_authenticators",
     "catalogue_specs_for_slugs",

@@ -1,13 +1,19 @@
 """The organisation's plan: overview, printable view, matrix and CSV export."""
 
 import csv
+import functools
+import hashlib
 
 from django.http import HttpResponse
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.views import View
 from django.views.generic import TemplateView
 
 from organisations.access import PLAN_ROLES, OrganisationMemberMixin
+from organisations.data_versions import cached
+from organisations.models import Organisation
 
 from .. import rules, selectors
 from ..presentation import matrix_rows
@@ -19,20 +25,71 @@ class PlanView(OrganisationMemberMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        summary = selectors.plan_summary(self.organisation)
-        can_edit = self.access.plan
-        context.update(
-            summary=summary,
-            can_edit=can_edit,
-            estate_answers=estate_answers(summary.estate),
-            links=plan_links(self.organisation.ods_code, can_edit),
-            group_links=[group_links(self.organisation.ods_code, g, can_edit) for g in summary.groups],
-        )
+        context["plan_body"] = plan_body_html(self.organisation, can_edit=self.access.plan)
         return context
 
 
-class PrintView(PlanView):
+class PrintView(OrganisationMemberMixin, TemplateView):
     template_name = "authenticators/print.html"
+    allowed_roles = PLAN_ROLES
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        summary = selectors.plan_summary(self.organisation)
+        context.update(summary=summary, estate_answers=estate_answers(summary.estate))
+        return context
+
+
+# The body and what it includes: a change to any of them starts new cache entries.
+PLAN_BODY_TEMPLATES = (
+    "authenticators/_plan_body.html",
+    "authenticators/includes/warnings.html",
+    "authenticators/includes/recommendation.html",
+    "authenticators/includes/shopping_list.html",
+)
+# Bump when Python code changes what the body shows (estate questions and answers, links) but no
+# template does.
+PLAN_BODY_PRESENTATION_VERSION = 1
+
+
+def plan_body_html(organisation: Organisation, *, can_edit: bool) -> str:
+    """The plan page's body, rendered once per state of the organisation's plan and the catalogue:
+    a repeat view reads one data version and one cached string instead of the plan and some 20 links.
+
+    It depends on the viewer only through ``can_edit`` (the editing links), and holds nothing about
+    the request (no CSRF token, no messages, no user).
+    """
+
+    def render() -> str:
+        summary = selectors.plan_summary(organisation)
+        return render_to_string(
+            PLAN_BODY_TEMPLATES[0],
+            {
+                "organisation": organisation,
+                "summary": summary,
+                "can_edit": can_edit,
+                "estate_answers": estate_answers(summary.estate),
+                "links": plan_links(organisation.ods_code, can_edit),
+                "group_links": [group_links(organisation.ods_code, g, can_edit) for g in summary.groups],
+            },
+        )
+
+    return cached(
+        "plan-page-body",
+        organisation.pk,
+        render,
+        parts=("editor" if can_edit else "reader", translation.get_language(), _plan_body_version()),
+    )
+
+
+def _plan_body_version() -> str:
+    return _version_of(tuple(get_template(name).template.source for name in PLAN_BODY_TEMPLATES))
+
+
+@functools.lru_cache(maxsize=8)
+def _version_of(sources: tuple[str, ...]) -> str:
+    digest = hashlib.sha256("\0".join(sources).encode()).hexdigest()[:12]
+    return f"{PLAN_BODY_PRESENTATION_VERSION}-{digest}"
 
 
 PAGE_LINKS = ("matrix", "print", "csv")

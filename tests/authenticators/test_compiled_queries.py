@@ -58,7 +58,8 @@ def test_plan_summaries_of_two_organisations_in_turn_each_show_their_own(
     services.save_estate_facts(other_organisation, hscn=True, ipads=False)
 
     ours, theirs, ours_again = (
-        selectors.plan_summary(o) for o in (planned_organisation, other_organisation, planned_organisation)
+        selectors.build_plan_summary(o)
+        for o in (planned_organisation, other_organisation, planned_organisation)
     )
 
     assert [g.name for g in ours.groups] == [g.name for g in ours_again.groups] == ["Reception"]

@@ -175,9 +175,9 @@ def test_plan_summary_runs_the_same_number_of_queries_for_3_and_300_applications
     large = _organisation_with_applications(300, catalogue)
 
     with CaptureQueriesContext(connection) as small_queries:
-        small_summary = selectors.plan_summary(small)
+        small_summary = selectors.build_plan_summary(small)
     with CaptureQueriesContext(connection) as large_queries:
-        large_summary = selectors.plan_summary(large)
+        large_summary = selectors.build_plan_summary(large)
 
     assert len(large_summary.inventory) == 300
     assert len(small_summary.inventory) == 3
