@@ -80,8 +80,7 @@ class ReadinessSummary:
     cis1_applications: tuple[str, ...]
     days_to_cis1_retirement: int
     computed_at: datetime.datetime
-    # Past this moment an RA request's reply is overdue and the words change with no write (the day
-    # changing is the caller's to watch: ``today``); None if no such moment is ahead.
+    # When an RA request's reply falls overdue with no write, changing the words (the day is ``today``'s).
     valid_until: datetime.datetime | None = None
 
     @property
