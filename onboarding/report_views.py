@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import csv
+import functools
+import hashlib
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views import View
 from django.views.generic import TemplateView
 
+from organisations import data_versions
 from organisations.access import (
     REPORT_ROLES,
     OrganisationMemberMixin,
@@ -28,21 +33,46 @@ from .models import ReadinessStatus
 
 
 class SummaryView(OrganisationMemberMixin, TemplateView):
-    """Computed live on every view; status changes reach the timeline through a periodic job."""
+    """The body is rendered once and kept under the organisation's data version (see ``body_html``);
+    status changes reach the timeline through a periodic job."""
 
     allowed_roles = REPORT_ROLES
     template_name = "onboarding/summary.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        summary = selectors.readiness_summary(self.organisation)
-        context.update(
-            summary=summary,
-            actions=[self.action_link(item) for item in summary.actions],
-            chosen_by_group=summary.chosen_authenticators_by_group,
-            cis1_retirement_date=readiness.CIS1_RETIREMENT_DATE,
-        )
+        context["body"] = self.body_html()
         return context
+
+    def body_html(self) -> SummaryBody:
+        """The rendered summary, until the organisation's data or the reference data change (every
+        write path: ``organisations.data_versions``), the day turns, or an RA request's reply falls
+        overdue. The viewer's roles choose which action links show; nothing else of theirs is in it."""
+        today = timezone.localdate()
+        return data_versions.cached(
+            "onboarding:summary",
+            self.organisation.pk,
+            lambda: self.render_body(today),
+            parts=(
+                today.isoformat(),
+                ",".join(sorted(self.access.roles)),
+                translation.get_language(),
+                timezone.get_current_timezone_name(),  # the computed-at and due times are local
+                _body_version(),
+            ),
+        )
+
+    def render_body(self, today) -> data_versions.ValidUntil:
+        summary = selectors.readiness_summary(self.organisation, today=today)
+        context = {
+            "organisation": self.organisation,
+            "summary": summary,
+            "actions": [self.action_link(item) for item in summary.actions],
+            "chosen_by_group": summary.chosen_authenticators_by_group,
+            "cis1_retirement_date": readiness.CIS1_RETIREMENT_DATE,
+        }
+        body = SummaryBody(*(render_to_string(name, context) for name in BODY_TEMPLATES))
+        return data_versions.ValidUntil(body, summary.valid_until)
 
     # Where an action's own link (a wizard step, an RA request) is not this user's to open, the part's
     # own page may be: an IT lead plans authenticators and keeps training records, but not in the wizard.
@@ -62,6 +92,27 @@ class SummaryView(OrganisationMemberMixin, TemplateView):
             if self.access.may_open(url):
                 return item, url, label
         return item, "", ""
+
+
+class SummaryBody(NamedTuple):
+    checks: str  # the status and the checks, before the RA support box (shown live: its own clock)
+    actions: str  # the action plan and the rest
+
+
+# The body's templates, in ``SummaryBody``'s order: a change to either starts a new cache entry.
+BODY_TEMPLATES = ("onboarding/_summary_checks.html", "onboarding/_summary_actions.html")
+# Bump when Python code changes what the body shows (the checks' words) but no template does.
+BODY_PRESENTATION_VERSION = 1
+
+
+def _body_version() -> str:
+    return _version_of(tuple(get_template(name).template.source for name in BODY_TEMPLATES))
+
+
+@functools.lru_cache(maxsize=8)
+def _version_of(sources: tuple[str, ...]) -> str:
+    digest = hashlib.sha256("\0".join(sources).encode()).hexdigest()[:12]
+    return f"{BODY_PRESENTATION_VERSION}-{digest}"
 
 
 class TimelineView(OrganisationMemberMixin, TemplateView):

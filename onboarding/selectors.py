@@ -80,6 +80,8 @@ class ReadinessSummary:
     cis1_applications: tuple[str, ...]
     days_to_cis1_retirement: int
     computed_at: datetime.datetime
+    # When an RA request's reply falls overdue with no write, changing the words (the day is ``today``'s).
+    valid_until: datetime.datetime | None = None
 
     @property
     def status_label(self) -> str:
@@ -190,8 +192,7 @@ def training_check_state(trained_staff) -> str:
     return readiness.training_state(active_staff=trained_staff.staff, percent_trained=trained_staff.percent)
 
 
-def _ra_item(organisation) -> readiness.ReadinessItem:
-    support = ra_support_for_organisation(organisation)
+def _ra_item(organisation, support) -> readiness.ReadinessItem:
     state = readiness.ra_state(support.state)
     if support.is_arranged:
         detail = (
@@ -331,7 +332,8 @@ def _training_item(organisation, today) -> readiness.ReadinessItem:
 def readiness_summary(organisation: Organisation, *, today: datetime.date | None = None) -> ReadinessSummary:
     """Readiness computed now from the RA, authenticator and training parts, with an action plan."""
     today = today or timezone.localdate()
-    ra_item = _ra_item(organisation)
+    support = ra_support_for_organisation(organisation)
+    ra_item = _ra_item(organisation, support)
     plan_items, plan, cis1 = _plan_items(organisation, today)
     training_item = _training_item(organisation, today)
     items = (ra_item, plan_items[0], training_item, plan_items[1])
@@ -343,6 +345,7 @@ def readiness_summary(organisation: Organisation, *, today: datetime.date | None
         cis1_applications=cis1,
         days_to_cis1_retirement=readiness.days_until_cis1_retirement(today),
         computed_at=timezone.now(),
+        valid_until=support.next_turns_overdue_after,
     )
 
 

@@ -14,6 +14,7 @@ transaction, never brings back a token that already names other data in the cach
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import connection, models
 from django.db.migrations.operations.base import Operation
+from django.utils import timezone
 
 REFERENCE_DATA = 0
 CACHE_SECONDS = 24 * 60 * 60
@@ -55,19 +57,37 @@ def version_key(organisation_id: int) -> str:
     return f"{tokens.get(organisation_id, '-')}.{tokens.get(REFERENCE_DATA, '-')}"
 
 
+@dataclass(frozen=True)
+class ValidUntil:
+    """What ``compute`` returns, for ``cached``, when its value changes at a known moment with no write
+    (an SLA deadline passing turns a request overdue): the value is not shown from ``moment`` on.
+
+    ``moment`` None: no such moment. Checked against ``timezone.now()`` on every read, never left
+    to the cache backend's expiry, so it holds under a test's frozen or travelling clock too.
+    """
+
+    value: object
+    moment: datetime.datetime | None
+
+
 def cached(name: str, organisation_id: int, compute: Callable[[], object], *, parts: tuple = ()) -> object:
     """``compute()``, kept in the cache until the organisation's data or the reference data change.
 
     ``parts`` are whatever else the value depends on (the day, the viewer's roles, the language).
+    ``compute`` may return a ``ValidUntil``: its value is returned, and computed afresh from its moment on.
     """
     key = ":".join(
         ["data-version", name, str(organisation_id), version_key(organisation_id), *map(str, parts)]
     )
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
+    entry = cache.get(key)
+    if entry is None or _has_passed(entry):
+        entry = compute()
+        cache.set(key, entry, CACHE_SECONDS)
+    return entry.value if isinstance(entry, ValidUntil) else entry
+
+
+def _has_passed(entry) -> bool:
+    return isinstance(entry, ValidUntil) and entry.moment is not None and timezone.now() >= entry.moment
 
 
 def tracked_tables() -> set[str]:

@@ -69,6 +69,9 @@ class RequestStanding:
     next_step_label: str = ""
     next_step_guidance: str = ""
     provider_id: int | None = None
+    # When ``is_overdue`` turns true with no write (the deadline passing); None if it cannot:
+    # already overdue, no deadline, or paused (resuming is a write, which moves the deadline).
+    turns_overdue_after: datetime.datetime | None = None
 
     @property
     def is_open(self) -> bool:
@@ -90,6 +93,8 @@ class RequestStanding:
 
     @classmethod
     def of(cls, request: RARequest, *, now: datetime.datetime) -> RequestStanding:
+        is_overdue = request.is_overdue(now)
+        due = request.sla_due_at()
         return cls(
             request_id=request.pk,
             reference=request.reference,
@@ -98,11 +103,12 @@ class RequestStanding:
             provider_name=request.provider.name,
             is_setup=is_setup_request(request.help_needed_list),
             waiting_for=waiting_for(request.status, has_next_step=bool(request.next_step)),
-            sla_due_at=request.sla_due_at(),
-            is_overdue=request.is_overdue(now),
+            sla_due_at=due,
+            is_overdue=is_overdue,
             next_step_label=request.next_step,
             next_step_guidance=request.next_step_guidance,
             provider_id=request.provider_id,
+            turns_overdue_after=due if due and not is_overdue and not request.is_paused else None,
         )
 
 
@@ -133,6 +139,12 @@ class RASupportStatus:
         """The newest set-up request when it was declined (what to do next is its next step)."""
         setup = [request for request in self.requests if request.is_setup]
         return setup[0] if setup and setup[0].status == Status.DECLINED else None
+
+    @property
+    def next_turns_overdue_after(self) -> datetime.datetime | None:
+        """The earliest moment past which one of the requests turns overdue with no write: until
+        then, this status stays true as it is."""
+        return min((r.turns_overdue_after for r in self.requests if r.turns_overdue_after), default=None)
 
     def standing_of(self, request_id) -> RequestStanding | None:
         return next((request for request in self.requests if request.request_id == request_id), None)

@@ -1,6 +1,8 @@
 """The per-organisation data version: database triggers change it on every write path, and only
 for the organisation written; ``cached`` values follow it."""
 
+import datetime
+
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
@@ -10,6 +12,7 @@ from organisations.data_versions import (
     REFERENCE_DATA,
     DataVersion,
     Owner,
+    ValidUntil,
     cached,
     tracked_tables,
     version_key,
@@ -178,6 +181,29 @@ def test_cached_values_follow_the_organisations_writes_and_no_one_elses(
 
     assert cached("inventory", organisation.pk, compute(organisation), parts=("2026-11-30",)) == 1
     assert len(calls) == 4
+
+
+def test_a_value_valid_until_a_moment_is_computed_afresh_from_that_moment_without_any_write(
+    organisation, monkeypatch
+):
+    """The moment is checked on each read against ``timezone.now()`` (what a test clock moves), not
+    left to the cache backend's expiry."""
+    deadline = timezone.now() + datetime.timedelta(hours=2)
+    calls = []
+
+    def compute():
+        calls.append(timezone.now())
+        return ValidUntil(f"computed {len(calls)}", deadline if len(calls) == 1 else None)
+
+    assert cached("sla", organisation.pk, compute) == "computed 1"
+    monkeypatch.setattr(timezone, "now", lambda: deadline - datetime.timedelta(microseconds=1))
+    assert cached("sla", organisation.pk, compute) == "computed 1"
+
+    monkeypatch.setattr(timezone, "now", lambda: deadline)
+    assert cached("sla", organisation.pk, compute) == "computed 2"
+    monkeypatch.setattr(timezone, "now", lambda: deadline + datetime.timedelta(days=300))
+    assert cached("sla", organisation.pk, compute) == "computed 2"  # no moment: kept until a write
+    assert len(calls) == 2
 
 
 def test_the_version_key_is_one_query(organisation, django_assert_num_queries):

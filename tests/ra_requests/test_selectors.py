@@ -44,6 +44,32 @@ def test_ra_support_status_shows_an_open_request_with_its_status_and_who_it_wait
     )
 
 
+def test_ra_support_status_says_when_it_next_changes_with_no_write(
+    organisation, org_admin, ra_team_member, national_team, submit, clock
+):
+    now = timezone.now()
+    hours = datetime.timedelta(hours=1)
+    overdue, soon, later, paused = (submit(organisation, org_admin) for _ in range(4))
+    RARequest.objects.filter(pk=overdue.pk).update(acknowledge_due_at=now - hours)
+    RARequest.objects.filter(pk=soon.pk).update(acknowledge_due_at=now + 2 * hours)
+    RARequest.objects.filter(pk=later.pk).update(acknowledge_due_at=now + 5 * hours)
+    services.acknowledge_ra_request(paused, acting_user=ra_team_member)
+    services.ask_organisation(paused, acting_user=ra_team_member, comment="How many staff?")
+    RARequest.objects.filter(pk=paused.pk).update(resolve_due_at=now + hours)
+    clock.set(now)
+
+    support = selectors.ra_support_status(organisation)
+
+    standings = {standing.request_id: standing for standing in support.requests}
+    assert standings[overdue.pk].turns_overdue_after is None  # already overdue
+    assert standings[paused.pk].turns_overdue_after is None  # paused: never overdue until it resumes
+    assert standings[later.pk].turns_overdue_after == now + 5 * hours
+    assert support.next_turns_overdue_after == now + 2 * hours
+    clock.set(now + 2 * hours + datetime.timedelta(seconds=1))
+    assert selectors.ra_support_status(organisation).standing_of(soon.pk).is_overdue
+    assert selectors.ra_support_status(organisation).next_turns_overdue_after == now + 5 * hours
+
+
 def test_ra_support_status_of_a_declined_request_names_it_and_its_next_step(
     ra_request, organisation, ra_team_member
 ):
