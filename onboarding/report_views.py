@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import csv
-import functools
-import hashlib
 from typing import NamedTuple
 from urllib.parse import urlencode
 
@@ -12,12 +10,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.views import View
 from django.views.generic import TemplateView
 
+from cis_portal.fragment_versions import fragment_version
 from organisations import data_versions
 from organisations.access import (
     REPORT_ROLES,
@@ -58,7 +57,7 @@ class SummaryView(OrganisationMemberMixin, TemplateView):
                 ",".join(sorted(self.access.roles)),
                 translation.get_language(),
                 timezone.get_current_timezone_name(),  # the computed-at and due times are local
-                _body_version(),
+                fragment_version(BODY_TEMPLATES, BODY_PRESENTATION_VERSION),
             ),
         )
 
@@ -103,16 +102,6 @@ class SummaryBody(NamedTuple):
 BODY_TEMPLATES = ("onboarding/_summary_checks.html", "onboarding/_summary_actions.html")
 # Bump when Python code changes what the body shows (the checks' words) but no template does.
 BODY_PRESENTATION_VERSION = 1
-
-
-def _body_version() -> str:
-    return _version_of(tuple(get_template(name).template.source for name in BODY_TEMPLATES))
-
-
-@functools.lru_cache(maxsize=8)
-def _version_of(sources: tuple[str, ...]) -> str:
-    digest = hashlib.sha256("\0".join(sources).encode()).hexdigest()[:12]
-    return f"{BODY_PRESENTATION_VERSION}-{digest}"
 
 
 class TimelineView(OrganisationMemberMixin, TemplateView):

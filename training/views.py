@@ -1,5 +1,3 @@
-import functools
-import hashlib
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -8,12 +6,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from cis_portal.fragment_versions import fragment_version
 from cis_portal.nhsuk_forms import add_service_errors
 from organisations.access import TRAINING_ROLES, OrganisationMemberMixin
 
@@ -58,7 +57,7 @@ class DashboardView(TrainingMemberMixin, TemplateView):
         key = ":".join(
             [
                 "training:dashboard",
-                _figures_version(),
+                fragment_version(FIGURES_TEMPLATES, FIGURES_PRESENTATION_VERSION),
                 self.organisation.ods_code,  # in every link
                 ",".join(sorted(self.access.roles)),
                 translation.get_language(),
@@ -92,16 +91,6 @@ FIGURES_CACHE_SECONDS = 3600
 FIGURES_TEMPLATES = ("training/_dashboard_figures.html", "training/_due_table.html")
 # Bump when Python code changes what the figures show (labels, chart geometry) but no template does.
 FIGURES_PRESENTATION_VERSION = 1
-
-
-def _figures_version() -> str:
-    return _version_of(tuple(get_template(name).template.source for name in FIGURES_TEMPLATES))
-
-
-@functools.lru_cache(maxsize=8)
-def _version_of(sources: tuple[str, ...]) -> str:
-    digest = hashlib.sha256("\0".join(sources).encode()).hexdigest()[:12]
-    return f"{FIGURES_PRESENTATION_VERSION}-{digest}"
 
 
 CHART_BAR_MAX = 300

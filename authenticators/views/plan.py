@@ -1,16 +1,15 @@
 """The organisation's plan: overview, printable view, matrix and CSV export."""
 
 import csv
-import functools
-import hashlib
 
 from django.http import HttpResponse
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.views import View
 from django.views.generic import TemplateView
 
+from cis_portal.fragment_versions import fragment_version
 from organisations.access import PLAN_ROLES, OrganisationMemberMixin
 from organisations.data_versions import cached
 from organisations.models import Organisation
@@ -78,18 +77,12 @@ def plan_body_html(organisation: Organisation, *, can_edit: bool) -> str:
         "plan-page-body",
         organisation.pk,
         render,
-        parts=("editor" if can_edit else "reader", translation.get_language(), _plan_body_version()),
+        parts=(
+            "editor" if can_edit else "reader",
+            translation.get_language(),
+            fragment_version(PLAN_BODY_TEMPLATES, PLAN_BODY_PRESENTATION_VERSION),
+        ),
     )
-
-
-def _plan_body_version() -> str:
-    return _version_of(tuple(get_template(name).template.source for name in PLAN_BODY_TEMPLATES))
-
-
-@functools.lru_cache(maxsize=8)
-def _version_of(sources: tuple[str, ...]) -> str:
-    digest = hashlib.sha256("\0".join(sources).encode()).hexdigest()[:12]
-    return f"{PLAN_BODY_PRESENTATION_VERSION}-{digest}"
 
 
 PAGE_LINKS = ("matrix", "print", "csv")
