@@ -2,8 +2,8 @@
 
 Each read runs a fixed number of queries whatever the number of applications or groups.
 ``records``: the catalogue and one organisation's records; ``plans``: the plan itself
-(``plan_summary``); ``bulk``: many organisations' plan coverage at once; ``compiled``: the
-catalogue's and the plan's reads, built and compiled to SQL once per database connection.
+(``plan_summary``); ``bulk``: many organisations' plan coverage at once. The catalogue's and the
+plan's reads are built and compiled to SQL once per connection (``cis_portal.compiled_queries``).
 """
 
 from .bulk import plan_summaries_for_organisations

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from cis_portal.compiled_queries import CompiledQuery
 from organisations.models import Organisation
 from organisations.timeline import ActorNames, TimelineEvent
 
@@ -18,7 +19,6 @@ from ..models import (
     UserGroup,
     authenticator_spec,
 )
-from .compiled import CompiledQuery
 
 CATALOGUE_APPLICATIONS = CompiledQuery(lambda _: Application.objects.catalogue().order_by("name"))
 CATALOGUE_AUTHENTICATORS = CompiledQuery(lambda _: Authenticator.objects.order_by("slug"))

@@ -1,4 +1,4 @@
-"""Reads built and compiled once per connection (``authenticators.selectors.compiled``)."""
+"""Reads built and compiled once per connection (``cis_portal.compiled_queries``)."""
 
 import pytest
 from django.db import connection
@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from authenticators import selectors, services
 from authenticators.models import Application, Authenticator, UserGroup
-from authenticators.selectors.compiled import PLACEHOLDER, CompiledQuery
+from cis_portal.compiled_queries import PLACEHOLDER, CompiledQuery
 
 
 @pytest.mark.django_db
