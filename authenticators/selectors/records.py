@@ -20,8 +20,8 @@ from ..models import (
     authenticator_spec,
 )
 
-CATALOGUE_APPLICATIONS = CompiledQuery(lambda _: Application.objects.catalogue().order_by("name"))
-CATALOGUE_AUTHENTICATORS = CompiledQuery(lambda _: Authenticator.objects.order_by("slug"))
+CATALOGUE_APPLICATIONS = CompiledQuery(lambda: Application.objects.catalogue().order_by("name"), ())
+CATALOGUE_AUTHENTICATORS = CompiledQuery(lambda: Authenticator.objects.order_by("slug"), ())
 
 
 def catalogue_applications() -> list[Application]:
@@ -35,7 +35,7 @@ def catalogue_authenticators() -> list[Authenticator]:
 
 
 AUTHENTICATOR_SPECS = CompiledQuery(
-    lambda _: Authenticator.objects.order_by("slug").values_list(*AUTHENTICATOR_SPEC_FIELDS)
+    lambda: Authenticator.objects.order_by("slug").values_list(*AUTHENTICATOR_SPEC_FIELDS), ()
 )
 
 

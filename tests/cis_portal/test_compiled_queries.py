@@ -71,7 +71,8 @@ def test_each_parameter_takes_its_own_value_every_time(
         ]
 
     assert answers == [[("A81001", Role.ORG_ADMIN)], [("B82002", Role.ORG_ADMIN)], [], []]
-    assert built == [(PLACEHOLDER, ODS_PLACEHOLDER)]
+    assert built[0] == (PLACEHOLDER, ODS_PLACEHOLDER)
+    assert len(built) == 2  # with the placeholders and with other values, when first run
     assert len(queries) == 4
 
 
@@ -106,7 +107,7 @@ def test_a_missing_nullable_relation_is_none(organisation, org_admin):
     assert len(queries) == 0
 
 
-def test_a_query_whose_parameters_are_not_all_placeholders_is_refused(db):
+def test_a_value_the_orm_changes_is_refused(db):
     contains = CompiledQuery(
         lambda ods_code: Membership.objects.filter(organisation__ods_code__contains=ods_code),
         (ODS_PLACEHOLDER,),
@@ -114,6 +115,28 @@ def test_a_query_whose_parameters_are_not_all_placeholders_is_refused(db):
 
     with pytest.raises(ValueError, match="placeholder"):
         contains.instances("A81")
+
+
+def test_a_query_whose_sql_depends_on_the_values_is_refused(db):
+    shaped = CompiledQuery(
+        lambda user_id: Membership.objects.filter(
+            user_id=user_id, pk__in=[1] if user_id > -10_000 else [1, 2]
+        )
+    )
+
+    with pytest.raises(ValueError, match="SQL"):
+        shaped.instances(1)
+
+
+@pytest.mark.django_db
+def test_constants_of_the_query_stay_while_the_placeholders_change(organisation, org_admin, it_lead):
+    admins = CompiledQuery(
+        lambda ods_code: Membership.objects.filter(organisation__ods_code=ods_code, role=Role.ORG_ADMIN),
+        (ODS_PLACEHOLDER,),
+    )
+
+    assert [m.user_id for m in admins.instances("A81001")] == [org_admin.pk]
+    assert admins.instances("B82002") == []
 
 
 def test_values_must_match_the_placeholders_in_number(db):
