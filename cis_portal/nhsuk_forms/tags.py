@@ -225,3 +225,17 @@ def nhsuk_field(context, field: BoundField):
     from .field_html import FIELD_OPTIONS, render_field  # it builds on this module's filters
 
     return render_field(field, **{name: context.get(name) for name in FIELD_OPTIONS})
+
+
+@register.filter
+def as_nhsuk_field(field):
+    """``{{ field|as_nhsuk_field }}``: what ``{{ field|as_crispy_field }}`` gives with this pack, without
+    rendering ``nhsuk/field.html`` around the tag it calls. A form with a helper (which may name
+    another template and options) goes through crispy as before."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    from .field_html import render_field
+
+    if not isinstance(field, BoundField) or getattr(field.form, "helper", None) is not None:
+        return as_crispy_field(field)
+    return render_field(field, form_show_errors=True, form_show_labels=True, label_class="")

@@ -16,7 +16,7 @@ from django.template.loader import get_template
 from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 
-from cis_portal.nhsuk_forms import NHSDateField, TelInput
+from cis_portal.nhsuk_forms import NHSDateField, NHSFormHelper, TelInput
 from cis_portal.nhsuk_forms.field_html import render_field
 
 from .test_nhsuk_forms import VALID_DATA, EveryWidgetForm, render
@@ -152,3 +152,26 @@ def test_the_field_template_and_the_crispy_filter_give_the_python_markup():
         assert get_template("nhsuk/field.html").render({**options, "field": field}) == markup
         assert markup in whole_form
     assert whole_form.count('<div id="div_id_') == len(form.visible_fields()) == 13
+
+
+@pytest.mark.parametrize("make_form", FORMS.values(), ids=FORMS.keys())
+def test_the_nhsuk_field_filter_is_exactly_the_crispy_filter(make_form):
+    form = make_form()
+    form.is_valid()
+
+    for field in form:
+        expected = render("{{ field|as_crispy_field }}", field=field)
+
+        assert render("{% load nhsuk %}{{ field|as_nhsuk_field }}", field=field) == expected, field.name
+
+
+def test_the_nhsuk_field_filter_leaves_a_form_with_a_helper_to_crispy():
+    form = EveryWidgetForm()
+    form.helper = NHSFormHelper(form)
+    form.helper.form_show_labels = False
+
+    for field in form:
+        expected = render("{{ field|as_crispy_field }}", field=field)
+
+        assert render("{% load nhsuk %}{{ field|as_nhsuk_field }}", field=field) == expected, field.name
+    assert "nhsuk-u-visually-hidden" in expected
