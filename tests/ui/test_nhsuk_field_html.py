@@ -175,3 +175,26 @@ def test_the_nhsuk_field_filter_leaves_a_form_with_a_helper_to_crispy():
 
         assert render("{% load nhsuk %}{{ field|as_nhsuk_field }}", field=field) == expected, field.name
     assert "nhsuk-u-visually-hidden" in expected
+
+
+def _non_field_errors_form(prefix=None):
+    form = EveryWidgetForm(data={**VALID_DATA, "full_name": ""}, prefix=prefix)
+    form.is_valid()
+    form.add_error(None, "The whole form is wrong & <bad>")
+    form.add_error(None, lazy_text("And again"))
+    return form
+
+
+@pytest.mark.parametrize(
+    "make_form",
+    [*FORMS.values(), _non_field_errors_form, lambda: _non_field_errors_form(prefix='p"x')],
+    ids=[*FORMS.keys(), "non-field errors", "non-field errors, prefixed"],
+)
+def test_the_nhsuk_form_filter_is_exactly_the_crispy_filter(make_form):
+    form = make_form()
+    form.is_valid()
+
+    expected = render("{{ form|crispy }}", form=form)
+
+    assert render("{% load nhsuk %}{{ form|as_nhsuk_form }}", form=form) == expected
+    assert ("-non-field-errors" in expected) == bool(form.non_field_errors())
