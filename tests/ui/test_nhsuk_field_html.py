@@ -198,3 +198,33 @@ def test_the_nhsuk_form_filter_is_exactly_the_crispy_filter(make_form):
 
     assert render("{% load nhsuk %}{{ form|as_nhsuk_form }}", form=form) == expected
     assert ("-non-field-errors" in expected) == bool(form.non_field_errors())
+
+
+class ChoicesForm(forms.Form):
+    one = forms.ChoiceField(
+        widget=forms.RadioSelect, choices=[(None, "None <0>"), (1, "One"), ("1", "One again")]
+    )
+    many = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple(attrs={"id": "own-id", "disabled": True}),
+        choices=[("a", "A"), ("b", lazy_text("B & b")), ("c", mark_safe("<i>C</i>"))],
+    )
+    grouped = forms.ChoiceField(widget=forms.RadioSelect, choices=[("Group", [("x", "X"), ("y", "Y")])])
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        ChoicesForm(),
+        ChoicesForm(initial={"one": 1, "many": ["a", "c"]}),
+        ChoicesForm(data={"one": "1", "many": ["b", "nope"], "grouped": "y"}),
+        ChoicesForm(auto_id=False, data={"many": ["a"]}),
+    ],
+)
+def test_radios_and_checkboxes_drawn_without_bound_widgets_are_exactly_the_templates(form):
+    form.is_valid()
+
+    for field in form:
+        for options in ({}, {"form_show_labels": True, "form_show_errors": True}):
+            expected = REFERENCE.render(Context({**options, "field": field}))
+
+            assert render_field(field, **options) == expected, field.name
