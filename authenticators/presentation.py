@@ -1,5 +1,7 @@
 """Shapes the engine's results and form fields into what the templates loop over."""
 
+from functools import lru_cache
+
 from django.utils.text import slugify
 
 from . import rules
@@ -9,6 +11,12 @@ from .models import AAL, Authenticator, Generation
 GENERATION_LABELS = dict(Generation.choices)
 AAL_LABELS = dict(AAL.choices)
 ISSUED_BY_LABELS = dict(Authenticator.IssuedBy.choices)
+
+
+@lru_cache(maxsize=4096)
+def _option_id(name: str, slug: str) -> str:
+    # slugify (a regex and a Unicode normalisation) for each of the chooser's options, every request.
+    return f"id_{name}_{slugify(slug)}"
 
 
 def _checkbox_option(name: str, application, selected: set[str]) -> dict:
@@ -23,7 +31,7 @@ def _checkbox_option(name: str, application, selected: set[str]) -> dict:
         "unconfirmed": application.is_unconfirmed,
         "local": application.is_local,
         "checked": application.slug in selected,
-        "id": f"id_{name}_{slugify(application.slug)}",
+        "id": _option_id(name, application.slug),
     }
 
 

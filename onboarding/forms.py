@@ -3,6 +3,7 @@
 from django import forms
 from django.forms.models import ModelChoiceIterator
 
+from cis_portal.compiled_queries import CompiledQuery
 from cis_portal.nhsuk_forms import NHSDateField, SingleLineCharField, TelInput
 from organisations.selectors import active_icbs
 
@@ -84,7 +85,11 @@ def display_answer(field, value) -> str:
     return str(choices.get(value, value))
 
 
-class ICBChoiceIterator(ModelChoiceIterator):
+# The options of every organisation details page: (id, name) rows, built and compiled once per connection.
+ACTIVE_ICB_OPTIONS = CompiledQuery(lambda: active_icbs().values_list("pk", "name"), ())
+
+
+class ActiveICBChoiceIterator(ModelChoiceIterator):
     """The options as (id, name) rows in one ordinary query. Django's ``.iterator()`` opens a
     server-side cursor on PostgreSQL (declare, fetch, close) and builds a model instance per option,
     which together cost more than the few dozen rows read; the select shows only ids and names."""
@@ -92,23 +97,26 @@ class ICBChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        yield from self.queryset.values_list("pk", "name")
+        yield from ACTIVE_ICB_OPTIONS.rows()
 
 
-class ICBChoiceField(forms.ModelChoiceField):
-    """An ICB, offered by name (``label_from_instance`` agrees with the options' labels)."""
+class ActiveICBChoiceField(forms.ModelChoiceField):
+    """An active ICB, offered by name. The field's queryset (which checks the answer) and its
+    options are the same query, ``active_icbs()``; the options are read through ``ACTIVE_ICB_OPTIONS``."""
 
-    iterator = ICBChoiceIterator
+    iterator = ActiveICBChoiceIterator
+
+    def __init__(self, **kwargs):
+        # The answer keeps the id: nothing else need be read to check it.
+        super().__init__(queryset=active_icbs().only("pk", "name"), **kwargs)
 
     def label_from_instance(self, obj) -> str:
         return obj.name
 
 
 class OrganisationDetailsForm(StepForm):
-    icb = ICBChoiceField(
+    icb = ActiveICBChoiceField(
         label="Integrated care board (ICB)",
-        # The options show names and the answer keeps the id: nothing else need be read.
-        queryset=active_icbs().only("pk", "name"),
         empty_label="Select your ICB",
         help_text="The ICB your organisation belongs to now. If yours merged in April 2026, "
         "choose the new one.",

@@ -15,6 +15,8 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.urls import Resolver404, resolve
 
+from cis_portal.compiled_queries import PLACEHOLDER, CompiledQuery
+
 from .models import Membership, Organisation, RAProvider, RATeamMembership, Role
 from .validators import normalise_ods_code
 
@@ -95,6 +97,23 @@ def organisation_access(user, organisation: Organisation) -> OrganisationAccess:
     return OrganisationAccess(organisation, frozenset(roles) if user.is_authenticated else frozenset())
 
 
+ODS_CODE_PLACEHOLDER = "ods-code-placeholder"
+# One compiled membership query for each set of relations a view asks for (a class attribute each).
+_MEMBERSHIP_QUERIES: dict[tuple[str, ...], CompiledQuery] = {}
+
+
+def _membership_query(organisation_related: tuple[str, ...]) -> CompiledQuery:
+    if organisation_related not in _MEMBERSHIP_QUERIES:
+        related = ["organisation__icb", *(f"organisation__{name}" for name in organisation_related)]
+        _MEMBERSHIP_QUERIES[organisation_related] = CompiledQuery(
+            lambda user_id, ods_code: Membership.objects.filter(
+                user_id=user_id, organisation__ods_code=ods_code
+            ).select_related(*related),
+            (PLACEHOLDER, ODS_CODE_PLACEHOLDER),
+        )
+    return _MEMBERSHIP_QUERIES[organisation_related]
+
+
 def access_for_ods_code(
     user, ods_code: str, allowed_roles, *, organisation_related: tuple[str, ...] = ()
 ) -> OrganisationAccess:
@@ -103,13 +122,11 @@ def access_for_ods_code(
     One query, which also loads the organisation's ICB: the organisation pages name it (and find the
     RA support through it), and any other single-valued relations of the organisation the page
     names in ``organisation_related``. Another organisation's code gives the same 404 as a code
-    that does not exist, so a tampered URL tells nothing about what exists.
+    that does not exist, so a tampered URL tells nothing about what exists. Every organisation
+    page asks this first, so the query is compiled once per connection (``CompiledQuery``).
     """
-    related = [f"organisation__{name}" for name in organisation_related]
-    memberships = list(
-        Membership.objects.filter(
-            user=user, organisation__ods_code=normalise_ods_code(ods_code)
-        ).select_related("organisation__icb", *related)
+    memberships = _membership_query(tuple(organisation_related)).instances(
+        user.pk, normalise_ods_code(ods_code)
     )
     if not memberships:
         raise Http404("No such organisation")

@@ -2,6 +2,8 @@ from dataclasses import dataclass
 
 from django.db.models import prefetch_related_objects
 
+from cis_portal.compiled_queries import CompiledQuery
+
 from .access import OrganisationAccess
 from .models import KnownOrganisation, Membership, Organisation, RAProvider
 
@@ -78,16 +80,24 @@ def pending_invitations(organisation: Organisation):
     return organisation.invitations.filter(accepted_at__isnull=True).select_related("invited_by")
 
 
-def claims_awaiting_approval(user) -> list:
-    """``user``'s own claims waiting for an RA team, newest first: what the pages listing them show."""
+def _claims_awaiting_approval_query(claimant_id):
     from .models import OrganisationClaim
 
-    return list(
+    return (
         OrganisationClaim.objects.awaiting_approval()
-        .filter(claimant=user)
+        .filter(claimant_id=claimant_id)
         .only("ods_code", "organisation_name")
         .order_by("-created_at")
     )
+
+
+# Asked by the signed-in home page on every visit: built and compiled once per connection.
+CLAIMS_AWAITING_APPROVAL = CompiledQuery(_claims_awaiting_approval_query)
+
+
+def claims_awaiting_approval(user) -> list:
+    """``user``'s own claims waiting for an RA team, newest first: what the pages listing them show."""
+    return CLAIMS_AWAITING_APPROVAL.instances(user.pk)
 
 
 # The RAProvider fields an organisation's RA support answer reads: following closures (active_icb),
@@ -108,17 +118,9 @@ RA_SUPPORT_FIELDS = (
 )
 
 
-def organisation_cards(user) -> list[dict]:
-    """One card per organisation ``user`` belongs to, by name: the organisation, its roles' names and
-    what they let the user use (OrganisationAccess).
-
-    Each organisation comes with its ICB and the ICB's RA support provider, for ``{% your_ra_support %}``.
-    Only a closed ICB is followed to its successors (``active_icb``), so their query runs only when one is.
-    The few rows are sorted here: an ORDER BY makes Django hash every selected column to match it
-    against the select list, which cost more than the rest of the query's Python.
-    """
-    memberships = (
-        Membership.objects.filter(user=user)
+def _organisation_cards_query(user_id):
+    return (
+        Membership.objects.filter(user_id=user_id)
         .select_related("organisation__icb__ra_support_provider")
         .only(
             "role",
@@ -128,6 +130,21 @@ def organisation_cards(user) -> list[dict]:
             *(f"organisation__icb__ra_support_provider__{name}" for name in RA_SUPPORT_FIELDS),
         )
     )
+
+
+ORGANISATION_CARDS = CompiledQuery(_organisation_cards_query)
+
+
+def organisation_cards(user) -> list[dict]:
+    """One card per organisation ``user`` belongs to, by name: the organisation, its roles' names and
+    what they let the user use (OrganisationAccess).
+
+    Each organisation comes with its ICB and the ICB's RA support provider, for ``{% your_ra_support %}``.
+    Only a closed ICB is followed to its successors (``active_icb``), so their query runs only when one is.
+    The home page asks this on every visit, so its query is compiled once per connection. The few
+    rows are sorted here, in Python's order of names (a database's collation may differ).
+    """
+    memberships = ORGANISATION_CARDS.instances(user.pk)
     grouped: dict[int, list[Membership]] = {}
     for membership in sorted(memberships, key=lambda m: (m.organisation.name, m.organisation_id, m.role)):
         grouped.setdefault(membership.organisation_id, []).append(membership)

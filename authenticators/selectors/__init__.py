@@ -3,8 +3,8 @@
 Each read runs a fixed number of queries whatever the number of applications or groups.
 ``records``: the catalogue and one organisation's records; ``plans``: the plan itself
 (``plan_summary``, cached under the organisation's data version; ``build_plan_summary`` works it
-out); ``bulk``: many organisations' plan coverage at once; ``compiled``: the
-catalogue's and the plan's reads, built and compiled to SQL once per database connection.
+out); ``bulk``: many organisations' plan coverage at once. The catalogue's and the plan's reads are
+built and compiled to SQL once per connection (``cis_portal.compiled_queries``).
 """
 
 from .bulk import plan_summaries_for_organisations

@@ -7,12 +7,12 @@ from typing import NamedTuple
 
 from django.db.models import IntegerField, Value
 
+from cis_portal.compiled_queries import CompiledQuery
 from organisations.data_versions import cached
 from organisations.models import Organisation
 
 from .. import rules
 from ..models import APPLICATION_SPEC_COLUMNS, ESTATE_FIELDS, InventoryEntry, UserGroup, application_spec
-from .compiled import CompiledQuery
 from .records import authenticator_specs
 
 

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from cis_portal.compiled_queries import CompiledQuery
 from organisations.models import Organisation
 from organisations.timeline import ActorNames, TimelineEvent
 
@@ -18,10 +19,9 @@ from ..models import (
     UserGroup,
     authenticator_spec,
 )
-from .compiled import CompiledQuery
 
-CATALOGUE_APPLICATIONS = CompiledQuery(lambda _: Application.objects.catalogue().order_by("name"))
-CATALOGUE_AUTHENTICATORS = CompiledQuery(lambda _: Authenticator.objects.order_by("slug"))
+CATALOGUE_APPLICATIONS = CompiledQuery(lambda: Application.objects.catalogue().order_by("name"), ())
+CATALOGUE_AUTHENTICATORS = CompiledQuery(lambda: Authenticator.objects.order_by("slug"), ())
 
 
 def catalogue_applications() -> list[Application]:
@@ -35,7 +35,7 @@ def catalogue_authenticators() -> list[Authenticator]:
 
 
 AUTHENTICATOR_SPECS = CompiledQuery(
-    lambda _: Authenticator.objects.order_by("slug").values_list(*AUTHENTICATOR_SPEC_FIELDS)
+    lambda: Authenticator.objects.order_by("slug").values_list(*AUTHENTICATOR_SPEC_FIELDS), ()
 )
 
 

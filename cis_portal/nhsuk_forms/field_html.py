@@ -10,6 +10,7 @@ character counts and the crispy options.
 
 from __future__ import annotations
 
+from django import forms
 from django.forms.boundfield import BoundField
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -50,20 +51,60 @@ def _hint_and_errors(field: BoundField, has_errors: bool) -> str:
     return f"{_hint(field)}\n{_error_message(field) if has_errors else ''}\n"
 
 
+def _plain_choices(field: BoundField):
+    """``(id, name, input type, value, label, selected)`` of each option, as ``for choice in field``
+    gives them, for Django's own radios and checkbox groups with flat choices (None otherwise):
+    without a ``BoundWidget`` and an option dict each, which cost more than drawing them."""
+    widget = field.field.widget
+    if type(widget) not in (forms.RadioSelect, forms.CheckboxSelectMultiple) or type(field) is not BoundField:
+        return None
+    choices = list(widget.choices)
+    if any(isinstance(label, list | tuple) for _, label in choices):
+        return None
+    id_ = widget.attrs.get("id") or field.auto_id
+    selected_values = widget.format_value(field.value())
+    options, has_selected = [], False
+    for index, (value, label) in enumerate(choices):
+        value = "" if value is None else value
+        selected = (not has_selected or widget.allow_multiple_selected) and str(value) in selected_values
+        has_selected |= selected
+        options.append((f"{id_}_{index}" if id_ else None, value, label, selected))
+    return field.html_name, widget.input_type, options
+
+
 def _options(field: BoundField, kind: str) -> str:
     disabled = field.field.disabled
     items = []
-    for choice in field:
-        data = choice.data
-        choice_id = _text(choice.id_for_label)
-        checked = " checked" if data["selected"] else ""
-        off = " disabled" if data["attrs"].get("disabled") or disabled else ""
+    plain = _plain_choices(field)
+    if plain is not None:
+        name, input_type, options = plain
+        off = " disabled" if disabled or field.field.widget.attrs.get("disabled") else ""
+        choices = [
+            (choice_id, name, input_type, value, label, selected, off)
+            for choice_id, value, label, selected in options
+        ]
+    else:
+        choices = [
+            (
+                choice.id_for_label,
+                choice.data["name"],
+                choice.data["type"],
+                choice.data["value"],
+                choice.choice_label,
+                choice.data["selected"],
+                " disabled" if choice.data["attrs"].get("disabled") or disabled else "",
+            )
+            for choice in field
+        ]
+    for choice_id, name, input_type, value, label, selected, off in choices:
+        choice_id = _text(choice_id)
+        checked = " checked" if selected else ""
         items.append(
             f'\n      <div class="nhsuk-{kind}__item">\n'
-            f'        <input class="nhsuk-{kind}__input" id="{choice_id}" name="{_text(data["name"])}" '
-            f'type="{_text(data["type"])}" value="{_string_s(data["value"])}"{checked}{off}>\n'
+            f'        <input class="nhsuk-{kind}__input" id="{choice_id}" name="{_text(name)}" '
+            f'type="{_text(input_type)}" value="{_string_s(value)}"{checked}{off}>\n'
             f'        <label class="nhsuk-label nhsuk-{kind}__label" for="{choice_id}">'
-            f"{_text(choice.choice_label)}</label>\n      </div>\n      "
+            f"{_text(label)}</label>\n      </div>\n      "
         )
     extra = field.field.widget.attrs.get("class")
     extra = f" {_text(extra)}" if extra else ""

@@ -8,6 +8,7 @@ import copy
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.forms.formsets import BaseFormSet
+from django.utils.safestring import mark_safe
 
 from .fields import NHSDateInput, width_class_for
 from .widget_html import render_widget
@@ -225,3 +226,51 @@ def nhsuk_field(context, field: BoundField):
     from .field_html import FIELD_OPTIONS, render_field  # it builds on this module's filters
 
     return render_field(field, **{name: context.get(name) for name in FIELD_OPTIONS})
+
+
+@register.filter
+def as_nhsuk_field(field):
+    """``{{ field|as_nhsuk_field }}``: what ``{{ field|as_crispy_field }}`` gives with this pack, without
+    rendering ``nhsuk/field.html`` around the tag it calls. A form with a helper (which may name
+    another template and options) goes through crispy as before."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    from .field_html import render_field
+
+    if not isinstance(field, BoundField) or getattr(field.form, "helper", None) is not None:
+        return as_crispy_field(field)
+    return render_field(field, form_show_errors=True, form_show_labels=True, label_class="")
+
+
+def _non_field_errors(form) -> str:
+    """``nhsuk/errors.html``."""
+    errors = form.non_field_errors()
+    if not errors:
+        return "\n"
+    from .widget_html import _text
+
+    messages = "<br>".join(
+        f'<span class="nhsuk-u-visually-hidden">Error: </span>{_text(error)}' for error in errors
+    )
+    prefix = _text(form.prefix) if form.prefix else "form"
+    return (
+        '\n<div class="nhsuk-form-group nhsuk-form-group--error">\n'
+        f'  <span class="nhsuk-error-message" id="{prefix}-non-field-errors">{messages}</span>\n</div>\n\n'
+    )
+
+
+@register.filter
+def as_nhsuk_form(form):
+    """``{{ form|as_nhsuk_form }}``: what ``{{ form|crispy }}`` gives with this pack (the form's
+    non-field errors, then each field), without rendering ``nhsuk/uni_form.html`` and its include
+    around the fields. Formsets go through crispy as before."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+
+    from .field_html import render_field
+
+    if not isinstance(form, forms.BaseForm):
+        return as_crispy_form(form)
+    fields = "".join(
+        render_field(field, form_show_errors=True, form_show_labels=True, label_class="") for field in form
+    )
+    return mark_safe(f"\n{_non_field_errors(form)}\n{fields}\n")  # noqa: S308 -- escaped as the templates did

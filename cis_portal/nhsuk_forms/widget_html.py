@@ -110,6 +110,33 @@ def _select(widget: dict) -> str:
     return "".join(parts)
 
 
+def _plain_select(widget: forms.Select, name: str, value, attrs: dict) -> str:
+    """``_select(widget.get_context(name, value, attrs)["widget"])`` for Django's own ``Select``,
+    without an option dict (and a copy of its attrs) for each of its options."""
+    values = widget.format_value(value)
+    parts = [f'<select name="{_text(name)}"{_attrs(widget.build_attrs(widget.attrs, attrs))}>']
+    has_selected = False
+    for option_value, option_label in widget.choices:
+        option_value = "" if option_value is None else option_value
+        if isinstance(option_label, list | tuple):
+            group_name, choices = option_value, option_label
+        else:
+            group_name, choices = None, ((option_value, option_label),)
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_text(group_name)}">')
+        for choice_value, choice_label in choices:
+            selected = not has_selected and str(choice_value) in values
+            has_selected |= selected
+            parts.append(
+                f'\n  <option value="{_string_s(choice_value)}"{" selected" if selected else ""}>'
+                f"{_text(choice_label)}</option>\n"
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
 def renders_in_python(widget: forms.Widget) -> bool:
     """Whether ``render_widget`` draws this widget itself rather than through its template."""
     return (
@@ -124,6 +151,8 @@ def render_widget(widget: forms.Widget, name: str, value, attrs: dict, renderer)
     """``widget.render(name, value, attrs, renderer)``, without templates where they are Django's own."""
     if not renders_in_python(widget):
         return widget.render(name=name, value=value, attrs=attrs, renderer=renderer)
+    if type(widget) is forms.Select:
+        return mark_safe(_plain_select(widget, name, value, attrs).strip())  # noqa: S308
     context = widget.get_context(name, value, attrs)["widget"]
     if widget.template_name == TEXTAREA_TEMPLATE:
         html = _textarea(context)

@@ -1,4 +1,4 @@
-"""Reads built and compiled once per connection (``authenticators.selectors.compiled``)."""
+"""Reads built and compiled once per connection (``cis_portal.compiled_queries``)."""
 
 import pytest
 from django.db import connection
@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from authenticators import selectors, services
 from authenticators.models import Application, Authenticator, UserGroup
-from authenticators.selectors.compiled import PLACEHOLDER, CompiledQuery
+from cis_portal.compiled_queries import PLACEHOLDER, CompiledQuery
 
 
 @pytest.mark.django_db
@@ -24,14 +24,15 @@ def test_a_compiled_query_is_built_once_and_runs_with_each_value(planned_organis
         rows = [names.rows(planned_organisation.pk), names.rows(other_organisation.pk), names.rows(-1)]
 
     assert rows == [[("Reception", 4)], [("Dentists", 3)], []]
-    assert built == [PLACEHOLDER]
+    assert built[0] == PLACEHOLDER
+    assert len(built) == 2  # once with the placeholder and once with another value, never again
     assert len(queries) == 3
 
 
 @pytest.mark.django_db
 def test_a_compiled_query_gives_values_as_the_orm_does(catalogue):
     booleans = CompiledQuery(
-        lambda _: Authenticator.objects.order_by("slug").values_list("slug", "cis1_supported", "hardware")
+        lambda: Authenticator.objects.order_by("slug").values_list("slug", "cis1_supported", "hardware"), ()
     )
 
     assert booleans.rows() == list(
@@ -42,11 +43,27 @@ def test_a_compiled_query_gives_values_as_the_orm_does(catalogue):
 
 
 @pytest.mark.django_db
-def test_a_compiled_query_refuses_a_parameter_that_is_not_the_placeholder():
-    fixed = CompiledQuery(lambda organisation_id: UserGroup.objects.filter(head_count=7).values_list("pk"))
+def test_a_compiled_query_refuses_a_parameter_the_orm_changed(planned_organisation):
+    changed = CompiledQuery(
+        lambda organisation_id: UserGroup.objects.filter(head_count__gt=organisation_id - 1)
+    )
 
     with pytest.raises(ValueError, match="placeholder"):
-        fixed.rows(1)
+        changed.rows(1)
+
+
+@pytest.mark.django_db
+def test_a_compiled_query_keeps_its_own_constants(planned_organisation, other_organisation):
+    services.save_user_group(other_organisation, name="Dentists", head_count=3, application_slugs=[])
+    services.save_user_group(other_organisation, name="Nurses", head_count=7, application_slugs=[])
+    sevens = CompiledQuery(
+        lambda organisation_id: UserGroup.objects.filter(
+            organisation_id=organisation_id, head_count=7
+        ).values_list("name")
+    )
+
+    assert sevens.rows(other_organisation.pk) == [("Nurses",)]
+    assert sevens.rows(planned_organisation.pk) == []
 
 
 @pytest.mark.django_db

@@ -2,15 +2,19 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 from django.urls import reverse
 
 from organisations.access import (
+    PLAN_ROLES,
+    WIZARD_ROLES,
     OrganisationAccess,
+    access_for_ods_code,
     is_national_admin,
     organisation_access,
     ra_provider_for_user,
 )
-from organisations.models import Role
+from organisations.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +78,53 @@ def test_is_national_admin_asks_the_database_once_per_user_object(
 
     assert answers == [True, True, False, False]
     assert is_national_admin(AnonymousUser()) is False
+
+
+def test_access_for_ods_code_loads_the_organisation_its_icb_and_the_asked_relations_in_one_query(
+    organisation, icb, org_admin, django_assert_num_queries
+):
+    Membership.objects.create(organisation=organisation, user=org_admin, role=Role.IT_LEAD)
+
+    with django_assert_num_queries(1):
+        access = access_for_ods_code(
+            org_admin, "a81001", WIZARD_ROLES, organisation_related=("readiness_journey",)
+        )
+        assert access.organisation == organisation
+        assert access.organisation.icb.name == icb.name
+        assert getattr(access.organisation, "readiness_journey", None) is None
+    assert access.roles == {Role.ORG_ADMIN, Role.IT_LEAD}
+
+
+def test_access_for_ods_code_in_turn_for_two_users_and_organisations_gives_each_their_own(
+    organisation, other_organisation, org_admin, other_org_admin, it_lead
+):
+    asked = [
+        (org_admin, "A81001"),
+        (other_org_admin, "B82002"),
+        (it_lead, "A81001"),
+        (org_admin, "A81001"),
+    ]
+
+    answers = [access_for_ods_code(user, code, PLAN_ROLES) for user, code in asked]
+
+    assert [(a.organisation.ods_code, a.organisation.icb.ods_code, a.roles) for a in answers] == [
+        ("A81001", "QE1", {Role.ORG_ADMIN}),
+        ("B82002", "QWO", {Role.ORG_ADMIN}),
+        ("A81001", "QE1", {Role.IT_LEAD}),
+        ("A81001", "QE1", {Role.ORG_ADMIN}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("user", "code", "roles"),
+    [
+        ("org_admin", "B82002", WIZARD_ROLES),  # another organisation's code
+        ("org_admin", "Z99999", WIZARD_ROLES),  # no such organisation
+        ("it_lead", "A81001", WIZARD_ROLES),  # a member, but not in a role the page admits
+    ],
+)
+def test_access_for_ods_code_answers_404_to_anyone_the_page_does_not_admit(
+    request, organisation, other_organisation, other_org_admin, user, code, roles
+):
+    with pytest.raises(Http404):
+        access_for_ods_code(request.getfixturevalue(user), code, roles)

@@ -267,3 +267,27 @@ def test_home_lists_only_the_users_own_claims_still_waiting(client, icb, org_adm
     ) in content
     assert "Mill Lane Surgery" not in content
     assert "Someone Else" not in content
+
+
+def test_home_of_two_users_in_turn_shows_each_only_their_own_organisations_and_claims(
+    client, icb, organisation, other_organisation, org_admin, other_org_admin
+):
+    services.submit_claim(
+        other_org_admin, ods_code="A81236", organisation_name="Canal Street Surgery",
+        organisation_type="gp_practice", icb=icb,
+    )  # fmt: skip
+    pages = []
+    for user in (org_admin, other_org_admin, org_admin):
+        client.force_login(user)
+        pages.append(client.get("/").content.decode())
+
+    ours, theirs, ours_again = (
+        re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page) for page in pages
+    )
+    assert ours == ours_again
+    assert "Riverside Surgery" in ours
+    assert "Hillside Surgery" not in ours
+    assert "Canal Street Surgery" not in ours
+    assert "Hillside Surgery" in theirs
+    assert "Canal Street Surgery (A81236)" in theirs
+    assert "Riverside Surgery" not in theirs

@@ -16,7 +16,7 @@ from django.template.loader import get_template
 from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 
-from cis_portal.nhsuk_forms import NHSDateField, TelInput
+from cis_portal.nhsuk_forms import NHSDateField, NHSFormHelper, TelInput
 from cis_portal.nhsuk_forms.field_html import render_field
 
 from .test_nhsuk_forms import VALID_DATA, EveryWidgetForm, render
@@ -152,3 +152,79 @@ def test_the_field_template_and_the_crispy_filter_give_the_python_markup():
         assert get_template("nhsuk/field.html").render({**options, "field": field}) == markup
         assert markup in whole_form
     assert whole_form.count('<div id="div_id_') == len(form.visible_fields()) == 13
+
+
+@pytest.mark.parametrize("make_form", FORMS.values(), ids=FORMS.keys())
+def test_the_nhsuk_field_filter_is_exactly_the_crispy_filter(make_form):
+    form = make_form()
+    form.is_valid()
+
+    for field in form:
+        expected = render("{{ field|as_crispy_field }}", field=field)
+
+        assert render("{% load nhsuk %}{{ field|as_nhsuk_field }}", field=field) == expected, field.name
+
+
+def test_the_nhsuk_field_filter_leaves_a_form_with_a_helper_to_crispy():
+    form = EveryWidgetForm()
+    form.helper = NHSFormHelper(form)
+    form.helper.form_show_labels = False
+
+    for field in form:
+        expected = render("{{ field|as_crispy_field }}", field=field)
+
+        assert render("{% load nhsuk %}{{ field|as_nhsuk_field }}", field=field) == expected, field.name
+    assert "nhsuk-u-visually-hidden" in expected
+
+
+def _non_field_errors_form(prefix=None):
+    form = EveryWidgetForm(data={**VALID_DATA, "full_name": ""}, prefix=prefix)
+    form.is_valid()
+    form.add_error(None, "The whole form is wrong & <bad>")
+    form.add_error(None, lazy_text("And again"))
+    return form
+
+
+@pytest.mark.parametrize(
+    "make_form",
+    [*FORMS.values(), _non_field_errors_form, lambda: _non_field_errors_form(prefix='p"x')],
+    ids=[*FORMS.keys(), "non-field errors", "non-field errors, prefixed"],
+)
+def test_the_nhsuk_form_filter_is_exactly_the_crispy_filter(make_form):
+    form = make_form()
+    form.is_valid()
+
+    expected = render("{{ form|crispy }}", form=form)
+
+    assert render("{% load nhsuk %}{{ form|as_nhsuk_form }}", form=form) == expected
+    assert ("-non-field-errors" in expected) == bool(form.non_field_errors())
+
+
+class ChoicesForm(forms.Form):
+    one = forms.ChoiceField(
+        widget=forms.RadioSelect, choices=[(None, "None <0>"), (1, "One"), ("1", "One again")]
+    )
+    many = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple(attrs={"id": "own-id", "disabled": True}),
+        choices=[("a", "A"), ("b", lazy_text("B & b")), ("c", mark_safe("<i>C</i>"))],
+    )
+    grouped = forms.ChoiceField(widget=forms.RadioSelect, choices=[("Group", [("x", "X"), ("y", "Y")])])
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        ChoicesForm(),
+        ChoicesForm(initial={"one": 1, "many": ["a", "c"]}),
+        ChoicesForm(data={"one": "1", "many": ["b", "nope"], "grouped": "y"}),
+        ChoicesForm(auto_id=False, data={"many": ["a"]}),
+    ],
+)
+def test_radios_and_checkboxes_drawn_without_bound_widgets_are_exactly_the_templates(form):
+    form.is_valid()
+
+    for field in form:
+        for options in ({}, {"form_show_labels": True, "form_show_errors": True}):
+            expected = REFERENCE.render(Context({**options, "field": field}))
+
+            assert render_field(field, **options) == expected, field.name

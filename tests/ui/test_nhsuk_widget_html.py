@@ -68,6 +68,19 @@ CASES = [
     ("select multiple", forms.SelectMultiple(choices=GROUPED_CHOICES), ["north", "3"], {}),
     ("null boolean select", forms.NullBooleanSelect(), True, {}),
     ("select no choices", forms.Select(choices=[]), None, {}),
+    (
+        "select none values",
+        forms.Select(choices=[(None, "Nothing"), ("Group", [(None, "None in a group"), ("x", "X")])]),
+        "",
+        {"id": "id_n"},
+    ),
+    ("select one of equal values", forms.Select(choices=[(1, "One"), ("1", "One again")]), "1", {}),
+    (
+        "select with own attrs",
+        forms.Select(attrs={"class": "own", "disabled": True}, choices=[("a", "A")]),
+        "a",
+        {},
+    ),
 ]
 
 
