@@ -18,6 +18,21 @@ LIMIT_MESSAGE = "You have asked for too many emails in a short time. Wait"
 
 
 @pytest.fixture(autouse=True)
+def one_rate_limit_window(monkeypatch):
+    """django-ratelimit's clock stands still, so a test's requests all fall in one window: on the real
+    clock a window can end mid-test (each key's window ends at its own second of the hour), and the
+    count starts again from nothing (seen once in CI)."""
+    import time
+
+    import django_ratelimit.core
+
+    now = time.time()
+    monkeypatch.setattr(
+        django_ratelimit.core, "time", type("StillTime", (), {"time": staticmethod(lambda: now)})
+    )
+
+
+@pytest.fixture(autouse=True)
 def every_link_distinct(monkeypatch):
     """A clock that moves 2 seconds per reading, so each request signs a different link and would
     send its own email (as requests spread over a few seconds do) unless the rate limit stops it."""
