@@ -71,8 +71,13 @@ def test_smtp_outage_then_recovery_delivers_each_email_once(celery_worker, smtp_
     smtp_sink.stop()
     emails = queue_emails(3, "outage")
 
+    # The attempt is counted (committed) before the worker talks to SMTP and the error is saved after,
+    # so wait for the error itself.
     wait_for(
-        lambda: OutboundEmail.objects.filter(status="pending", attempts__gte=1).count() == 3,
+        lambda: (
+            OutboundEmail.objects.filter(status="pending", attempts__gte=1).exclude(last_error="").count()
+            == 3
+        ),
         message="the worker never tried to send while SMTP was down",
     )
     assert all(
@@ -187,4 +192,7 @@ def test_two_senders_of_the_same_email_send_it_once(transactional_db, settings):
     assert sorted(box["result"] for box in boxes) == ["pending", "sent"]
     assert len(handler.messages) == 1
     email.refresh_from_db()
-    assert (email.status, email.attempts) == ("sent", 1)
+    # The second sender may count its claim as an attempt before it finds the first one sending (the
+    # claim commits before the row is locked for SMTP, so a killed worker leaves its lease behind).
+    assert email.status == "sent"
+    assert email.attempts in (1, 2)
