@@ -15,6 +15,7 @@ transaction, never brings back a token that already names other data in the cach
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from django.core.cache import cache
 from django.db import connection, models
 from django.db.migrations.operations.base import Operation
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 REFERENCE_DATA = 0
 CACHE_SECONDS = 24 * 60 * 60
@@ -79,10 +82,18 @@ def cached(name: str, organisation_id: int, compute: Callable[[], object], *, pa
     key = ":".join(
         ["data-version", name, str(organisation_id), version_key(organisation_id), *map(str, parts)]
     )
-    entry = cache.get(key)
+    try:
+        entry = cache.get(key)
+    except Exception:
+        # The cache is a speed-up: with it down (Redis unreachable), pages are worked out afresh.
+        logger.exception("Cache unavailable; %s worked out afresh", name)
+        entry = None
     if entry is None or _has_passed(entry):
         entry = compute()
-        cache.set(key, entry, CACHE_SECONDS)
+        try:
+            cache.set(key, entry, CACHE_SECONDS)
+        except Exception:
+            logger.exception("Cache unavailable; %s not kept", name)
     return entry.value if isinstance(entry, ValidUntil) else entry
 
 

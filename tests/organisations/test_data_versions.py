@@ -244,3 +244,14 @@ def test_the_untracked_table_check_catches_a_table_without_triggers(organisation
     assert_reads_only_tracked_tables(lambda: list(InventoryEntry.objects.filter(organisation=organisation)))
     with pytest.raises(AssertionError, match="organisations_membership"):
         assert_reads_only_tracked_tables(lambda: list(Membership.objects.filter(organisation=organisation)))
+
+
+def test_with_the_cache_down_values_are_worked_out_afresh(organisation, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+        }
+    }
+    assert cached("count", organisation.pk, lambda: 41 + 1) == 42
+    assert "Cache unavailable" in caplog.text
