@@ -7,6 +7,7 @@ runs the SQL with the new parameters, turning the rows into values or model inst
 their ``select_related`` relations) with the ORM's own converters and populators.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,6 +25,19 @@ class _Compiled:
     # Each of the SQL's parameters: (which value it takes, None) or (None, the query's own constant).
     parameters: list[tuple[int | None, object]]
     populators: tuple | None = None  # for instances(), worked out when first asked for
+
+
+def _is_date(value) -> bool:
+    """A date or time, or the text SQLite's backend turns one into."""
+    if isinstance(value, datetime.date):
+        return True
+    if isinstance(value, str) and value[:1].isdigit():
+        try:
+            datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return False
+        return True
+    return False
 
 
 def _alternate(placeholder):
@@ -67,6 +81,11 @@ class CompiledQuery:
         parameters = []
         for param, other in zip(params, other_params, strict=True):
             if type(param) is type(other) and param == other:
+                if _is_date(param):
+                    # "today" worked out while building would stay in the SQL for the connection's life.
+                    raise ValueError(
+                        f"{self._build.__qualname__}: a date must be a placeholder, not a constant"
+                    )
                 parameters.append((None, param))
                 continue
             matching = [

@@ -158,3 +158,18 @@ def test_instances_refuse_what_they_would_silently_drop(db):
         annotated.instances(1)
     with pytest.raises(ValueError, match="prefetch_related"):
         prefetching.instances(1)
+
+
+@pytest.mark.django_db
+def test_a_date_worked_out_while_building_is_refused():
+    import datetime
+
+    from organisations.models import Membership
+
+    query = CompiledQuery(
+        lambda user_id: Membership.objects.filter(
+            user_id=user_id, created_at__date__lte=datetime.date(2026, 1, 1)
+        )
+    )
+    with pytest.raises(ValueError, match="a date must be a placeholder"):
+        query.rows()
