@@ -5,7 +5,8 @@ each remembering to: services, the admin, ``QuerySet.update``, ``bulk_create``, 
 deletes and raw SQL alike. A value cached under an organisation's token (``cached``) therefore
 cannot outlive the organisation's next committed write. Reference data that every organisation's
 pages show (the authenticator catalogue, training modules, the RA directory, ICBs) has one token
-of its own, scope 0, read in the same query.
+of its own, scope 0, read in the same query. An RA provider's work (the requests routed to it, as
+the triage list shows them) has a scope too, the provider's id negated (``provider_scope``).
 
 A table is tracked by a migration in the app that owns it (``TrackDataVersion``). Tokens are
 random rather than counters, so a database restored from a backup, or a test's rolled-back
@@ -44,8 +45,13 @@ class DataVersion(models.Model):
         return f"Data version of {self.scope or 'reference data'}: {self.token}"
 
 
+def provider_scope(provider_id: int) -> int:
+    """The scope of the requests routed to an RA provider: negative, so never an organisation's id."""
+    return -provider_id
+
+
 def version_key(organisation_id: int) -> str:
-    """The organisation's and the reference data's tokens, as one string (one query).
+    """The organisation's (or another scope's) and the reference data's tokens, as one string (one query).
 
     Read it *before* the data a cached value is built from: a write committed in between then
     changes the key, and the value cached under the old key is never read again.
@@ -73,11 +79,20 @@ class ValidUntil:
     moment: datetime.datetime | None
 
 
-def cached(name: str, organisation_id: int, compute: Callable[[], object], *, parts: tuple = ()) -> object:
+def cached(
+    name: str,
+    organisation_id: int,
+    compute: Callable[[], object],
+    *,
+    parts: tuple = (),
+    keep_seconds: int = CACHE_SECONDS,
+) -> object:
     """``compute()``, kept in the cache until the organisation's data or the reference data change.
+    ``organisation_id`` may be another scope: ``provider_scope(id)`` for a provider's requests.
 
     ``parts`` are whatever else the value depends on (the day, the viewer's roles, the language).
     ``compute`` may return a ``ValidUntil``: its value is returned, and computed afresh from its moment on.
+    ``keep_seconds`` bounds the memory an entry holds, not what it shows: the key does that.
     """
     key = ":".join(
         ["data-version", name, str(organisation_id), version_key(organisation_id), *map(str, parts)]
@@ -91,7 +106,7 @@ def cached(name: str, organisation_id: int, compute: Callable[[], object], *, pa
     if entry is None or _has_passed(entry):
         entry = compute()
         try:
-            cache.set(key, entry, CACHE_SECONDS)
+            cache.set(key, entry, keep_seconds)
         except Exception:
             logger.exception("Cache unavailable; %s not kept", name)
     return entry.value if isinstance(entry, ValidUntil) else entry
@@ -101,15 +116,22 @@ def _has_passed(entry) -> bool:
     return isinstance(entry, ValidUntil) and entry.moment is not None and timezone.now() >= entry.moment
 
 
-def tracked_tables() -> set[str]:
-    """Tables whose writes change a token, read from the database's own triggers."""
+def tracked_tables(*, for_providers: bool = False) -> set[str]:
+    """Tables whose writes change an organisation's or the reference data's token, read from the
+    database's own triggers; ``for_providers``: those whose writes change a provider's token
+    (``TrackDataVersion(provider=True)``, ``TrackShownColumns``)."""
+    kinds = ("_data_version_provider_", "_data_version_shown_")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             query = "SELECT event_object_table, trigger_name FROM information_schema.triggers"
         else:
             query = "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'"
         cursor.execute(query)
-        return {table for table, trigger in cursor.fetchall() if "_data_version_" in trigger}
+        return {
+            table
+            for table, trigger in cursor.fetchall()
+            if "_data_version_" in trigger and any(kind in trigger for kind in kinds) == for_providers
+        }
 
 
 # --- Triggers ------------------------------------------------------------------------------------
@@ -125,6 +147,7 @@ class Owner:
     column: str = ""  # the organisation's id on the row itself ("organisation_id"; "id" on organisations)
     parent_table: str = ""  # or through a parent row: ``column`` holds the parent's id
     parent_column: str = "organisation_id"
+    provider: bool = False  # ``column`` holds an RA provider's id: the scope is ``provider_scope`` of it
 
     def __post_init__(self):
         # The names are written into trigger SQL, so only plain identifiers are accepted.
@@ -132,10 +155,17 @@ class Owner:
             if name and not IDENTIFIER.fullmatch(name):
                 raise ValueError(f"Not a plain SQL identifier: {name!r}")
 
+    @property
+    def trigger_label(self) -> str:
+        """Names this tracking's triggers apart from the organisation's on the same table."""
+        return "provider_" if self.provider else ""
+
     def scope_sql(self, row: str) -> str:
         """SQL for the scope of ``row`` (a row alias: NEW, OLD or a transition table's alias)."""
         if not self.column:
             return str(REFERENCE_DATA)
+        if self.provider:
+            return f'COALESCE(-{row}."{self.column}", {REFERENCE_DATA})'
         if self.parent_table:
             return (
                 f'COALESCE((SELECT p."{self.parent_column}" FROM "{self.parent_table}" p '  # noqa: S608
@@ -145,7 +175,8 @@ class Owner:
 
 
 def _postgresql_sql(table: str, owner: Owner) -> tuple[list[str], list[str]]:
-    function = f"{table}_data_version_fn"
+    name = f"{table}_data_version_{owner.trigger_label}"
+    function = f"{name}fn"
 
     def bump(rows: str) -> str:
         return (
@@ -171,14 +202,11 @@ END $$"""
         ("delete", "OLD TABLE AS old_rows"),
     ):
         forwards.append(
-            f'CREATE TRIGGER "{table}_data_version_{event}" AFTER {event.upper()} ON "{table}" '
+            f'CREATE TRIGGER "{name}{event}" AFTER {event.upper()} ON "{table}" '
             f'REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION "{function}"()'
         )
     backwards = [
-        *(
-            f'DROP TRIGGER IF EXISTS "{table}_data_version_{event}" ON "{table}"'
-            for event in ("insert", "update", "delete")
-        ),
+        *(f'DROP TRIGGER IF EXISTS "{name}{event}" ON "{table}"' for event in ("insert", "update", "delete")),
         f'DROP FUNCTION IF EXISTS "{function}"()',
     ]
     return forwards, backwards
@@ -192,12 +220,13 @@ def _sqlite_sql(table: str, owner: Owner) -> tuple[list[str], list[str]]:
             "ON CONFLICT(scope) DO UPDATE SET token = excluded.token;"
         )
 
+    name = f"{table}_data_version_{owner.trigger_label}"
     bodies = {"insert": bump("NEW"), "update": bump("OLD") + " " + bump("NEW"), "delete": bump("OLD")}
     forwards = [
-        f'CREATE TRIGGER "{table}_data_version_{event}" AFTER {event.upper()} ON "{table}" BEGIN {body} END'
+        f'CREATE TRIGGER "{name}{event}" AFTER {event.upper()} ON "{table}" BEGIN {body} END'
         for event, body in bodies.items()
     ]
-    backwards = [f'DROP TRIGGER IF EXISTS "{table}_data_version_{event}"' for event in bodies]
+    backwards = [f'DROP TRIGGER IF EXISTS "{name}{event}"' for event in bodies]
     return forwards, backwards
 
 
@@ -220,14 +249,21 @@ class TrackDataVersion(Operation):
     reduces_to_sql = True
 
     def __init__(
-        self, table: str, column: str = "", parent_table: str = "", parent_column: str = "organisation_id"
+        self,
+        table: str,
+        column: str = "",
+        parent_table: str = "",
+        parent_column: str = "organisation_id",
+        provider: bool = False,
     ):
         self.table = table
-        self.owner = Owner(column=column, parent_table=parent_table, parent_column=parent_column)
+        self.owner = Owner(
+            column=column, parent_table=parent_table, parent_column=parent_column, provider=provider
+        )
 
     def deconstruct(self):
         kwargs = {"table": self.table}
-        for name in ("column", "parent_table", "parent_column"):
+        for name in ("column", "parent_table", "parent_column", "provider"):
             if getattr(self.owner, name) != getattr(Owner(), name):
                 kwargs[name] = getattr(self.owner, name)
         return self.__class__.__qualname__, [], kwargs
@@ -244,4 +280,115 @@ class TrackDataVersion(Operation):
             schema_editor.execute(statement, params=None)
 
     def describe(self):
-        return f"Track writes to {self.table} in its organisation's data version"
+        whose = "its provider's" if self.owner.provider else "its organisation's"
+        return f"Track writes to {self.table} in {whose} data version"
+
+
+@dataclass(frozen=True)
+class ShownColumns:
+    """Columns of ``table`` that a provider's pages show beside its rows of ``child_table`` (an
+    organisation's name beside its requests): a change to one of them is a change to that provider's
+    work. ``child_column`` on the child row holds the row's id; ``provider_column`` its provider's."""
+
+    table: str
+    columns: tuple[str, ...]
+    child_table: str
+    child_column: str
+    provider_column: str = "provider_id"
+
+    def __post_init__(self):
+        for name in (self.table, *self.columns, self.child_table, self.child_column, self.provider_column):
+            if not IDENTIFIER.fullmatch(name):
+                raise ValueError(f"Not a plain SQL identifier: {name!r}")
+
+    @property
+    def name(self) -> str:
+        return f"{self.table}_data_version_shown_"
+
+    def _providers_of(self, ids_sql: str, random_sql: str) -> str:
+        return (
+            "INSERT INTO organisations_dataversion (scope, token) "  # noqa: S608 (identifiers checked)
+            f"SELECT s.scope, {random_sql} FROM ("
+            f'SELECT DISTINCT -c."{self.provider_column}" AS scope FROM "{self.child_table}" c '
+            f'WHERE c."{self.child_column}" IN ({ids_sql})) s WHERE true ORDER BY s.scope '
+            "ON CONFLICT (scope) DO UPDATE SET token = EXCLUDED.token;"
+        )
+
+    def postgresql_sql(self) -> tuple[list[str], list[str]]:
+        old = ", ".join(f'o."{column}"' for column in self.columns)
+        new = ", ".join(f'n."{column}"' for column in self.columns)
+        changed = (
+            'SELECT n."id" FROM new_rows n JOIN old_rows o ON o."id" = n."id" '  # noqa: S608 (identifiers checked)
+            f"WHERE ({old}) IS DISTINCT FROM ({new})"
+        )
+        bump = self._providers_of(changed, "md5(random()::text || clock_timestamp()::text)")
+        forwards = [
+            f"""CREATE OR REPLACE FUNCTION "{self.name}fn"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    {bump}
+    RETURN NULL;
+END $$""",
+            f'CREATE TRIGGER "{self.name}update" AFTER UPDATE ON "{self.table}" '
+            "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+            f'FOR EACH STATEMENT EXECUTE FUNCTION "{self.name}fn"()',
+        ]
+        backwards = [
+            f'DROP TRIGGER IF EXISTS "{self.name}update" ON "{self.table}"',
+            f'DROP FUNCTION IF EXISTS "{self.name}fn"()',
+        ]
+        return forwards, backwards
+
+    def sqlite_sql(self) -> tuple[list[str], list[str]]:
+        changed = " OR ".join(f'OLD."{column}" IS NOT NEW."{column}"' for column in self.columns)
+        bump = self._providers_of('NEW."id"', "lower(hex(randomblob(16)))")
+        forwards = [
+            f'CREATE TRIGGER "{self.name}update" AFTER UPDATE OF {", ".join(self.columns)} ON "{self.table}" '
+            f"WHEN {changed} BEGIN {bump} END"
+        ]
+        return forwards, [f'DROP TRIGGER IF EXISTS "{self.name}update"']
+
+
+class TrackShownColumns(Operation):
+    """Migration operation: an UPDATE that changes one of ``columns`` of ``table`` changes the token
+    of every provider with a row of ``child_table`` that refers to the updated row (``ShownColumns``).
+    Inserts and deletes need no trigger: a new row has no children yet, and deleting one changes
+    (or is refused by) its children, whose own triggers fire."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, table: str, columns: list[str], child_table: str, child_column: str):
+        self.shown = ShownColumns(table, tuple(columns), child_table, child_column)
+
+    def deconstruct(self):
+        kwargs = {
+            "table": self.shown.table,
+            "columns": list(self.shown.columns),
+            "child_table": self.shown.child_table,
+            "child_column": self.shown.child_column,
+        }
+        return self.__class__.__qualname__, [], kwargs
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def _statements(self, vendor: str, index: int) -> list[str]:
+        if vendor == "postgresql":
+            return self.shown.postgresql_sql()[index]
+        if vendor == "sqlite":
+            return self.shown.sqlite_sql()[index]
+        raise NotImplementedError(
+            f"Data version triggers are written for PostgreSQL and SQLite, not {vendor}"
+        )
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        for statement in self._statements(schema_editor.connection.vendor, 0):
+            schema_editor.execute(statement, params=None)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        for statement in self._statements(schema_editor.connection.vendor, 1):
+            schema_editor.execute(statement, params=None)
+
+    def describe(self):
+        columns = ", ".join(self.shown.columns)
+        return f"Track changes to {columns} of {self.shown.table} in its providers' data versions"
