@@ -10,14 +10,15 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.models import Group
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.urls import Resolver404, resolve
 
 from cis_portal.compiled_queries import PLACEHOLDER, CompiledQuery
 
 from .models import Membership, Organisation, RAProvider, RATeamMembership, Role
+from .roles import NATIONAL_ADMINISTRATORS
 from .validators import normalise_ods_code
 
 # The readiness wizard and the team page: the organisation admin's.
@@ -136,16 +137,26 @@ def access_for_ods_code(
     return access
 
 
+# Asked on every admin page and several portal pages: compiled once per connection.
+TEAM_MEMBERSHIP = CompiledQuery(
+    lambda user_id: RATeamMembership.objects.filter(user_id=user_id).select_related("provider")
+)
+NATIONAL_ADMINISTRATORS_GROUP = CompiledQuery(
+    lambda user_id: Group.objects.filter(user=user_id, name=NATIONAL_ADMINISTRATORS).values_list("pk")
+)
+
+
 def ra_provider_for_user(user) -> RAProvider | None:
     """The RA provider whose team the user works in. RA team work is staff work (the triage list is
     in the admin site, and adding someone to a team makes them staff), so an account whose staff flag
     was taken away acts for no provider anywhere, not on some pages and not others."""
     if not (user.is_authenticated and user.is_staff):
         return None
-    # The membership with its provider in one query, cached on the user as the accessor caches it.
-    prefetch_related_objects(
-        [user], Prefetch("ra_team_membership", queryset=RATeamMembership.objects.select_related("provider"))
-    )
+    accessor = RATeamMembership._meta.get_field("user").remote_field
+    if not accessor.is_cached(user):
+        # Kept on the user as the ``ra_team_membership`` accessor keeps it, for the rest of the request.
+        memberships = TEAM_MEMBERSHIP.instances(user.pk)
+        accessor.set_cached_value(user, memberships[0] if memberships else None)
     membership = getattr(user, "ra_team_membership", None)
     return membership.provider if membership else None
 
@@ -153,14 +164,12 @@ def ra_provider_for_user(user) -> RAProvider | None:
 def is_national_admin(user) -> bool:
     """Asked several times a request (admin scoping, the admin's app list, pages' links): the answer
     is kept on the user object, for as long as Django keeps its permissions there (``_perm_cache``)."""
-    from .roles import NATIONAL_ADMINISTRATORS
-
     if not (user.is_authenticated and user.is_staff):
         return False
     if user.is_superuser:
         return True
     if not hasattr(user, "_is_national_admin"):
-        user._is_national_admin = user.groups.filter(name=NATIONAL_ADMINISTRATORS).exists()
+        user._is_national_admin = bool(NATIONAL_ADMINISTRATORS_GROUP.rows(user.pk))
     return user._is_national_admin
 
 

@@ -87,10 +87,10 @@ def test_rows_escape_what_people_typed_and_link_with_the_filters_kept(
     assert "Set up role-based access positions; Something else" in content
 
 
-def test_changelist_for_an_ra_team_member_takes_nine_queries_at_any_size(
+def test_changelist_for_an_ra_team_member_takes_eight_queries_at_any_size(
     client, ra_team_member, role_groups, organisation, org_admin, submit
 ):
-    """Session, user, the user's and their groups' permissions, the national-administrator check,
+    """Session, user, the permissions (the user's and their groups' in one), the national-administrator check,
     the team membership with its provider, the region filter's choices, the count, the page's rows."""
     client.force_login(ra_team_member)
     counts = []
@@ -102,7 +102,7 @@ def test_changelist_for_an_ra_team_member_takes_nine_queries_at_any_size(
         assert len(response.context["cl"].rows) == min(total, 50)
         counts.append(len(queries))
 
-    assert counts == [9, 9]
+    assert counts == [8, 8]
 
 
 def test_a_popup_list_is_written_by_djangos_own_tag(
