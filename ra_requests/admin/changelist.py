@@ -9,7 +9,7 @@ written and what goes in it; the markup is Django's own (classes, the checkbox a
 
 import html
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import result_headers
@@ -31,6 +31,17 @@ def describe_age(age) -> str:
         return f"{age.days} day{'s' if age.days != 1 else ''}"
     hours = age.seconds // 3600
     return f"{hours} hour{'s' if hours != 1 else ''}" if hours else "under an hour"
+
+
+def age_changes_at(created_at: datetime, now: datetime) -> datetime:
+    """When ``describe_age(now - created_at)`` next reads differently: the next whole hour of age,
+    or after a day, the next whole day."""
+    age = now - created_at
+    if age < timedelta(0):
+        return created_at
+    if age.days >= 1:
+        return created_at + timedelta(days=age.days + 1)
+    return created_at + timedelta(hours=age.seconds // 3600 + 1)
 
 
 def help_summary(ra_request: RARequest) -> str:
@@ -138,8 +149,21 @@ class TriageChangeList(ChangeList):
     def rows(self) -> list[SafeString]:
         cells = [CELLS[name] for name in self.list_display]
         page = self._page()
+        self.rows_written_at = page.now
         # Each cell escapes what it shows (_html), or shows only digits and fixed words.
         return [mark_safe("".join(cell(r, page) for cell in cells)) for r in self.result_list]  # noqa: S308
+
+    def rows_change_at(self) -> datetime | None:
+        """When the rows, as written, stop being true with no write: a request's age reads
+        differently, or its deadline passes and it turns overdue. None: only a write changes them."""
+        self.rows  # noqa: B018 - written already by the page; the time they were written for is needed
+        now, moments = self.rows_written_at, []
+        for ra_request in self.result_list:
+            moments.append(age_changes_at(ra_request.created_at, now))
+            due = ra_request.sla_due_at()
+            if due is not None and not ra_request.is_paused and due >= now:
+                moments.append(due)
+        return min(moments, default=None)
 
     def _page(self) -> Page:
         sentinel = "ra-request-id"  # survives reversing and quoting unchanged

@@ -1,11 +1,12 @@
 """The RA request admin: triage list, change form with named actions, bulk actions."""
 
+import functools
 import re
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, F, Q, When
 from django.http import HttpResponseRedirect
@@ -15,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
+from organisations.access import ra_provider_for_user
 from organisations.models import Organisation
 
 from .. import services
@@ -26,6 +28,7 @@ from .filters import AssignmentFilter, HelpNeededFilter, RegionFilter, SLAStateF
 from .forms import RARequestAdminForm
 from .paginator import TableEstimatePaginator
 from .scoping import ProviderScopedAdminMixin
+from .triage_cache import can_cache, serve
 
 REFERENCE_PATTERN = re.compile(r"(?:RA-?)?0*(\d{1,12})", re.IGNORECASE)
 
@@ -132,7 +135,15 @@ class RARequestAdmin(ProviderScopedAdminMixin, SimpleHistoryAdmin):
         return TriageChangeList
 
     def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {"title": "RA requests", **(extra_context or {})})
+        draw_page = functools.partial(
+            super().changelist_view, request, {"title": "RA requests", **(extra_context or {})}
+        )
+        provider = None if self.sees_everything(request) else ra_provider_for_user(request.user)
+        if provider is None or not can_cache(request):
+            return draw_page()
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return serve(request, provider, draw_page)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         ra_request = self.get_object(request, object_id)
