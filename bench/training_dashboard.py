@@ -87,9 +87,10 @@ def build(size: int, lead_email: str):
 
 def main() -> None:
     with django_test_database():
-        from django.core.cache import cache
         from django.test import Client
         from django.urls import reverse
+
+        from organisations.data_versions import page_cache
 
         pages, completions = {}, {}
         for size in SIZES:
@@ -100,7 +101,7 @@ def main() -> None:
 
         def get(size, *, cold):
             if cold:
-                cache.clear()  # as after any change to the organisation's records
+                page_cache.clear()  # as after any change to the organisation's records
             client, url = pages[size]
             response = client.get(url)
             assert response.status_code == 200, response.status_code

@@ -186,7 +186,22 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cis-portal"}
-    )
+    ),
+    # Pages and figures kept under data versions (organisations/data_versions.py): apart from the
+    # rate limits' counts, so many kept pages never push a count out of a local-memory cache.
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "pages",
+        }
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "cis-portal-pages",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    ),
 }
 # django-ratelimit is used as a library (not in INSTALLED_APPS): its system checks only know
 # memcached and django-redis by name, while Django's own RedisCache counts with Redis INCR, which is

@@ -21,15 +21,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection, models
 from django.db.migrations.operations.base import Operation
 from django.utils import timezone
+from django.utils.connection import ConnectionProxy
 
 logger = logging.getLogger(__name__)
 
 REFERENCE_DATA = 0
 CACHE_SECONDS = 24 * 60 * 60
+# Values and pages kept under data versions have a cache of their own (settings.CACHES["pages"]), so
+# however many are kept, they never push the rate limits' counts out of a local-memory cache.
+page_cache = ConnectionProxy(caches, "pages")
 
 
 class DataVersion(models.Model):
@@ -98,7 +102,7 @@ def cached(
         ["data-version", name, str(organisation_id), version_key(organisation_id), *map(str, parts)]
     )
     try:
-        entry = cache.get(key)
+        entry = page_cache.get(key)
     except Exception:
         # The cache is a speed-up: with it down (Redis unreachable), pages are worked out afresh.
         logger.exception("Cache unavailable; %s worked out afresh", name)
@@ -106,7 +110,7 @@ def cached(
     if entry is None or _has_passed(entry):
         entry = compute()
         try:
-            cache.set(key, entry, keep_seconds)
+            page_cache.set(key, entry, keep_seconds)
         except Exception:
             logger.exception("Cache unavailable; %s not kept", name)
     return entry.value if isinstance(entry, ValidUntil) else entry

@@ -19,13 +19,15 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
-    """Rate limits count in the cache (local memory in tests): each test starts with none used.
-    Never clears a shared cache such as Redis (clear() there flushes the whole database)."""
+    """Rate limits count in the cache, and pages are kept in another (local memory in tests): each
+    test starts with neither. Never clears a shared cache such as Redis (clear() there flushes the
+    whole database)."""
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
-    if isinstance(caches["default"], LocMemCache):
-        caches["default"].clear()
+    for alias in ("default", "pages"):
+        if isinstance(caches[alias], LocMemCache):
+            caches[alias].clear()
 
 
 @pytest.fixture

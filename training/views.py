@@ -1,7 +1,6 @@
 from pathlib import PurePath
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -15,6 +14,7 @@ from django.views.generic import FormView, TemplateView
 from cis_portal.fragment_versions import fragment_version
 from cis_portal.nhsuk_forms import add_service_errors
 from organisations.access import TRAINING_ROLES, OrganisationMemberMixin
+from organisations.data_versions import page_cache
 
 from . import csv_io, selectors, services
 from .compliance import AMBER_AT_PERCENT, EXPIRING_WINDOW_DAYS, GREEN_AT_PERCENT, TRAINED_STAFF_DEFINITION
@@ -64,7 +64,7 @@ class DashboardView(TrainingMemberMixin, TemplateView):
                 summary_key,
             ]
         )
-        figures = cache.get(key)
+        figures = page_cache.get(key)
         if figures is None:
             summary = selectors.compliance_summary(
                 self.organisation, today=today, list_limit=DASHBOARD_LIST_LIMIT, cache_key=summary_key
@@ -82,7 +82,7 @@ class DashboardView(TrainingMemberMixin, TemplateView):
                 "trained_staff_definition": TRAINED_STAFF_DEFINITION,
             }
             figures = render_to_string(FIGURES_TEMPLATES[0], context)
-            cache.set(key, figures, FIGURES_CACHE_SECONDS)
+            page_cache.set(key, figures, FIGURES_CACHE_SECONDS)
         return figures
 
 

@@ -392,16 +392,17 @@ def test_summary_page_reads_the_organisations_icb_with_the_membership(
 def test_summary_page_queries_do_not_grow_with_requests_or_staff_groups(
     client, organisation, org_admin, catalogue, training_modules, django_assert_num_queries
 ):
-    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    from organisations.data_versions import page_cache
 
     submit_request(organisation, org_admin)
     make_plan(organisation, org_admin)
     client.force_login(org_admin)
     url = reverse("onboarding:summary", args=[organisation.ods_code])
     client.get(url)
-    cache.clear()  # the body and the training figure computed afresh, as after a write
+    page_cache.clear()  # the body and the training figure computed afresh, as after a write
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     # Session, user, membership with organisation and ICB, the data version, the RA step's answers,
@@ -423,7 +424,7 @@ def test_summary_page_queries_do_not_grow_with_requests_or_staff_groups(
             acting_user=org_admin,
         )
 
-    cache.clear()
+    page_cache.clear()
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(url)
 

@@ -243,14 +243,14 @@ def test_two_roles_never_see_each_others_action_links(page, view_as, organisatio
 def test_the_cached_body_is_built_only_from_tracked_tables(
     client, organisation, org_admin, save, details_answers, catalogue, training_modules, national_team
 ):
-    from django.core.cache import cache
+    from organisations.data_versions import page_cache
 
     save("organisation-details", details_answers)
     submit_request(organisation, org_admin)
     make_plan(organisation, org_admin)
     client.force_login(org_admin)
     view = client.get(reverse("onboarding:summary", args=[organisation.ods_code])).context["view"]
-    cache.clear()  # the training figure has a cache of its own: read its tables too
+    page_cache.clear()  # the training figure has a cache of its own: read its tables too
 
     # "pairs" and "classified" name the training figure's common table expressions, not tables.
     assert_reads_only_tracked_tables(

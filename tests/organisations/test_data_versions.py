@@ -247,11 +247,11 @@ def test_the_untracked_table_check_catches_a_table_without_triggers(organisation
 
 
 def test_with_the_cache_down_values_are_worked_out_afresh(organisation, settings, caplog):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",
-        }
+    unreachable = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",
     }
+    settings.CACHES = {**settings.CACHES, "pages": unreachable}
     assert cached("count", organisation.pk, lambda: 41 + 1) == 42
     assert "Cache unavailable" in caplog.text
+    assert "ConnectionError" in caplog.text or "Connection refused" in caplog.text

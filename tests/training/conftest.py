@@ -88,6 +88,6 @@ def known_staff(organisation, foundations, ra_module, it_lead):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Compliance summaries are cached; each test starts without any."""
-    from django.core.cache import cache
+    from organisations.data_versions import page_cache
 
-    cache.clear()
+    page_cache.clear()

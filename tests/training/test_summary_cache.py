@@ -121,13 +121,14 @@ def figure(organisation) -> tuple[TrainedStaff, int]:
 
 
 def test_the_readiness_figure_repeats_in_one_query_without_the_summary(organisation, known_staff):
-    from django.core.cache import cache
-
+    from organisations.data_versions import page_cache
     from training.selectors import summary_cache_key
 
     expected = compliance_summary(organisation, today=TODAY).trained_staff
     training_figure(organisation, today=TODAY)
-    cache.delete(summary_cache_key(organisation, today=TODAY, list_limit=25))  # read again, it would recount
+    page_cache.delete(
+        summary_cache_key(organisation, today=TODAY, list_limit=25)
+    )  # read again, it would recount
 
     with CaptureQueriesContext(connection) as captured:
         result = training_figure(organisation, today=TODAY)

@@ -4,9 +4,10 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
+
+from organisations.data_versions import page_cache
 
 from .. import aggregates
 from ..compliance import (
@@ -249,10 +250,10 @@ def compliance_summary(
     """
     today = today or timezone.localdate()
     key = cache_key or summary_cache_key(organisation, today=today, list_limit=list_limit)
-    summary = cache.get(key)
+    summary = page_cache.get(key)
     if summary is None:
         summary = _count_compliance(organisation, today, list_limit)
-        cache.set(key, summary, SUMMARY_CACHE_SECONDS)
+        page_cache.set(key, summary, SUMMARY_CACHE_SECONDS)
     return summary
 
 
@@ -270,11 +271,11 @@ def training_figure(organisation, *, today: datetime.date | None = None) -> Trai
     page that shows only these two does not unpickle the whole summary (its lists of people) each time."""
     today = today or timezone.localdate()
     key = summary_cache_key(organisation, today=today, list_limit=SUMMARY_LIST_LIMIT)
-    figure = cache.get(f"{key}:figure")
+    figure = page_cache.get(f"{key}:figure")
     if figure is None:
         summary = compliance_summary(organisation, today=today, cache_key=key)
         figure = TrainingFigure(trained_staff=summary.trained_staff, overdue_count=summary.overdue_count)
-        cache.set(f"{key}:figure", figure, SUMMARY_CACHE_SECONDS)
+        page_cache.set(f"{key}:figure", figure, SUMMARY_CACHE_SECONDS)
     return figure
 
 
