@@ -180,11 +180,13 @@ class RARequest(TimeStampedModel):
                 condition=Q(next_escalation_at__isnull=False),
                 name="rareq_next_escalation_idx",
             ),
-            # The triage changelist: one provider's requests, newest first, optionally by status.
-            models.Index(fields=["provider", "-created_at"], name="rareq_provider_created_idx"),
+            # The triage changelist: one provider's requests, newest first, optionally by status. The
+            # order includes the id Django's admin adds to break ties, so the first page is read
+            # straight off the index however many requests share a moment (a bulk import).
+            models.Index(fields=["provider", "-created_at", "-id"], name="rareq_provider_created_id_idx"),
             models.Index(fields=["provider", "status", "-created_at"], name="rareq_provider_status_idx"),
             models.Index(fields=["organisation", "-created_at"], name="rareq_org_created_idx"),
-            models.Index(fields=["-created_at"], name="rareq_created_idx"),
+            models.Index(fields=["-created_at", "-id"], name="rareq_created_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(charge_acknowledged=True), name="rareq_charge_acknowledged"),
