@@ -19,7 +19,7 @@ from organisations.models import Organisation, RATeamMembership, User
 from ra_requests import services
 from ra_requests.models import RARequest, Status
 from tests.data_version_helpers import tables_read
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -104,8 +104,11 @@ def test_each_kind_of_write_shows_on_the_next_view(
     RARequest.objects.filter(pk=ra_request.pk).update(status=Status.IN_PROGRESS)
     assert "In progress" in drawn(view)
 
-    services.assign_ra_request(ra_request, assignee=ra_team_member, acting_user=ra_team_member)
-    User.objects.filter(pk=ra_team_member.pk).update(first_name="Priya", last_name="Shah")
+    colleague = UserFactory()  # not the viewer, whose own name is in the page's key
+    organisation_services.add_ra_team_member(icb, user=colleague)
+    services.assign_ra_request(ra_request, assignee=colleague, acting_user=ra_team_member)
+    drawn(view)
+    User.objects.filter(pk=colleague.pk).update(first_name="Priya", last_name="Shah")
     assert "Priya Shah" in drawn(view)
 
     Organisation.objects.filter(pk=organisation.pk).update(name="Harbour View Surgery")
