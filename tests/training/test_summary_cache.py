@@ -126,9 +126,8 @@ def test_the_readiness_figure_repeats_in_one_query_without_the_summary(organisat
 
     expected = compliance_summary(organisation, today=TODAY).trained_staff
     training_figure(organisation, today=TODAY)
-    page_cache.delete(
-        summary_cache_key(organisation, today=TODAY, list_limit=25)
-    )  # read again, it would recount
+    # Read again, the summary would recount: the figure must come from its own entry.
+    page_cache.delete(summary_cache_key(organisation, today=TODAY, list_limit=25))
 
     with CaptureQueriesContext(connection) as captured:
         result = training_figure(organisation, today=TODAY)
