@@ -238,19 +238,42 @@ def trigger_sql(vendor: str, table: str, owner: Owner) -> tuple[list[str], list[
     """(statements that track ``table``, statements that stop tracking it) for ``vendor``."""
     if not IDENTIFIER.fullmatch(table):
         raise ValueError(f"Not a plain SQL identifier: {table!r}")
+    return _for_vendor(vendor, lambda: _postgresql_sql(table, owner), lambda: _sqlite_sql(table, owner))
+
+
+def _for_vendor(vendor: str, postgresql: Callable, sqlite: Callable) -> tuple[list[str], list[str]]:
     if vendor == "postgresql":
-        return _postgresql_sql(table, owner)
+        return postgresql()
     if vendor == "sqlite":
-        return _sqlite_sql(table, owner)
+        return sqlite()
     raise NotImplementedError(f"Data version triggers are written for PostgreSQL and SQLite, not {vendor}")
 
 
-class TrackDataVersion(Operation):
-    """Migration operation: writes to ``table`` change its organisation's token (or, with no owner
-    column, the reference data's)."""
+class _TriggerOperation(Operation):
+    """A migration operation that adds triggers on the way forwards and drops them on the way back:
+    ``trigger_statements(vendor)`` gives (statements that add them, statements that drop them)."""
 
     reversible = True
     reduces_to_sql = True
+
+    def trigger_statements(self, vendor: str) -> tuple[list[str], list[str]]:
+        raise NotImplementedError
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        for statement in self.trigger_statements(schema_editor.connection.vendor)[0]:
+            schema_editor.execute(statement, params=None)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        for statement in self.trigger_statements(schema_editor.connection.vendor)[1]:
+            schema_editor.execute(statement, params=None)
+
+
+class TrackDataVersion(_TriggerOperation):
+    """Migration operation: writes to ``table`` change its organisation's token (or, with no owner
+    column, the reference data's)."""
 
     def __init__(
         self,
@@ -272,16 +295,8 @@ class TrackDataVersion(Operation):
                 kwargs[name] = getattr(self.owner, name)
         return self.__class__.__qualname__, [], kwargs
 
-    def state_forwards(self, app_label, state):
-        pass
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        for statement in trigger_sql(schema_editor.connection.vendor, self.table, self.owner)[0]:
-            schema_editor.execute(statement, params=None)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        for statement in trigger_sql(schema_editor.connection.vendor, self.table, self.owner)[1]:
-            schema_editor.execute(statement, params=None)
+    def trigger_statements(self, vendor: str) -> tuple[list[str], list[str]]:
+        return trigger_sql(vendor, self.table, self.owner)
 
     def describe(self):
         whose = "its provider's" if self.owner.provider else "its organisation's"
@@ -352,14 +367,11 @@ END $$""",
         return forwards, [f'DROP TRIGGER IF EXISTS "{self.name}update"']
 
 
-class TrackShownColumns(Operation):
+class TrackShownColumns(_TriggerOperation):
     """Migration operation: an UPDATE that changes one of ``columns`` of ``table`` changes the token
     of every provider with a row of ``child_table`` that refers to the updated row (``ShownColumns``).
     Inserts and deletes need no trigger: a new row has no children yet, and deleting one changes
     (or is refused by) its children, whose own triggers fire."""
-
-    reversible = True
-    reduces_to_sql = True
 
     def __init__(self, table: str, columns: list[str], child_table: str, child_column: str):
         self.shown = ShownColumns(table, tuple(columns), child_table, child_column)
@@ -373,25 +385,8 @@ class TrackShownColumns(Operation):
         }
         return self.__class__.__qualname__, [], kwargs
 
-    def state_forwards(self, app_label, state):
-        pass
-
-    def _statements(self, vendor: str, index: int) -> list[str]:
-        if vendor == "postgresql":
-            return self.shown.postgresql_sql()[index]
-        if vendor == "sqlite":
-            return self.shown.sqlite_sql()[index]
-        raise NotImplementedError(
-            f"Data version triggers are written for PostgreSQL and SQLite, not {vendor}"
-        )
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        for statement in self._statements(schema_editor.connection.vendor, 0):
-            schema_editor.execute(statement, params=None)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        for statement in self._statements(schema_editor.connection.vendor, 1):
-            schema_editor.execute(statement, params=None)
+    def trigger_statements(self, vendor: str) -> tuple[list[str], list[str]]:
+        return _for_vendor(vendor, self.shown.postgresql_sql, self.shown.sqlite_sql)
 
     def describe(self):
         columns = ", ".join(self.shown.columns)

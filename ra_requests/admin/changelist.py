@@ -149,21 +149,24 @@ class TriageChangeList(ChangeList):
     def rows(self) -> list[SafeString]:
         cells = [CELLS[name] for name in self.list_display]
         page = self._page()
-        self.rows_written_at = page.now
         # Each cell escapes what it shows (_html), or shows only digits and fixed words.
         return [mark_safe("".join(cell(r, page) for cell in cells)) for r in self.result_list]  # noqa: S308
 
     def rows_change_at(self) -> datetime | None:
         """When the rows, as written, stop being true with no write: a request's age reads
         differently, or its deadline passes and it turns overdue. None: only a write changes them."""
-        self.rows  # noqa: B018 - written already by the page; the time they were written for is needed
-        now, moments = self.rows_written_at, []
+        now, moments = self.now, []
         for ra_request in self.result_list:
             moments.append(age_changes_at(ra_request.created_at, now))
             due = ra_request.sla_due_at()
             if due is not None and not ra_request.is_paused and due >= now:
                 moments.append(due)
         return min(moments, default=None)
+
+    @cached_property
+    def now(self) -> datetime:
+        """The moment the rows are written for, in the current time zone."""
+        return timezone.localtime()
 
     def _page(self) -> Page:
         sentinel = "ra-request-id"  # survives reversing and quoting unchanged
@@ -175,4 +178,4 @@ class TriageChangeList(ChangeList):
         url = add_preserved_filters({"preserved_filters": self.preserved_filters, "opts": self.opts}, url)
         # The first occurrence is the path's: a search for the sentinel itself comes after it.
         head, _, tail = html.escape(url).partition(sentinel)
-        return Page(now=timezone.localtime(), link_head=head, link_tail=tail)
+        return Page(now=self.now, link_head=head, link_tail=tail)
