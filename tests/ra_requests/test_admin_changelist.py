@@ -119,3 +119,26 @@ def test_a_popup_list_is_written_by_djangos_own_tag(
     content = response.content.decode()
     assert content.count("data-popup-opener=") == 10  # two links a row: reference and ODS code
     assert "Smith &amp; Jones &lt;b&gt;" in content
+
+
+@pytest.mark.parametrize(
+    "age",
+    [
+        timedelta(0),
+        timedelta(minutes=59),
+        timedelta(hours=5, minutes=1),
+        timedelta(hours=23, minutes=59),
+        timedelta(days=1),
+        timedelta(days=6, hours=23),
+    ],
+)
+def test_age_changes_at_is_the_next_moment_the_age_reads_differently(age):
+    from ra_requests.admin.changelist import age_changes_at, describe_age
+
+    created = timezone.now()
+    now = created + age
+    moment = age_changes_at(created, now)
+
+    assert moment > now
+    assert describe_age(moment - timedelta(microseconds=1) - created) == describe_age(age)
+    assert describe_age(moment - created) != describe_age(age)
